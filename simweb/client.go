@@ -1,0 +1,193 @@
+package simweb
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Client drives the control API: it plays the phone.
+type Client struct {
+	BaseURL string       // the server's URL, e.g. "http://127.0.0.1:41234/"
+	HTTP    *http.Client // nil means http.DefaultClient
+}
+
+// Device is one browser profile as the server sees it.
+type Device struct {
+	ID       string `json:"id"`
+	State    string `json:"state"`
+	QR       string `json:"qr"`
+	LinkCode string `json:"linkCode"`
+	Phone    string `json:"phone"`
+}
+
+// SentMessage is a text the server accepted from one of the account's devices.
+type SentMessage struct {
+	ID   string    `json:"id"` // the raw message id, e.g. 3EB0…
+	To   string    `json:"to"` // the chat id, e.g. 15550100001@c.us
+	Body string    `json:"body"`
+	Time time.Time `json:"time"`
+}
+
+// Faults makes one phone's sends fail; see POST /sim/faults.
+type Faults struct {
+	Phone         string   `json:"phone"`
+	SendFail      float64  `json:"sendFail"`
+	Permanent     bool     `json:"permanent"`
+	AckDelayMs    int      `json:"ackDelayMs"`
+	NotOnWhatsApp []string `json:"notOnWhatsApp"`
+}
+
+// Errors that an *APIError matches with errors.Is, by status.
+var (
+	ErrBadRequest = errors.New("simweb: bad request")   // 400
+	ErrNotFound   = errors.New("simweb: unknown phone") // 404
+	ErrStale      = errors.New("simweb: stale request") // 409: the QR or code is not live
+)
+
+// APIError is an error answer of the control API.
+type APIError struct {
+	Status  int
+	Message string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("simweb: %d %s", e.Status, e.Message)
+}
+
+// Is lets errors.Is(err, ErrStale) and the like test the status.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrBadRequest:
+		return e.Status == http.StatusBadRequest
+	case ErrNotFound:
+		return e.Status == http.StatusNotFound
+	case ErrStale:
+		return e.Status == http.StatusConflict
+	}
+	return false
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body bytes.Buffer
+	if in != nil {
+		if err := json.NewEncoder(&body).Encode(in); err != nil {
+			return err
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.BaseURL, "/")+path, &body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		json.NewDecoder(res.Body).Decode(&e)
+		return &APIError{Status: res.StatusCode, Message: e.Error}
+	}
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(res.Body).Decode(out)
+}
+
+// State lists every device the server knows.
+func (c *Client) State(ctx context.Context) ([]Device, error) {
+	var res struct{ Devices []Device }
+	err := c.do(ctx, http.MethodGet, "/sim/state", nil, &res)
+	return res.Devices, err
+}
+
+// Scan pairs the device showing exactly this QR payload with phone.
+func (c *Client) Scan(ctx context.Context, qr, phone string) error {
+	return c.do(ctx, http.MethodPost, "/sim/scan", map[string]string{"qr": qr, "phone": phone}, nil)
+}
+
+// Link pairs the device that requested this link code for phone.
+func (c *Client) Link(ctx context.Context, code, phone string) error {
+	return c.do(ctx, http.MethodPost, "/sim/link", map[string]string{"code": code, "phone": phone}, nil)
+}
+
+// Unlink logs every device of the phone out.
+func (c *Client) Unlink(ctx context.Context, phone string) error {
+	return c.do(ctx, http.MethodPost, "/sim/unlink", map[string]string{"phone": phone}, nil)
+}
+
+// Conflict puts the phone's connected devices in CONFLICT.
+func (c *Client) Conflict(ctx context.Context, phone string) error {
+	return c.do(ctx, http.MethodPost, "/sim/conflict", map[string]string{"phone": phone}, nil)
+}
+
+// Drop disconnects the phone's devices for that many seconds.
+func (c *Client) Drop(ctx context.Context, phone string, seconds float64) error {
+	return c.do(ctx, http.MethodPost, "/sim/drop", map[string]any{"phone": phone, "seconds": seconds}, nil)
+}
+
+// Inbound delivers count messages from a contact or group to the phone.
+func (c *Client) Inbound(ctx context.Context, phone, from, body string, count int) error {
+	in := map[string]any{"phone": phone, "from": from, "body": body, "count": count}
+	return c.do(ctx, http.MethodPost, "/sim/inbound", in, nil)
+}
+
+// Sent returns every text the phone's devices sent that the server accepted.
+func (c *Client) Sent(ctx context.Context, phone string) ([]SentMessage, error) {
+	var res struct{ Messages []SentMessage }
+	err := c.do(ctx, http.MethodGet, "/sim/sent?phone="+url.QueryEscape(phone), nil, &res)
+	return res.Messages, err
+}
+
+// Faults replaces the phone's send faults.
+func (c *Client) Faults(ctx context.Context, f Faults) error {
+	return c.do(ctx, http.MethodPost, "/sim/faults", f, nil)
+}
+
+// AutoPair plays a phone that scans: it polls State about every 250 ms and
+// scans the QR code of every device that has shown one for at least after.
+// It returns when ctx ends.
+func AutoPair(ctx context.Context, c *Client, phone string, after time.Duration) {
+	since := map[string]time.Time{} // device id -> when it started showing a QR
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if devs, err := c.State(ctx); err == nil {
+			now := time.Now()
+			for _, d := range devs {
+				if d.State != stUnpaired || d.QR == "" {
+					delete(since, d.ID)
+					continue
+				}
+				first, ok := since[d.ID]
+				if !ok {
+					since[d.ID] = now
+					first = now
+				}
+				if now.Sub(first) >= after {
+					// A 409 means the code rotated meanwhile: try again next tick.
+					if c.Scan(ctx, d.QR, phone) == nil {
+						delete(since, d.ID)
+					}
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

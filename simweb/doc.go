@@ -1,0 +1,76 @@
+// Package simweb is a local stand-in for https://web.whatsapp.com/: an HTTP
+// server that serves a WhatsApp-Web-like page and a JSON control API that
+// plays the phone.
+//
+// The page implements the in-page surface that browser-driven WhatsApp Web
+// libraries use (window.Debug.VERSION, window.require('WAWeb…') modules,
+// Socket/Stream/Conn models, Backbone-like collections, the QR and link-code
+// flows, the DOM mirrors [data-ref] and #pane-side, logout by navigation to
+// /?post_logout=1), so that a bridge tested against it is the bridge that runs
+// against the real page. The page talks to the server over a private channel
+// (an EventSource at /sim/stream plus POSTs to /sim/device/…), the way the real
+// page talks to WhatsApp over its websocket; nothing outside this package may
+// depend on that channel.
+//
+// # Model
+//
+// A device is one browser profile; the page keeps its id and its three public
+// keys in localStorage. An account is one phone number; it is created, with
+// three seeded chats, the first time a phone pairs a device. Pairing gives the
+// device a token that the page keeps, so a reload comes back CONNECTED
+// without a QR code. The server owns the QR refs and their rotation, link
+// codes, tokens, chats, messages, the log of accepted sends, faults and drops.
+// With Options.StateFile set, accounts, tokens, devices, chats, messages and
+// the sent log survive a restart (faults and drops do not).
+//
+// # Control API (the phone)
+//
+// Every body is JSON. Errors are {"error":"…"} with status 400 (bad JSON or
+// missing/invalid fields), 404 (unknown phone) or 409 (the request does not
+// match what the devices show now). Phones are digits only, international
+// form, no "+".
+//
+//	GET  /sim/state
+//	     {"devices":[{"id","state","qr","linkCode","phone"}]} for every device
+//	     the server knows, in first-seen order. state is the device's
+//	     Socket.state (UNLAUNCHED when its page is not connected and it is
+//	     not paired, OPENING when a paired device's page is not connected);
+//	     qr is the payload shown now (only while UNPAIRED); linkCode is the
+//	     live code, formatted XXXX-XXXX; phone is set once paired.
+//	POST /sim/scan      {"qr","phone"}
+//	     Pairs the device showing exactly this payload (current ref only;
+//	     409 otherwise): PAIRING, then CONNECTED after PairDelay, then
+//	     hasSynced after SyncDelay.
+//	POST /sim/link      {"code","phone"}
+//	     Pairs the device that requested this code (dash and case do not
+//	     matter). 409 if the code is unknown or expired or was requested for
+//	     another phone.
+//	POST /sim/unlink    {"phone"}
+//	     Logs out every device of the account and revokes its tokens.
+//	POST /sim/conflict  {"phone"}
+//	     Every connected device of the account goes CONFLICT (opened
+//	     elsewhere) until Socket.takeover() or a reload.
+//	POST /sim/drop      {"phone","seconds"}
+//	     The account's devices lose their connection; the server refuses
+//	     them until the time is up, then the pages reconnect on their own and
+//	     get what arrived meanwhile as new messages.
+//	POST /sim/inbound   {"phone","from","body","count"}
+//	     count (default 1, at most 10000) text messages from "from" (digits,
+//	     or an id ending in @c.us, @g.us or @lid) to the account; with count
+//	     > 1 the bodies end in " #1" … " #n". Connected devices get them at
+//	     once, the others when they reconnect. The chat is created if needed.
+//	GET  /sim/sent?phone=
+//	     {"messages":[{"id","to","body","time"}]}: every text the account's
+//	     devices sent that the server accepted, in order, repeats included.
+//	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","notOnWhatsApp"}
+//	     Replaces the phone's faults (the phone need not be paired yet).
+//	     Each send fails with probability sendFail: the server does not
+//	     accept it and the page's result is ERROR_NETWORK with ack -1. With
+//	     permanent, a failed recipient is from then on treated as not on
+//	     WhatsApp. notOnWhatsApp lists numbers that never are:
+//	     queryWidExists resolves null for them and sends to them fail the
+//	     same way. ackDelayMs > 0 replaces Timings.AckDelay for the account.
+//
+// GET /sim/qr.png?d=<payload> renders a payload as a QR code (the page draws
+// it into its canvas).
+package simweb

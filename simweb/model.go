@@ -1,0 +1,181 @@
+package simweb
+
+import "time"
+
+// Socket states of the page (WAWebSocketModel.Socket.state) that the server
+// drives; the rest of WhatsApp's enum never happens here.
+const (
+	stOpening    = "OPENING"
+	stUnpaired   = "UNPAIRED"
+	stIdle       = "UNPAIRED_IDLE"
+	stPairing    = "PAIRING"
+	stConnected  = "CONNECTED"
+	stConflict   = "CONFLICT"
+	stUnlaunched = "UNLAUNCHED"
+)
+
+// platformChrome is WAWebCompanionRegClientUtils.DEVICE_PLATFORM for Chrome.
+const platformChrome = "1"
+
+// account is one phone number and everything WhatsApp keeps for it.
+type account struct {
+	Phone  string            `json:"phone"`
+	LID    string            `json:"lid"`
+	Tokens map[string]string `json:"tokens"` // token -> device id
+	Chats  []*chat           `json:"chats"`
+	Msgs   []*message        `json:"messages"` // in arrival order
+	Sent   []SentMessage     `json:"sent"`
+
+	chatIdx   map[string]*chat
+	msgIdx    map[string]*message
+	dropUntil time.Time
+}
+
+type chat struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	IsGroup bool   `json:"isGroup"`
+	Unread  int    `json:"unreadCount"`
+	T       int64  `json:"t"`
+}
+
+type message struct {
+	ID     string `json:"id"` // raw id, e.g. 3EB0… or 3A…
+	FromMe bool   `json:"fromMe"`
+	Remote string `json:"remote"` // chat id
+	Author string `json:"author,omitempty"`
+	Body   string `json:"body"`
+	T      int64  `json:"t"` // unix seconds
+	Ack    int    `json:"ack"`
+}
+
+// device is one browser profile.
+type device struct {
+	ID       string   `json:"id"`
+	Noise    string   `json:"noiseKey"`
+	Identity string   `json:"identityKey"`
+	ADV      string   `json:"advSecret"`
+	Phone    string   `json:"phone,omitempty"` // set while paired
+	Token    string   `json:"token,omitempty"`
+	Pending  []string `json:"pending,omitempty"` // message ids it has not received yet
+
+	state       string
+	gen         int // bumped to void the timers of an earlier phase
+	refs        []string
+	refIdx      int
+	refTimer    *time.Timer
+	link        *linkCode
+	stream      *stream
+	live        bool // the page is synced and takes messages
+	conflict    bool
+	pendingAcks map[string]bool
+}
+
+type linkCode struct {
+	code, phone string
+	expires     time.Time
+}
+
+// payload is what the device's QR code encodes now, or "".
+func (d *device) payload() string {
+	if d.state != stUnpaired || d.refIdx >= len(d.refs) {
+		return ""
+	}
+	return d.refs[d.refIdx] + "," + d.Noise + "," + d.Identity + "," + d.ADV + "," + platformChrome
+}
+
+// liveLink returns the device's link code if it has not expired.
+func (d *device) liveLink(now time.Time) *linkCode {
+	if d.link == nil || now.After(d.link.expires) {
+		return nil
+	}
+	return d.link
+}
+
+func newAccount(phone string) *account {
+	return &account{Phone: phone, LID: newLID(), Tokens: map[string]string{},
+		chatIdx: map[string]*chat{}, msgIdx: map[string]*message{}}
+}
+
+// index rebuilds the lookup maps after loading.
+func (a *account) index() {
+	a.chatIdx, a.msgIdx = map[string]*chat{}, map[string]*message{}
+	if a.Tokens == nil {
+		a.Tokens = map[string]string{}
+	}
+	for _, c := range a.Chats {
+		a.chatIdx[c.ID] = c
+	}
+	for _, m := range a.Msgs {
+		a.msgIdx[m.ID] = m
+	}
+}
+
+// ensureChat returns the chat with this id, creating it with a name like
+// WhatsApp shows for an unknown number.
+func (a *account) ensureChat(id string) (*chat, bool) {
+	if c := a.chatIdx[id]; c != nil {
+		return c, false
+	}
+	name := "+" + userOf(id)
+	if isGroupID(id) {
+		name = "Group " + userOf(id)
+	}
+	c := &chat{ID: id, Name: name, IsGroup: isGroupID(id)}
+	a.Chats = append(a.Chats, c)
+	a.chatIdx[id] = c
+	return c, true
+}
+
+// addMsg stores a message; a message with the same id is updated in place.
+func (a *account) addMsg(m *message) *message {
+	if old := a.msgIdx[m.ID]; old != nil {
+		old.Body, old.T, old.Ack = m.Body, m.T, m.Ack
+		return old
+	}
+	a.Msgs = append(a.Msgs, m)
+	a.msgIdx[m.ID] = m
+	if c := a.chatIdx[m.Remote]; c != nil && m.T > c.T {
+		c.T = m.T
+	}
+	return m
+}
+
+func (a *account) dropped(now time.Time) bool { return now.Before(a.dropUntil) }
+
+// seed gives a new account three chats, so a demo has something to show.
+func (a *account) seed(now time.Time) {
+	at := func(ago time.Duration) int64 { return now.Add(-ago).Unix() }
+	me := a.Phone + "@c.us"
+	chats := []struct {
+		id, name string
+		msgs     []message
+	}{
+		{"15550100001@c.us", "Alice Martin", []message{
+			{Body: "Hi! Is the order ready?", T: at(3 * time.Hour)},
+			{FromMe: true, Body: "Yes, it ships today.", T: at(170 * time.Minute)},
+			{Body: "Great, thanks 🙏", T: at(165 * time.Minute)},
+		}},
+		{"15550100002@c.us", "Bruno Costa", []message{
+			{Body: "Can we move the call to 4 pm?", T: at(2 * time.Hour)},
+			{FromMe: true, Body: "Sure, 4 pm works.", T: at(110 * time.Minute)},
+		}},
+		{"120363025550100003@g.us", "Night shift", []message{
+			{Author: "15550100001@c.us", Body: "Handover notes are in the drive.", T: at(50 * time.Minute)},
+			{Author: "15550100002@c.us", Body: "Thanks, reading them now.", T: at(45 * time.Minute)},
+			{FromMe: true, Author: me, Body: "All quiet here.", T: at(30 * time.Minute)},
+		}},
+	}
+	for _, sc := range chats {
+		c, _ := a.ensureChat(sc.id)
+		c.Name = sc.name
+		for _, m := range sc.msgs {
+			m.Remote = sc.id
+			m.ID = newInboundID()
+			if m.FromMe {
+				m.ID, m.Ack = newWebID(), 3
+			}
+			a.addMsg(&m)
+		}
+	}
+}
