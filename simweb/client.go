@@ -41,6 +41,7 @@ type Faults struct {
 	SendFail      float64  `json:"sendFail"`
 	Permanent     bool     `json:"permanent"`
 	AckDelayMs    int      `json:"ackDelayMs"`
+	SendDelayMs   int      `json:"sendDelayMs"` // answer sends this late (they are delivered at once)
 	NotOnWhatsApp []string `json:"notOnWhatsApp"`
 }
 

@@ -228,8 +228,8 @@ func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 		if err := checkPhone(req.Phone); err != nil {
 			return err
 		}
-		if req.SendFail < 0 || req.SendFail > 1 || req.AckDelayMs < 0 {
-			return errorf(http.StatusBadRequest, "sendFail must be within 0..1 and ackDelayMs not negative")
+		if req.SendFail < 0 || req.SendFail > 1 || req.AckDelayMs < 0 || req.SendDelayMs < 0 || req.SendDelayMs > 60000 {
+			return errorf(http.StatusBadRequest, "sendFail must be within 0..1, ackDelayMs not negative and sendDelayMs within 0..60000")
 		}
 		f := &faultState{Faults: req, never: map[string]bool{}}
 		for _, n := range req.NotOnWhatsApp {

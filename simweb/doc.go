@@ -62,7 +62,7 @@
 //	GET  /sim/sent?phone=
 //	     {"messages":[{"id","to","body","time"}]}: every text the account's
 //	     devices sent that the server accepted, in order, repeats included.
-//	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","notOnWhatsApp"}
+//	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","sendDelayMs","notOnWhatsApp"}
 //	     Replaces the phone's faults (the phone need not be paired yet).
 //	     Each send fails with probability sendFail: the server does not
 //	     accept it and the page's result is ERROR_NETWORK with ack -1. With
@@ -70,6 +70,9 @@
 //	     WhatsApp. notOnWhatsApp lists numbers that never are:
 //	     queryWidExists resolves null for them and sends to them fail the
 //	     same way. ackDelayMs > 0 replaces Timings.AckDelay for the account.
+//	     sendDelayMs > 0 answers each accepted send that late: the message
+//	     is delivered at once, the sender hears of it later (crash tests
+//	     aim their kills at this window).
 //
 // GET /sim/qr.png?d=<payload> renders a payload as a QR code (the page draws
 // it into its canvas).

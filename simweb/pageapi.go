@@ -30,7 +30,11 @@ func (s *Server) serveDevice(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	res, err := s.deviceOp(r.PathValue("op"), req)
+	delay := s.replyDelay(r.PathValue("op"), req)
 	s.mu.Unlock()
+	// An accepted send is answered late when asked to: the message is out,
+	// but the sender does not know yet (the window crash tests aim at).
+	time.Sleep(delay)
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -140,6 +144,19 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 
 // authed returns the account of a paired device, refusing it while the
 // phone has dropped its connection.
+// replyDelay is how long the answer to a device call waits: SendDelayMs of
+// the account's faults, for sends only.
+func (s *Server) replyDelay(op string, req devReq) time.Duration {
+	d := s.devices[req.Device]
+	if op != "send" || d == nil {
+		return 0
+	}
+	if f := s.faults[d.Phone]; f != nil {
+		return time.Duration(f.SendDelayMs) * time.Millisecond
+	}
+	return 0
+}
+
 func (s *Server) authed(d *device, token string) (*account, error) {
 	a := s.accounts[d.Phone]
 	if token == "" || token != d.Token || a == nil {
