@@ -1,0 +1,65 @@
+// Package store keeps all of waconsole's state in one bbolt file: sessions,
+// their event logs and their outboxes. It knows nothing of the rest of
+// waconsole.
+//
+// # Layout
+//
+// containerd style: a root bucket per schema generation, a nested bucket
+// per object, one key per field. Sequence keys are 8-byte big-endian
+// NextSequence values, so byte order is time order.
+//
+//	v1
+//	|-- version : uvarint              schema version (migrate.go)
+//	|-- meta
+//	|   |-- app : "waconsole"          tells our file from other v1 files
+//	|   `-- created : time             when the file was initialised
+//	|-- sessions
+//	|   `-- <id>
+//	|       |-- pairmethod : "qr" | "link"
+//	|       |-- pairphone : string
+//	|       |-- autostart : 0x01
+//	|       |-- created : time
+//	|       |-- state : string
+//	|       |-- statesince : time
+//	|       |-- reason : string
+//	|       |-- lasterror : string
+//	|       |-- account : string       phone of the paired account
+//	|       |-- paused : 0x01
+//	|       |-- holdreason : string    why the outbox is paused
+//	|       `-- pacing
+//	|           |-- mingap : varint    nanoseconds
+//	|           |-- jittermin : varint nanoseconds
+//	|           |-- jitter : varint    nanoseconds
+//	|           |-- chatgap : varint   nanoseconds
+//	|           `-- bulklimit : varint
+//	|-- events
+//	|   `-- <session>
+//	|       `-- <seq> : Event JSON     newest EventLimit kept
+//	|-- outbox
+//	|   `-- <session>
+//	|       `-- <seq> : Job JSON
+//	`-- msgids                         since version 2
+//	    `-- <session>
+//	        `-- <msgid> : <seq>        8-byte big-endian
+//
+// A field whose value is zero has no key. Times are time.Time.MarshalBinary.
+//
+// # Opening
+//
+// Open waits at most Options.Timeout (1 s) for bbolt's file lock, so a
+// second process gets ErrLocked naming the file instead of hanging. It
+// validates an existing file read-only before writing anything
+// (validate.go): bbolt trusts the file and faults on a bad offset, so its
+// structure is first walked with bounds-checked reads (format.go). A
+// missing file, a zero-length file (nothing to lose: what a crash during
+// the very first initialisation leaves) and a valid bbolt file without any
+// bucket are initialised. Anything else that is not ours, damaged or
+// truncated gets ErrNotDatabase, a newer schema ErrNewerSchema, and the file
+// is left byte-for-byte as it was. Older schemas are migrated in the one
+// transaction that Open makes.
+//
+// # Writing
+//
+// Every write is its own fsynced transaction, except Enqueue: concurrent
+// callers share one commit through db.Batch (bench_test.go measures it).
+package store
