@@ -347,7 +347,7 @@ func TestPageLifecycle(t *testing.T) {
 	}
 	for _, tab := range []context.Context{a, b} {
 		waitJS(t, tab, `location.search === '?post_logout=1' && require('WAWebSocketModel').Socket.state === 'UNPAIRED' && document.querySelector('[data-ref]')`)
-		if js[bool](t, tab, `sessionStorage.getItem('sawLogout') === '1' && localStorage.getItem('old-logout-cred') !== null && !localStorage.getItem('sim-token')`) != true {
+		if js[bool](t, tab, `sessionStorage.getItem('sawLogout') === '1' && localStorage.getItem('old-logout-cred') !== null && !localStorage.getItem('last-wid-md')`) != true {
 			t.Fatal("logout did not fire Cmd logout, set old-logout-cred and forget the token")
 		}
 	}

@@ -14,8 +14,9 @@
 //
 // # Model
 //
-// A device is one browser profile; the page keeps its id and its three public
-// keys in localStorage. An account is one phone number; it is created, with
+// A device is one browser profile; the page keeps its id, its three public
+// keys and its login in IndexedDB, as WhatsApp Web does, so that a killed
+// browser keeps them. An account is one phone number; it is created, with
 // three seeded chats, the first time a phone pairs a device. Pairing gives the
 // device a token that the page keeps, so a reload comes back CONNECTED
 // without a QR code. The server owns the QR refs and their rotation, link

@@ -2,18 +2,51 @@
 // for WhatsApp's websocket: an EventSource for pushes, POSTs for calls.
 import { encodeB64, hex } from './kit.js';
 
+// Like WhatsApp Web, the login lives in IndexedDB ("wawc"): a transaction is
+// written through to disk when it completes, so a killed browser keeps it.
+// localStorage only mirrors the hints other tools read.
 const ls = window.localStorage;
 
+function openDB() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open('wawc', 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('user');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+const db = await openDB();
+const user = await new Promise((resolve, reject) => {
+  const all = {};
+  const req = db.transaction('user').objectStore('user').openCursor();
+  req.onsuccess = () => {
+    const c = req.result;
+    if (!c) return resolve(all);
+    all[c.key] = c.value;
+    c.continue();
+  };
+  req.onerror = () => reject(req.error);
+});
+
+// write stores changes; the promise settles when they are on disk.
+function write(changes) {
+  const tx = db.transaction('user', 'readwrite', { durability: 'strict' });
+  const st = tx.objectStore('user');
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) { delete user[k]; st.delete(k); } else { user[k] = v; st.put(v, k); }
+  }
+  return new Promise((resolve) => { tx.oncomplete = tx.onabort = tx.onerror = () => resolve(); });
+}
+
 function keep(key, make) {
-  let v = ls.getItem(key);
-  if (v === null) { v = make(); ls.setItem(key, v); }
-  return v;
+  if (!(key in user)) write({ [key]: make() });
+  return user[key];
 }
 
 const randomKey = () => encodeB64(crypto.getRandomValues(new Uint8Array(32)));
 
-// One device id and one set of public keys per browser profile, like the
-// keys WhatsApp Web keeps in its IndexedDB.
+// One device id and one set of public keys per browser profile.
 const deviceId = keep('sim-device', () => hex(8).toLowerCase());
 export const keys = {
   noise: keep('sim-noise-pub', randomKey),
@@ -23,18 +56,16 @@ export const keys = {
 
 // auth is the login the page keeps across reloads.
 export const auth = {
-  get token() { return ls.getItem('sim-token') || ''; },
+  get token() { return user['sim-token'] || ''; },
   save(token, phone) {
-    ls.setItem('sim-token', token);
-    ls.setItem('sim-phone', phone);
     ls.setItem('last-wid-md', JSON.stringify(phone + ':1@c.us'));
     ls.removeItem('old-logout-cred');
+    return write({ 'sim-token': token, 'sim-phone': phone });
   },
   clear(reason) {
-    ls.removeItem('sim-token');
-    ls.removeItem('sim-phone');
     ls.removeItem('last-wid-md');
     ls.setItem('old-logout-cred', JSON.stringify({ reason, t: Date.now() }));
+    return write({ 'sim-token': null, 'sim-phone': null });
   },
 };
 

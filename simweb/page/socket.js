@@ -154,8 +154,7 @@ export function logout(reason) {
   waiters = [];
   Cmd.trigger('logout');
   Cmd.trigger('logout_from_bridge');
-  auth.clear(reason);
-  setTimeout(() => window.location.assign('/?post_logout=1'), 50);
+  auth.clear(reason).then(() => window.location.assign('/?post_logout=1'));
 }
 
 Socket.logout = async () => {
