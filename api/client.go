@@ -1,0 +1,225 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// ErrNoServer means nothing serves the API on the data dir.
+var ErrNoServer = errors.New("no waconsole is running")
+
+// Client talks to the API of the waconsole that holds a data dir.
+type Client struct {
+	dataDir string
+	hc      *http.Client
+}
+
+// NewClient returns a client for the server on dataDir's socket.
+func NewClient(dataDir string) *Client {
+	sock := SocketPath(dataDir)
+	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", sock)
+	}}
+	return &Client{dataDir: dataDir, hc: &http.Client{Transport: tr}}
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	resp, err := c.request(ctx, method, path, in)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("reading the answer to %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+// request sends a request and returns a 2xx response; anything else becomes
+// the server's *Error.
+func (c *Client) request(ctx context.Context, method, path string, in any) (*http.Response, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://waconsole"+path, body)
+	if err != nil {
+		return nil, err
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w on data dir %s: start one with `waconsole serve --data-dir %s` (headless) or `waconsole --data-dir %s` (console)",
+			ErrNoServer, c.dataDir, c.dataDir, c.dataDir)
+	}
+	if resp.StatusCode/100 == 2 {
+		return resp, nil
+	}
+	defer resp.Body.Close()
+	var eb errorBody
+	if json.NewDecoder(resp.Body).Decode(&eb) != nil || eb.Error.Code == "" {
+		return nil, &Error{Code: CodeInternal, Message: fmt.Sprintf("%s %s: HTTP %d", method, path, resp.StatusCode)}
+	}
+	return nil, &eb.Error
+}
+
+func sessionPath(id string, rest ...string) string {
+	p := "/v1/sessions/" + url.PathEscape(id)
+	for _, r := range rest {
+		p += "/" + r
+	}
+	return p
+}
+
+// Info describes the server.
+func (c *Client) Info(ctx context.Context) (Info, error) {
+	var info Info
+	return info, c.do(ctx, "GET", "/v1/info", nil, &info)
+}
+
+// List returns every session.
+func (c *Client) List(ctx context.Context) ([]session.Snapshot, error) {
+	var out struct {
+		Sessions []session.Snapshot `json:"sessions"`
+	}
+	return out.Sessions, c.do(ctx, "GET", "/v1/sessions", nil, &out)
+}
+
+// Get returns one session.
+func (c *Client) Get(ctx context.Context, id string) (session.Snapshot, error) {
+	var s session.Snapshot
+	return s, c.do(ctx, "GET", sessionPath(id), nil, &s)
+}
+
+// Add creates a session.
+func (c *Client) Add(ctx context.Context, req session.AddRequest) (session.Snapshot, error) {
+	var s session.Snapshot
+	return s, c.do(ctx, "POST", "/v1/sessions", req, &s)
+}
+
+// Action runs start, stop, restart, logout or refresh-qr on a session.
+func (c *Client) Action(ctx context.Context, id, action string) (session.Snapshot, error) {
+	var s session.Snapshot
+	return s, c.do(ctx, "POST", sessionPath(id, action), nil, &s)
+}
+
+// Set changes a session's settings.
+func (c *Client) Set(ctx context.Context, id string, req SettingsRequest) (session.Snapshot, error) {
+	var s session.Snapshot
+	return s, c.do(ctx, "PATCH", sessionPath(id), req, &s)
+}
+
+// Delete removes a session.
+func (c *Client) Delete(ctx context.Context, id string) error {
+	return c.do(ctx, "DELETE", sessionPath(id), nil, nil)
+}
+
+// Events returns the last n events of a session.
+func (c *Client) Events(ctx context.Context, id string, n int) ([]session.Event, error) {
+	var out struct {
+		Events []session.Event `json:"events"`
+	}
+	return out.Events, c.do(ctx, "GET", sessionPath(id, fmt.Sprintf("events?n=%d", n)), nil, &out)
+}
+
+// Pair makes a session pair by the given method, starting it if needed.
+func (c *Client) Pair(ctx context.Context, id string, req PairRequest) (session.Snapshot, error) {
+	var s session.Snapshot
+	return s, c.do(ctx, "POST", sessionPath(id, "pair"), req, &s)
+}
+
+// Pairing follows a session's pairing, calling fn for every line of the
+// stream, until the last line, an error of fn, or the end of ctx.
+func (c *Client) Pairing(ctx context.Context, id string, fn func(PairingEvent) error) error {
+	resp, err := c.request(ctx, "GET", sessionPath(id, "pairing"), nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var ev PairingEvent
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			return fmt.Errorf("reading the pairing stream: %w", err)
+		}
+		if err := fn(ev); err != nil || ev.Done {
+			return err
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading the pairing stream: %w", err)
+	}
+	return errors.New("the server ended the pairing stream early: is it shutting down?")
+}
+
+// Send queues messages.
+func (c *Client) Send(ctx context.Context, id string, req SendRequest) (SendResponse, error) {
+	var out SendResponse
+	return out, c.do(ctx, "POST", sessionPath(id, "messages"), req, &out)
+}
+
+// Jobs lists a session's outbox jobs in the given states (all when none).
+func (c *Client) Jobs(ctx context.Context, id string, states ...session.JobState) ([]session.Job, error) {
+	var out struct {
+		Jobs []session.Job `json:"jobs"`
+	}
+	q := make([]string, len(states))
+	for i, s := range states {
+		q[i] = string(s)
+	}
+	path := sessionPath(id, "outbox")
+	if len(q) > 0 {
+		path += "?state=" + url.QueryEscape(strings.Join(q, ","))
+	}
+	return out.Jobs, c.do(ctx, "GET", path, nil, &out)
+}
+
+// RetryJob retries a dead job or approves a held one.
+func (c *Client) RetryJob(ctx context.Context, id string, seq uint64) error {
+	return c.do(ctx, "POST", sessionPath(id, "outbox", fmt.Sprint(seq), "retry"), nil, nil)
+}
+
+// DiscardJob removes a dead or held job.
+func (c *Client) DiscardJob(ctx context.Context, id string, seq uint64) error {
+	return c.do(ctx, "DELETE", sessionPath(id, "outbox", fmt.Sprint(seq)), nil, nil)
+}
+
+// Queue returns a session's queue figures.
+func (c *Client) Queue(ctx context.Context, id string) (session.QueueStats, error) {
+	var qs session.QueueStats
+	return qs, c.do(ctx, "GET", sessionPath(id, "queue"), nil, &qs)
+}
+
+// QueueAction pauses or resumes a session's queue.
+func (c *Client) QueueAction(ctx context.Context, id, action string) (session.QueueStats, error) {
+	var qs session.QueueStats
+	return qs, c.do(ctx, "POST", sessionPath(id, "queue", action), nil, &qs)
+}

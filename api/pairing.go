@@ -1,0 +1,78 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// PairingEvent is one line of the pairing stream (newline-delimited JSON).
+type PairingEvent struct {
+	Snapshot session.Snapshot `json:"snapshot"`
+	Done     bool             `json:"done,omitempty"`   // the last line
+	Result   string           `json:"result,omitempty"` // on the last line: "ready" or "failed"
+}
+
+// pairingOver says whether a pairing has ended, and how.
+func pairingOver(s session.Snapshot) (bool, string) {
+	switch s.State {
+	case session.Ready:
+		return true, "ready"
+	case session.Failed, session.Blocked, session.LoggedOut, session.Conflict, session.Stopped:
+		return true, "failed"
+	}
+	return false, ""
+}
+
+// pairing streams a session's snapshots while it pairs: every QR rotation,
+// link code and state change, until READY or failure, or until the client
+// goes away.
+func (s *server) pairing(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	updates, cancel := s.b.Subscribe()
+	defer cancel()
+	snap, err := s.b.Get(id)
+	if err != nil {
+		fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.WriteHeader(http.StatusOK)
+	enc := json.NewEncoder(w)
+	flusher, _ := w.(http.Flusher)
+	send := func(s session.Snapshot) bool {
+		done, result := pairingOver(s)
+		if enc.Encode(PairingEvent{Snapshot: s, Done: done, Result: result}) != nil {
+			return true
+		}
+		if flusher != nil {
+			flusher.Flush()
+		}
+		return done
+	}
+	if send(snap) {
+		return
+	}
+	for {
+		select {
+		case u, ok := <-updates:
+			if !ok {
+				return
+			}
+			if u.Session != id {
+				continue
+			}
+			if u.Removed {
+				snap.State, snap.Reason = session.Stopped, "the session was deleted"
+				send(snap)
+				return
+			}
+			if u.Snapshot != nil && send(*u.Snapshot) {
+				return
+			}
+		case <-r.Context().Done():
+			return
+		}
+	}
+}

@@ -1,0 +1,38 @@
+package session
+
+import "time"
+
+// Chat is one conversation of a paired account, as the page lists it.
+type Chat struct {
+	ID           string    `json:"id"` // <digits>@c.us, <id>@g.us, <id>@lid, status@broadcast
+	Name         string    `json:"name"`
+	Unread       int       `json:"unread"`
+	LastActivity time.Time `json:"lastActivity"`
+	Group        bool      `json:"group"`
+}
+
+// Ack is WhatsApp's delivery state of a message.
+type Ack int
+
+// The ack values of WhatsApp Web (MessageAck).
+const (
+	AckError   Ack = -1
+	AckPending Ack = 0
+	AckServer  Ack = 1
+	AckDevice  Ack = 2
+	AckRead    Ack = 3
+	AckPlayed  Ack = 4
+)
+
+// Message is one message of a chat.
+type Message struct {
+	ID     string    `json:"id"`  // raw id, e.g. 3EB0…
+	Key    string    `json:"key"` // serialized key: <fromMe>_<chat>_<id>[_<participant>]
+	Chat   string    `json:"chat"`
+	FromMe bool      `json:"fromMe"`
+	Author string    `json:"author,omitempty"`
+	Body   string    `json:"body"`
+	Time   time.Time `json:"time"`
+	Ack    Ack       `json:"ack"`
+	New    bool      `json:"new,omitempty"` // arrived live (isNewMsg), not loaded from history
+}

@@ -1,0 +1,319 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+
+	"github.com/chromedp/cdproto/inspector"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromeNames are the executables looked for on PATH, in order.
+var chromeNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"}
+
+// FindChrome returns the browser to run: the given path when set, else the
+// first Chromium or Chrome on PATH.
+func FindChrome(path string) (string, error) {
+	if path != "" {
+		p, err := exec.LookPath(path)
+		if err != nil {
+			return "", fmt.Errorf("--chrome %s: %w", path, err)
+		}
+		return p, nil
+	}
+	for _, name := range chromeNames {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", ErrNoChrome
+}
+
+// ChromeDriver launches a headless Chromium per session through chromedp.
+type ChromeDriver struct {
+	execPath  string
+	userAgent string
+}
+
+// NewChromeDriver prepares a driver for the browser at execPath.
+func NewChromeDriver(execPath string) *ChromeDriver {
+	return &ChromeDriver{execPath: execPath, userAgent: desktopUserAgent(execPath)}
+}
+
+var chromeVersion = regexp.MustCompile(`(\d+)\.\d+\.\d+\.\d+`)
+
+// desktopUserAgent is the user agent of a desktop Chrome of the installed
+// major version. A HeadlessChrome or outdated token gets an "update your
+// browser" page instead of the QR.
+func desktopUserAgent(execPath string) string {
+	major := "146"
+	if out, err := exec.Command(execPath, "--version").Output(); err == nil {
+		if m := chromeVersion.FindSubmatch(out); m != nil {
+			major = string(m[1])
+		}
+	}
+	return "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + major + ".0.0.0 Safari/537.36"
+}
+
+func (d *ChromeDriver) allocatorOptions(profile string) []chromedp.ExecAllocatorOption {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(d.execPath),
+		chromedp.UserDataDir(profile),
+		chromedp.UserAgent(d.userAgent),
+		chromedp.Headless,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.DisableGPU,
+		chromedp.WindowSize(1440, 900),
+		// A closed network refuses Chrome's own background traffic; without
+		// these flags it retries many connections at every start.
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-blink-features", "AutomationControlled"),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
+			if cmd.SysProcAttr == nil {
+				cmd.SysProcAttr = &syscall.SysProcAttr{}
+			}
+			// Its own process group, so that stop kills every child; and
+			// death with us, so that a killed console leaves no browser.
+			cmd.SysProcAttr.Setpgid = true
+			cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+		}),
+	}
+	if os.Geteuid() == 0 {
+		// Chromium's sandbox refuses to run as root.
+		opts = append(opts, chromedp.NoSandbox)
+	}
+	return opts
+}
+
+// Launch starts the browser, injects the bridge and opens spec.URL.
+func (d *ChromeDriver) Launch(ctx context.Context, spec LaunchSpec) (Page, error) {
+	if err := os.MkdirAll(spec.ProfileDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the browser profile %s: %w", spec.ProfileDir, err)
+	}
+	// A browser left over by a killed process would hold the profile lock.
+	killProfileProcesses(spec.ProfileDir)
+	for _, f := range []string{"SingletonLock", "SingletonSocket", "SingletonCookie"} {
+		_ = os.Remove(filepath.Join(spec.ProfileDir, f))
+	}
+
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), d.allocatorOptions(spec.ProfileDir)...)
+	tabCtx, tabCancel := chromedp.NewContext(allocCtx)
+	p := &chromePage{
+		ctx: tabCtx, cancel: func() { tabCancel(); allocCancel() },
+		profile: spec.ProfileDir,
+		events:  make(chan PageEvent, 256),
+		stop:    make(chan struct{}),
+		ended:   make(chan struct{}),
+	}
+	started := make(chan error, 1)
+	go func() { started <- chromedp.Do(tabCtx) }()
+	select {
+	case err := <-started:
+		if err != nil {
+			p.cancel()
+			return nil, fmt.Errorf("starting %s: %w", d.execPath, err)
+		}
+	case <-ctx.Done():
+		p.cancel()
+		killProfileProcesses(spec.ProfileDir)
+		return nil, ctx.Err()
+	}
+	c := chromedp.FromContext(tabCtx)
+	if proc := c.Browser.Process(); proc != nil {
+		p.pgid = proc.Pid
+	}
+
+	// Subscribe before anything can fire, so no event is lost.
+	bindings := chromedp.Events(tabCtx, runtime.BindingCalled)
+	navs := chromedp.Events(tabCtx, page.FrameNavigated)
+	crashes := chromedp.Events(tabCtx, inspector.TargetCrashed)
+	p.run(func() { p.pumpBindings(bindings) })
+	p.run(func() { p.pumpNavigations(navs) })
+	go p.watch(c.Browser.LostConnection, crashes)
+
+	if err := p.inject(ctx, spec.URL); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *chromePage) inject(ctx context.Context, url string) error {
+	setup := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, runtime.AddBinding, runtime.AddBindingParams{Name: bindingName}); err != nil {
+			return fmt.Errorf("adding the bridge binding: %w", err)
+		}
+		_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: bridgeJS, RunImmediately: new(true)})
+		if err != nil {
+			return fmt.Errorf("injecting the bridge: %w", err)
+		}
+		return nil
+	})
+	lctx, cancel := context.WithTimeout(p.ctx, loadTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	if err := chromedp.Do(lctx, setup, chromedp.Navigate(url)); err != nil {
+		return fmt.Errorf("the page %s never loaded: %w", url, err)
+	}
+	return nil
+}
+
+// chromePage is one session's tab in its own browser.
+type chromePage struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	profile string
+	pgid    int
+
+	events chan PageEvent
+	stop   chan struct{} // closed when the page ends: producers give up
+	ended  chan struct{} // closed after events is closed
+	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	err     error
+	closing bool
+	once    sync.Once
+}
+
+func (p *chromePage) Events() <-chan PageEvent { return p.events }
+
+func (p *chromePage) Err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+func (p *chromePage) run(f func()) {
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		f()
+	}()
+}
+
+func (p *chromePage) emit(ev PageEvent) bool {
+	select {
+	case p.events <- ev:
+		return true
+	case <-p.stop:
+		return false
+	}
+}
+
+func (p *chromePage) pumpBindings(bindings func(func(runtime.EventBindingCalled, error) bool)) {
+	for ev, err := range bindings {
+		if err != nil {
+			return
+		}
+		if ev.Name != bindingName {
+			continue
+		}
+		evs, perr := parseBatch(ev.Payload)
+		if perr != nil {
+			evs = []PageEvent{{Kind: EvError, Reason: perr.Error()}}
+		}
+		for _, e := range evs {
+			if !p.emit(e) {
+				return
+			}
+		}
+	}
+}
+
+func (p *chromePage) pumpNavigations(navs func(func(page.EventFrameNavigated, error) bool)) {
+	for ev, err := range navs {
+		if err != nil {
+			return
+		}
+		if ev.Frame == nil || ev.Frame.ParentID != "" {
+			continue
+		}
+		if !p.emit(PageEvent{Kind: EvNavigated, URL: ev.Frame.URL}) {
+			return
+		}
+	}
+}
+
+// watch ends the page when the browser goes away or the tab crashes.
+func (p *chromePage) watch(lost <-chan struct{}, crashes func(func(inspector.EventTargetCrashed, error) bool)) {
+	crashed := make(chan struct{})
+	go func() {
+		for _, err := range crashes {
+			if err == nil {
+				close(crashed)
+			}
+			return
+		}
+	}()
+	var why error
+	select {
+	case <-lost:
+		why = errors.New("the browser exited or lost its connection")
+	case <-crashed:
+		why = errors.New("the page crashed")
+	case <-p.ctx.Done():
+		why = errors.New("the browser was stopped")
+	}
+	p.end(why)
+}
+
+// end records why the page ended, stops the browser and closes Events.
+func (p *chromePage) end(why error) {
+	p.once.Do(func() {
+		p.mu.Lock()
+		if !p.closing {
+			p.err = why
+		}
+		p.mu.Unlock()
+		p.shutdown()
+		close(p.stop)
+		p.wg.Wait()
+		close(p.events)
+		close(p.ended)
+	})
+}
+
+// shutdown closes the browser gracefully (it flushes the profile, where the
+// login lives), then kills whatever is left of its process group.
+func (p *chromePage) shutdown() {
+	cctx, cancel := context.WithTimeout(p.ctx, gracefulClose)
+	_ = chromedp.Cancel(cctx)
+	cancel()
+	if p.pgid > 0 {
+		_ = syscall.Kill(-p.pgid, syscall.SIGKILL)
+	}
+	p.cancel()
+	killProfileProcesses(p.profile)
+}
+
+func (p *chromePage) Close() error {
+	p.mu.Lock()
+	p.closing = true
+	p.mu.Unlock()
+	p.end(nil)
+	<-p.ended
+	return nil
+}

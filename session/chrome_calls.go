@@ -1,0 +1,124 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// gracefulClose bounds how long a browser may take to close before it is killed.
+const gracefulClose = 3 * time.Second
+
+type callResult struct {
+	OK        json.RawMessage `json:"ok"`
+	Err       string          `json:"err"`
+	Permanent bool            `json:"permanent"`
+}
+
+// call runs window.__wac.call(name, args...) in the page and decodes its
+// result into out. A failure the bridge marks permanent wraps ErrPermanent.
+func (p *chromePage) call(ctx context.Context, out any, name string, args ...any) error {
+	if args == nil {
+		args = []any{} // spread of null throws in the page
+	}
+	argv, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	expr := fmt.Sprintf(`window.__wac ? window.__wac.call(%q, ...%s) : {err: "the bridge is not loaded in the page yet"}`, name, argv)
+	cctx, cancel := context.WithTimeout(p.ctx, callTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, cancel)
+	defer stop()
+	raw, err := chromedp.Run(cctx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("page call %s: %w", name, err)
+	}
+	var res callResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return fmt.Errorf("page call %s: malformed answer: %w", name, err)
+	}
+	if res.Err != "" {
+		err := errors.New(res.Err)
+		if res.Permanent {
+			return fmt.Errorf("%w: %w", ErrPermanent, err)
+		}
+		return err
+	}
+	if out == nil || len(res.OK) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(res.OK, out); err != nil {
+		return fmt.Errorf("page call %s: malformed result: %w", name, err)
+	}
+	return nil
+}
+
+func (p *chromePage) RequestLinkCode(ctx context.Context, phone string) (string, error) {
+	var code string
+	err := p.call(ctx, &code, "linkCode", phone)
+	return code, err
+}
+
+func (p *chromePage) RefreshQR(ctx context.Context) error { return p.call(ctx, nil, "refreshQR") }
+func (p *chromePage) Logout(ctx context.Context) error    { return p.call(ctx, nil, "logout") }
+func (p *chromePage) Takeover(ctx context.Context) error  { return p.call(ctx, nil, "takeover") }
+
+func (p *chromePage) Chats(ctx context.Context) ([]Chat, error) {
+	var raw []struct {
+		ID     string `json:"id"`
+		Name   string `json:"name"`
+		Unread int    `json:"unread"`
+		T      int64  `json:"t"`
+		Group  bool   `json:"group"`
+	}
+	if err := p.call(ctx, &raw, "chats"); err != nil {
+		return nil, err
+	}
+	chats := make([]Chat, len(raw))
+	for i, c := range raw {
+		chats[i] = Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, Group: c.Group}
+		if c.T > 0 {
+			chats[i].LastActivity = time.Unix(c.T, 0)
+		}
+	}
+	return chats, nil
+}
+
+func (p *chromePage) Messages(ctx context.Context, chatID, before string, limit int) ([]Message, error) {
+	var raw []bridgeMsg
+	if err := p.call(ctx, &raw, "messages", chatID, before, limit); err != nil {
+		return nil, err
+	}
+	msgs := make([]Message, len(raw))
+	for i, m := range raw {
+		msgs[i] = m.message()
+	}
+	return msgs, nil
+}
+
+func (p *chromePage) SendText(ctx context.Context, chatID, msgID, body string) (Message, error) {
+	var m bridgeMsg
+	if err := p.call(ctx, &m, "send", chatID, msgID, body); err != nil {
+		return Message{}, err
+	}
+	return m.message(), nil
+}
+
+func (p *chromePage) FindMessage(ctx context.Context, chatID, msgID string) (Message, bool, error) {
+	var m *bridgeMsg
+	if err := p.call(ctx, &m, "find", chatID, msgID); err != nil {
+		return Message{}, false, err
+	}
+	if m == nil {
+		return Message{}, false, nil
+	}
+	return m.message(), true, nil
+}

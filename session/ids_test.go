@@ -1,0 +1,70 @@
+package session
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestValidatePhone(t *testing.T) {
+	for _, ok := range []string{"12025550108", "4915112345678", "12345678", "123456789012345"} {
+		if err := ValidatePhone(ok); err != nil {
+			t.Errorf("ValidatePhone(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "+12025550108", "1202-555-0108", "1234567", "1234567890123456", "12025 550108", "١٢٣٤٥٦٧٨٩"} {
+		err := ValidatePhone(bad)
+		if err == nil || !errors.Is(err, ErrInvalid) {
+			t.Errorf("ValidatePhone(%q) = %v, want an invalid-input error", bad, err)
+		}
+	}
+}
+
+func TestValidateID(t *testing.T) {
+	for _, ok := range []string{"demo", "sales-1", "a", "x_y", strings.Repeat("a", 32)} {
+		if err := ValidateID(ok); err != nil {
+			t.Errorf("ValidateID(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "Demo", "-x", "a/b", "../x", strings.Repeat("a", 33), "a b"} {
+		if err := ValidateID(bad); err == nil {
+			t.Errorf("ValidateID(%q) accepted", bad)
+		}
+	}
+}
+
+func TestValidateText(t *testing.T) {
+	if err := ValidateText("hello"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ValidateText(strings.Repeat("a", MaxTextBytes)); err != nil {
+		t.Fatalf("text at the limit refused: %v", err)
+	}
+	for name, bad := range map[string]string{"empty": "", "blank": " \n\t", "long": strings.Repeat("a", MaxTextBytes+1), "utf8": "a\xffb"} {
+		if err := ValidateText(bad); err == nil {
+			t.Errorf("%s text accepted", name)
+		}
+	}
+}
+
+func TestNewMessageID(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		id := NewMessageID()
+		if len(id) != 24 || !strings.HasPrefix(id, "3EB0") || strings.ToUpper(id) != id {
+			t.Fatalf("NewMessageID = %q: want 3EB0 + 20 upper-case hex digits", id)
+		}
+		if seen[id] {
+			t.Fatalf("NewMessageID repeated %q", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestFormatCode(t *testing.T) {
+	for in, want := range map[string]string{"ABCDEFGH": "ABCD-EFGH", "abcd-efgh": "ABCD-EFGH", "ABC": "ABC"} {
+		if got := FormatCode(in); got != want {
+			t.Errorf("FormatCode(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,334 @@
+package session
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/waconsole/waconsole/store"
+)
+
+// sendTimeout bounds one send, the page's own result included.
+const sendTimeout = 60 * time.Second
+
+// latencyWindow is how many recent sends the latency percentiles cover.
+const latencyWindow = 500
+
+// outbox is the sender half of an actor: it is owned by the actor's loop,
+// except guard, which enqueuers use.
+type outbox struct {
+	a          *actor
+	guard      *bulkGuard
+	rng        *rand.Rand
+	pacing     Pacing // effective: defaults filled in
+	stored     Pacing // as the operator set it
+	paused     bool
+	holdReason string
+
+	pending  []Job // queued, retrying and sending jobs, by seq
+	inflight *Job
+	lastSend time.Time
+	gap      time.Duration // wait after lastSend, jitter included
+	lastChat map[string]time.Time
+
+	disconnects []time.Time
+	sentAt      []time.Time // for the 5 minute window
+	failedAt    []time.Time
+	latencies   []time.Duration
+	sentTotal   int
+	held, dead  int
+}
+
+func (o *outbox) init(a *actor, s store.Session) {
+	o.a = a
+	o.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	o.stored = s.Pacing
+	o.pacing = effectivePacing(s.Pacing)
+	o.paused, o.holdReason = s.Paused, s.HoldReason
+	o.lastChat = map[string]time.Time{}
+	o.guard = newBulkGuard(func() int { return effectivePacing(a.snapshot().Pacing).BulkLimit })
+}
+
+// load reads the session's jobs: the unfinished ones to send, the recent
+// ones for the bulk guard and the figures.
+func (o *outbox) load() {
+	jobs, err := o.a.m.cfg.Store.Jobs(o.a.id)
+	if err != nil {
+		o.a.snap.LastError = "reading the outbox: " + err.Error()
+		return
+	}
+	now := time.Now()
+	for _, j := range jobs {
+		if now.Sub(j.Created) < bulkWindow {
+			o.guard.note(j.Body, j.ChatID, j.Created)
+		}
+		switch j.State {
+		case JobQueued, JobRetrying, JobSending:
+			o.pending = append(o.pending, j)
+		case JobSent:
+			o.sentTotal++
+			o.latencies = append(o.latencies, j.SentAt.Sub(j.Created))
+		case JobHeld:
+			o.held++
+		case JobDead:
+			o.dead++
+		}
+	}
+	if n := len(o.latencies); n > latencyWindow {
+		o.latencies = o.latencies[n-latencyWindow:]
+	}
+}
+
+func (o *outbox) info() QueueInfo {
+	depth := len(o.pending)
+	if o.inflight != nil {
+		depth++
+	}
+	return QueueInfo{Depth: depth, Held: o.held, Dead: o.dead, Failures5m: countSince(o.failedAt, 5*time.Minute), Paused: o.paused}
+}
+
+func countSince(ts []time.Time, d time.Duration) int {
+	n := 0
+	for _, t := range ts {
+		if time.Since(t) <= d {
+			n++
+		}
+	}
+	return n
+}
+
+// trim keeps only the timestamps of the last five minutes.
+func trim(ts []time.Time) []time.Time {
+	i := 0
+	for i < len(ts) && time.Since(ts[i]) > 5*time.Minute {
+		i++
+	}
+	return ts[i:]
+}
+
+// added takes freshly enqueued jobs into the loop.
+func (o *outbox) added(jobs []Job) {
+	for _, j := range jobs {
+		if j.State == JobHeld {
+			o.held++
+			o.a.event("job-held", fmt.Sprintf("job %d to %s: %s", j.Seq, j.ChatID, j.HoldReason))
+			continue
+		}
+		o.pending = append(o.pending, j)
+	}
+	o.a.due.send = time.Now()
+	o.a.publish()
+}
+
+// stateChanged resumes sending on READY and holds the queue after repeated
+// disconnects: sending into a flapping connection is how numbers get banned.
+func (o *outbox) stateChanged(from, to State) {
+	now := time.Now()
+	if to == Ready {
+		o.a.due.send = now
+	}
+	if to != Disconnected || from != Ready {
+		return
+	}
+	t := o.a.m.cfg.Timing
+	recent := o.disconnects[:0]
+	for _, d := range o.disconnects {
+		if now.Sub(d) < t.HoldWindow {
+			recent = append(recent, d)
+		}
+	}
+	o.disconnects = append(recent, now)
+	if len(o.disconnects) >= t.HoldDisconnects && !o.paused {
+		o.hold(fmt.Sprintf("held after %d disconnects within %s: resume when the connection is stable", len(o.disconnects), t.HoldWindow))
+	}
+}
+
+func (o *outbox) hold(reason string) {
+	o.paused, o.holdReason = true, reason
+	o.savePause()
+	o.a.event("queue-paused", reason)
+}
+
+func (o *outbox) savePause() {
+	paused, reason := o.paused, o.holdReason
+	_, err := o.a.m.cfg.Store.UpdateSession(o.a.id, func(s *store.Session) error {
+		s.Paused, s.HoldReason = paused, reason
+		return nil
+	})
+	if err != nil {
+		o.a.m.cfg.Logf("session %s: saving the queue pause: %v", o.a.id, err)
+	}
+}
+
+func (o *outbox) setPacing(p Pacing) error {
+	_, err := o.a.m.cfg.Store.UpdateSession(o.a.id, func(s *store.Session) error {
+		s.Pacing = p
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	o.stored, o.pacing = p, effectivePacing(p)
+	o.a.event("pacing", fmt.Sprintf("min gap %s, jitter %s-%s, chat gap %s, bulk limit %d",
+		o.pacing.MinGap, o.pacing.JitterMin, o.pacing.Jitter, o.pacing.ChatGap, o.pacing.BulkLimit))
+	o.a.due.send = time.Now()
+	return nil
+}
+
+// next picks the oldest job that may go now, or says when one may.
+func (o *outbox) next(now time.Time) (int, time.Time) {
+	var wake time.Time
+	for i, j := range o.pending {
+		at := j.NextAttempt
+		if c := o.lastChat[j.ChatID].Add(o.pacing.ChatGap); c.After(at) && !o.lastChat[j.ChatID].IsZero() {
+			at = c
+		}
+		if !at.After(now) {
+			return i, time.Time{}
+		}
+		if wake.IsZero() || at.Before(wake) {
+			wake = at
+		}
+	}
+	return -1, wake
+}
+
+// pump sends the next job if the session, the pacing and the queue allow.
+func (o *outbox) pump() {
+	a := o.a
+	if o.inflight != nil || o.paused || a.page == nil || a.snap.State != Ready || len(o.pending) == 0 {
+		return
+	}
+	now := time.Now()
+	if ready := o.lastSend.Add(o.gap); now.Before(ready) {
+		a.due.send = ready
+		return
+	}
+	i, wake := o.next(now)
+	if i < 0 {
+		a.due.send = wake
+		return
+	}
+	j := o.pending[i]
+	o.pending = slices.Delete(o.pending, i, i+1)
+	// A job that may have reached WhatsApp before (a crash between sending
+	// and sent, a timeout, a retry) is looked up first and never sent twice.
+	check := j.State == JobSending || j.Attempts > 0 || j.LastError != ""
+	saved, err := a.m.cfg.Store.UpdateJob(a.id, j.Seq, func(s *Job) error {
+		s.State = JobSending
+		return nil
+	})
+	if err != nil {
+		o.pending = append([]Job{j}, o.pending...)
+		o.hold("the outbox cannot be written (" + err.Error() + "): fix the disk, then resume")
+		a.publish()
+		return
+	}
+	o.inflight = &saved
+	p := a.page
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
+		defer cancel()
+		msg, err := sendOnce(ctx, p, saved, check)
+		a.post(func() { o.finished(p, saved, msg, err) })
+	}()
+	a.publish()
+}
+
+// sendOnce sends a job, or confirms that an earlier attempt got through.
+func sendOnce(ctx context.Context, p Page, j Job, check bool) (Message, error) {
+	if check {
+		m, found, err := p.FindMessage(ctx, j.ChatID, j.MsgID)
+		if err != nil {
+			return Message{}, fmt.Errorf("checking whether an earlier attempt was sent: %w", err)
+		}
+		if found {
+			return m, nil
+		}
+	}
+	return p.SendText(ctx, j.ChatID, j.MsgID, j.Body)
+}
+
+// finished records the outcome of a send.
+func (o *outbox) finished(p Page, j Job, msg Message, err error) {
+	a := o.a
+	now := time.Now()
+	o.inflight = nil
+	o.lastSend, o.gap = now, nextGap(o.pacing, o.rng)
+	o.lastChat[j.ChatID] = now
+	a.due.send = now
+	t := a.m.cfg.Timing
+	update := func(s *Job) error {
+		switch {
+		case err == nil:
+			s.State, s.SentAt, s.Ack, s.LastError = JobSent, now, int(msg.Ack), ""
+		case errors.Is(err, ErrPermanent):
+			s.State, s.Permanent, s.LastError = JobDead, true, err.Error()
+		default:
+			s.Attempts++
+			s.LastError = err.Error()
+			if a.page != p {
+				// The browser went away mid-send: not the message's fault.
+				s.LastError = "interrupted: the browser went away during the send"
+				s.State, s.NextAttempt = JobRetrying, now
+			} else if s.Attempts >= t.RetryAttempts {
+				s.State = JobDead
+				s.LastError = fmt.Sprintf("gave up after %d attempts: %v", s.Attempts, err)
+			} else {
+				s.State, s.NextAttempt = JobRetrying, now.Add(backoff(s.Attempts, t.RetryBase, t.RetryMax, o.rng))
+			}
+		}
+		return nil
+	}
+	saved, serr := a.m.cfg.Store.UpdateJob(a.id, j.Seq, update)
+	if serr != nil {
+		// The job stays "sending" on disk: the next start will look it up.
+		o.hold("the outbox cannot be written (" + serr.Error() + "): fix the disk, then resume")
+		a.publish()
+		return
+	}
+	switch saved.State {
+	case JobSent:
+		o.sentTotal++
+		o.sentAt = append(trim(o.sentAt), now)
+		o.latencies = append(o.latencies, now.Sub(saved.Created))
+		if len(o.latencies) > latencyWindow {
+			o.latencies = o.latencies[1:]
+		}
+	case JobDead:
+		o.dead++
+		o.failedAt = append(trim(o.failedAt), now)
+		a.event("job-dead", fmt.Sprintf("job %d to %s: %s", saved.Seq, saved.ChatID, saved.LastError))
+	default:
+		o.failedAt = append(trim(o.failedAt), now)
+		o.requeue(saved)
+	}
+	a.publish()
+}
+
+// requeue puts a job back among the pending ones, in seq order.
+func (o *outbox) requeue(j Job) {
+	o.pending = append(o.pending, j)
+	slices.SortFunc(o.pending, func(x, y Job) int { return cmp.Compare(x.Seq, y.Seq) })
+}
+
+// onMessage keeps the ack of sent jobs current.
+func (o *outbox) onMessage(m Message, ack bool) {
+	if !ack || !m.FromMe || m.ID == "" {
+		return
+	}
+	j, err := o.a.m.cfg.Store.JobByMsgID(o.a.id, m.ID)
+	if err != nil || j.State != JobSent || j.Ack >= int(m.Ack) {
+		return
+	}
+	if _, err := o.a.m.cfg.Store.UpdateJob(o.a.id, j.Seq, func(s *Job) error {
+		s.Ack = int(m.Ack)
+		return nil
+	}); err != nil {
+		o.a.m.cfg.Logf("session %s: saving the ack of job %d: %v", o.a.id, j.Seq, err)
+	}
+}

@@ -1,0 +1,88 @@
+package session
+
+import (
+	"time"
+
+	"github.com/waconsole/waconsole/store"
+)
+
+// Pairing methods a session can use.
+const (
+	PairQR   = "qr"
+	PairLink = "link"
+)
+
+// Snapshot is the operator's view of one session at one moment. The manager
+// publishes a new one after every change; readers never share it with the actor.
+type Snapshot struct {
+	ID         string    `json:"id"`
+	State      State     `json:"state"`
+	Since      time.Time `json:"since"`            // when State was entered
+	Reason     string    `json:"reason,omitempty"` // why the last transition happened
+	LastError  string    `json:"lastError,omitempty"`
+	PairMethod string    `json:"pairMethod"`          // PairQR or PairLink
+	PairPhone  string    `json:"pairPhone,omitempty"` // number the link code is requested for
+	Account    string    `json:"account,omitempty"`   // digits of the paired phone
+	AutoStart  bool      `json:"autoStart"`
+	QR         QRInfo    `json:"qr"`
+	Code       CodeInfo  `json:"code"`
+	Queue      QueueInfo `json:"queue"`
+	Pacing     Pacing    `json:"pacing"`
+}
+
+// QRInfo is the QR code a session shows while it waits for a scan.
+type QRInfo struct {
+	Payload string    `json:"payload,omitempty"`
+	Index   int       `json:"index,omitempty"` // 1-based: "code n of Total"
+	Total   int       `json:"total,omitempty"`
+	Expires time.Time `json:"expires,omitzero"`  // estimated from the page's rotation timing
+	Expired bool      `json:"expired,omitempty"` // refs ran out (UNPAIRED_IDLE): offer a fresh QR
+}
+
+// CodeInfo is the link code a session shows while it waits for the phone.
+type CodeInfo struct {
+	Code    string    `json:"code,omitempty"` // formatted XXXX-XXXX
+	Phone   string    `json:"phone,omitempty"`
+	Expires time.Time `json:"expires,omitzero"`
+}
+
+// QueueInfo summarises a session's outbox for tables and health checks.
+type QueueInfo struct {
+	Depth      int  `json:"depth"`      // queued + retrying + sending
+	Held       int  `json:"held"`       // waiting for an operator
+	Dead       int  `json:"dead"`       // gave up
+	Failures5m int  `json:"failures5m"` // failed attempts in the last 5 minutes
+	Paused     bool `json:"paused"`
+}
+
+// Pacing is how fast a session may send. Zero fields mean the defaults.
+type Pacing = store.Pacing
+
+// Event is one entry of a session's event log.
+type Event = store.Event
+
+// Job is one message in a session's outbox.
+type Job = store.Job
+
+// JobState is where a Job is in its life.
+type JobState = store.JobState
+
+// Update is one publication of the manager: a new snapshot, an event of the
+// log, a chat message, or the removal of a session.
+type Update struct {
+	Session  string    `json:"session"`
+	Snapshot *Snapshot `json:"snapshot,omitempty"`
+	Event    *Event    `json:"event,omitempty"`
+	Message  *Message  `json:"message,omitempty"` // a new message or a changed ack
+	Removed  bool      `json:"removed,omitempty"`
+}
+
+// The states of a Job.
+const (
+	JobQueued   = store.JobQueued
+	JobSending  = store.JobSending
+	JobSent     = store.JobSent
+	JobRetrying = store.JobRetrying
+	JobDead     = store.JobDead
+	JobHeld     = store.JobHeld
+)
