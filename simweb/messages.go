@@ -183,7 +183,7 @@ func (s *Server) earlier(a *account, d *device, chatID, before string, beforeT i
 	for _, id := range d.Pending {
 		pending[id] = true
 	}
-	var older []*message
+	older := []*message{} // never null: the page maps over it
 	seen := before == ""
 	byTime := !seen && a.msgIdx[before] == nil
 	for _, m := range slices.Backward(a.Msgs) {
