@@ -1,0 +1,236 @@
+// Package keymap holds every key binding of the console and its help text.
+// The ui package routes keys only through these bindings, so what the help
+// shows is exactly what works.
+package keymap
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap is every binding of the console, grouped by where it applies.
+type KeyMap struct {
+	Global  Global
+	Nav     Nav
+	Table   Table
+	Detail  Detail
+	Pairing Pairing
+	Chats   Chats
+	Chat    Chat
+	Queue   Queue
+	Dialog  Dialog
+}
+
+// Global bindings work on every screen unless a dialog or an input has focus
+// (ForceQuit works always).
+type Global struct {
+	ForceQuit key.Binding
+	Quit      key.Binding
+	Help      key.Binding
+	Command   key.Binding
+	Filter    key.Binding
+	Back      key.Binding
+}
+
+// Nav moves the cursor of any list.
+type Nav struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+}
+
+// Table acts on the session under the cursor (or the open session).
+type Table struct {
+	Open    key.Binding
+	Add     key.Binding
+	Start   key.Binding
+	Stop    key.Binding
+	Restart key.Binding
+	Logout  key.Binding
+	Delete  key.Binding
+	Chats   key.Binding
+	Queue   key.Binding
+}
+
+// Detail is the session detail view.
+type Detail struct {
+	Pair key.Binding
+}
+
+// Pairing is the pairing view; which bindings apply depends on the state.
+type Pairing struct {
+	FreshQR  key.Binding // QR expired: ask for a fresh one
+	LinkCode key.Binding // pair with a link code instead
+	UseQR    key.Binding // back to the QR code
+	Start    key.Binding // stopped or logged out: start pairing
+	Restart  key.Binding // conflict, failed, disconnected: restart the browser
+}
+
+// Chats is the chat list of a session.
+type Chats struct {
+	Open   key.Binding
+	Reload key.Binding
+}
+
+// Chat is one open chat.
+type Chat struct {
+	Compose key.Binding
+	Send    key.Binding
+}
+
+// Queue is the outbox view of a session.
+type Queue struct {
+	Edit    key.Binding
+	Pause   key.Binding
+	Inspect key.Binding
+	Retry   key.Binding
+	Discard key.Binding
+}
+
+// Dialog applies inside dialogs and prompts.
+type Dialog struct {
+	Submit key.Binding
+	Cancel key.Binding
+	Next   key.Binding
+	Prev   key.Binding
+	Toggle key.Binding
+	Yes    key.Binding
+	No     key.Binding
+}
+
+func bind(help string, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// Default returns the console's bindings.
+func Default() KeyMap {
+	return KeyMap{
+		Global: Global{
+			ForceQuit: bind("ctrl+c", "quit", "ctrl+c"),
+			Quit:      bind("q", "quit", "q"),
+			Help:      bind("?", "help", "?"),
+			Command:   bind(":", "command", ":"),
+			Filter:    bind("/", "filter", "/"),
+			Back:      bind("esc", "back", "esc"),
+		},
+		Nav: Nav{
+			Up:       bind("↑/k", "up", "up", "k"),
+			Down:     bind("↓/j", "down", "down", "j"),
+			PageUp:   bind("pgup", "page up", "pgup"),
+			PageDown: bind("pgdn", "page down", "pgdown"),
+			Top:      bind("home", "top", "home"),
+			Bottom:   bind("end", "bottom", "end"),
+		},
+		Table: Table{
+			Open:    bind("enter", "open", "enter"),
+			Add:     bind("n", "add", "n"),
+			Start:   bind("s", "start", "s"),
+			Stop:    bind("x", "stop", "x"),
+			Restart: bind("r", "restart", "r"),
+			Logout:  bind("L", "logout", "L"),
+			Delete:  bind("D", "delete", "D"),
+			Chats:   bind("c", "chats", "c"),
+			Queue:   bind("u", "queue", "u"),
+		},
+		Detail: Detail{
+			Pair: bind("p", "pairing view", "p"),
+		},
+		Pairing: Pairing{
+			FreshQR:  bind("r", "fresh QR", "r"),
+			LinkCode: bind("l", "use link code", "l"),
+			UseQR:    bind("g", "use QR code", "g"),
+			Start:    bind("s", "start pairing", "s"),
+			Restart:  bind("r", "restart", "r"),
+		},
+		Chats: Chats{
+			Open:   bind("enter", "open chat", "enter"),
+			Reload: bind("r", "reload", "r"),
+		},
+		Chat: Chat{
+			Compose: bind("i/tab", "compose", "i", "tab"),
+			Send:    bind("enter", "send", "enter"),
+		},
+		Queue: Queue{
+			Edit:    bind("e", "edit pacing", "e"),
+			Pause:   bind("p", "pause/resume", "p"),
+			Inspect: bind("enter", "inspect job", "enter"),
+			Retry:   bind("R", "retry/approve", "R"),
+			Discard: bind("X", "discard", "X"),
+		},
+		Dialog: Dialog{
+			Submit: bind("enter", "ok", "enter"),
+			Cancel: bind("esc", "cancel", "esc"),
+			Next:   bind("tab", "next field", "tab", "down"),
+			Prev:   bind("shift+tab", "previous field", "shift+tab", "up"),
+			Toggle: bind("←/→", "choose", "left", "right", "space"),
+			Yes:    bind("y", "yes", "y"),
+			No:     bind("n", "no", "n"),
+		},
+	}
+}
+
+// destructive lists the bindings that take a session offline or lose
+// something: read-only mode disables exactly these.
+func (k *KeyMap) destructive() []*key.Binding {
+	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard}
+}
+
+// SetReadOnly disables (or enables again) the destructive bindings: a
+// disabled binding neither matches a key nor shows in help.
+func (k *KeyMap) SetReadOnly(ro bool) {
+	for _, b := range k.destructive() {
+		b.SetEnabled(!ro)
+	}
+}
+
+// Blocked returns the disabled binding among bs that the key would have
+// triggered, so the caller can explain why nothing happened.
+func Blocked(msg fmt.Stringer, bs ...key.Binding) (key.Binding, bool) {
+	s := msg.String()
+	for _, b := range bs {
+		if b.Enabled() {
+			continue
+		}
+		for _, k := range b.Keys() {
+			if k == s {
+				return b, true
+			}
+		}
+	}
+	return key.Binding{}, false
+}
+
+// Bindings lists the group in the order help shows it.
+func (g Global) Bindings() []key.Binding {
+	return []key.Binding{g.Help, g.Command, g.Filter, g.Back, g.Quit, g.ForceQuit}
+}
+
+// Bindings lists the group in the order help shows it.
+func (n Nav) Bindings() []key.Binding {
+	return []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Top, n.Bottom}
+}
+
+// Bindings lists the group in the order help shows it.
+func (t Table) Bindings() []key.Binding {
+	return []key.Binding{t.Open, t.Add, t.Start, t.Stop, t.Restart, t.Logout, t.Delete, t.Chats, t.Queue}
+}
+
+// Bindings lists the group in the order help shows it.
+func (p Pairing) Bindings() []key.Binding {
+	return []key.Binding{p.FreshQR, p.LinkCode, p.UseQR, p.Start, p.Restart}
+}
+
+// Bindings lists the group in the order help shows it.
+func (c Chats) Bindings() []key.Binding { return []key.Binding{c.Open, c.Reload} }
+
+// Bindings lists the group in the order help shows it.
+func (c Chat) Bindings() []key.Binding { return []key.Binding{c.Compose, c.Send} }
+
+// Bindings lists the group in the order help shows it.
+func (q Queue) Bindings() []key.Binding {
+	return []key.Binding{q.Inspect, q.Edit, q.Pause, q.Retry, q.Discard}
+}

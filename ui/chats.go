@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// chatsView lists a session's chats, newest activity first; the feed keeps
+// unread counts and order current.
+type chatsView struct {
+	id       string
+	chats    []session.Chat
+	cur      cursor
+	selected string // chat id under the cursor
+	filter   string
+	loading  bool
+	err      error
+}
+
+type chatsMsg struct {
+	id    string
+	chats []session.Chat
+	err   error
+}
+
+func (m *Model) openChats(id string) tea.Cmd {
+	m.push(page{kind: pageChats, id: id})
+	m.chats = chatsView{id: id, loading: true}
+	return loadChats(m.b, id)
+}
+
+func loadChats(b Backend, id string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := pageCtx()
+		defer cancel()
+		chats, err := b.Chats(ctx, id)
+		return chatsMsg{id: id, chats: chats, err: err}
+	}
+}
+
+func (c *chatsView) loaded(msg chatsMsg) tea.Cmd {
+	if msg.id != c.id {
+		return nil
+	}
+	c.loading, c.err = false, msg.err
+	if msg.err != nil {
+		return report(failed(msg.err, "could not list the chats of %s", msg.id))
+	}
+	c.chats = msg.chats
+	c.sort()
+	return nil
+}
+
+func (c *chatsView) sort() {
+	slices.SortStableFunc(c.chats, func(a, b session.Chat) int { return b.LastActivity.Compare(a.LastActivity) })
+}
+
+// noteMessage moves the message's chat up and counts it as unread unless
+// that chat is open.
+func (c *chatsView) noteMessage(msg session.Message, open bool) {
+	i := slices.IndexFunc(c.chats, func(ch session.Chat) bool { return ch.ID == msg.Chat })
+	if i < 0 {
+		if !msg.New {
+			return
+		}
+		c.chats = append(c.chats, session.Chat{ID: msg.Chat, Name: msg.Chat})
+		i = len(c.chats) - 1
+	}
+	ch := &c.chats[i]
+	if msg.Time.After(ch.LastActivity) {
+		ch.LastActivity = msg.Time
+	}
+	if msg.New && !msg.FromMe && !open {
+		ch.Unread++
+	}
+	c.sort()
+}
+
+// visible is the filtered list, with the cursor kept on the selected chat.
+func (c *chatsView) visible(h int) []session.Chat {
+	var rows []session.Chat
+	match := matcher(c.filter)
+	for _, ch := range c.chats {
+		if c.filter == "" || match(ch.Name, ch.ID) {
+			rows = append(rows, ch)
+		}
+	}
+	if i := slices.IndexFunc(rows, func(ch session.Chat) bool { return ch.ID == c.selected }); i >= 0 {
+		c.cur.idx = i
+	}
+	c.cur.clamp(len(rows), h)
+	if len(rows) > 0 {
+		c.selected = rows[c.cur.idx].ID
+	}
+	return rows
+}
+
+func (m *Model) chatsKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	c := &m.chats
+	h := m.tableRows()
+	rows := c.visible(h)
+	switch {
+	case c.cur.move(msg, m.km.Nav, len(rows), h):
+		if len(rows) > 0 {
+			c.selected = rows[c.cur.idx].ID
+		}
+		return nil, true
+	case key.Matches(msg, m.km.Chats.Reload):
+		c.loading = true
+		return loadChats(m.b, c.id), true
+	case key.Matches(msg, m.km.Chats.Open) && len(rows) > 0:
+		return m.openChat(c.id, rows[c.cur.idx]), true
+	}
+	return nil, false
+}
+
+func (m *Model) renderChats(w, h int) string {
+	c := &m.chats
+	rows := c.visible(h - 2)
+	title := styles.Heading.Render(fmt.Sprintf("Chats of %s (%d)", c.id, len(c.chats))) + filterNote(c.filter, len(rows), len(c.chats))
+	switch {
+	case c.loading && len(c.chats) == 0:
+		return title + "\n\n" + styles.Hint.Render("Loading the chats from the phone's WhatsApp Web page…")
+	case c.err != nil:
+		return title + "\n\n" + wrap(styles.Error.Render("Could not list the chats: "+c.err.Error())+"\n\n"+
+			joinNonEmpty(" ", notReadyNote(m.sessions[c.id]), "Press r to try again."), w)
+	case len(c.chats) == 0:
+		return title + "\n\n" + styles.Hint.Render("No chats.")
+	}
+	cols := []column{{"NAME", 24}, {"ID", 28}, {"UNREAD", 6}, {"LAST ACTIVITY", 0}}
+	cells := make([][]string, len(rows))
+	now := m.now()
+	for i, ch := range rows {
+		unread := strconv.Itoa(ch.Unread)
+		if ch.Unread > 0 {
+			unread = styles.Key.Render(unread)
+		}
+		cells[i] = []string{ch.Name, ch.ID, unread, ago(now, ch.LastActivity)}
+	}
+	return title + "\n" + renderTable(cols, cells, c.cur, w, h-1)
+}
+
+// notReadyNote explains why chats need a READY session.
+func notReadyNote(s session.Snapshot) string {
+	if s.State == session.Ready {
+		return ""
+	}
+	return fmt.Sprintf("Chats come from the phone's WhatsApp Web page: the session must be READY (it is %s).", s.State)
+}

@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// detailEvents is how many events the detail view fetches and keeps.
+const detailEvents = 15
+
+// detailView is one session's snapshot and its last events; new events
+// arrive on the live feed.
+type detailView struct {
+	id     string
+	events []session.Event
+	err    error
+}
+
+type historyMsg struct {
+	id     string
+	events []session.Event
+	err    error
+}
+
+func (m *Model) openDetail(id string) tea.Cmd {
+	m.push(page{kind: pageDetail, id: id})
+	m.detail = detailView{id: id}
+	b := m.b
+	return func() tea.Msg {
+		ev, err := b.History(id, detailEvents)
+		return historyMsg{id: id, events: ev, err: err}
+	}
+}
+
+// setHistory merges the fetched events under those the feed brought since.
+func (d *detailView) setHistory(msg historyMsg) {
+	if msg.id != d.id {
+		return
+	}
+	d.err = msg.err
+	var last uint64
+	if n := len(msg.events); n > 0 {
+		last = msg.events[n-1].Seq
+	}
+	events := msg.events
+	for _, e := range d.events {
+		if e.Seq > last {
+			events = append(events, e)
+		}
+	}
+	d.events = events
+	d.trim()
+}
+
+func (d *detailView) addEvent(e session.Event) {
+	d.events = append(d.events, e)
+	d.trim()
+}
+
+func (d *detailView) trim() {
+	if n := len(d.events); n > detailEvents {
+		d.events = d.events[n-detailEvents:]
+	}
+}
+
+func (m *Model) detailKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if key.Matches(msg, m.km.Detail.Pair) {
+		return m.openPairing(m.current()), true
+	}
+	return m.sessionKey(msg, m.current())
+}
+
+func (m *Model) renderDetail(w, h int) string {
+	s, ok := m.sessions[m.detail.id]
+	if !ok {
+		return styles.Hint.Render("Session " + m.detail.id + " is gone.")
+	}
+	const labelW = 13
+	field := func(k, v string) string {
+		if v == "" {
+			v = "-"
+		}
+		v = strings.ReplaceAll(wrap(v, max(w-labelW, 10)), "\n", "\n"+strings.Repeat(" ", labelW))
+		return styles.Label.Render(cell(k, labelW-1)) + " " + v
+	}
+	q := s.Queue
+	pair := s.PairMethod
+	if s.PairPhone != "" {
+		pair += " for " + phone(s.PairPhone)
+	}
+	lines := []string{
+		styles.Heading.Render(s.ID) + "  " + stateText(s.State) + " for " + Age(m.now().Sub(s.Since)),
+		field("Reason", s.Reason),
+		field("Account", phone(s.Account)),
+		field("Pairing", pair),
+		field("Auto start", yesNo(s.AutoStart)),
+		field("Last error", s.LastError),
+		field("Queue", fmt.Sprintf("depth %d · held %d · dead %d · failed 5m %d · paused %s",
+			q.Depth, q.Held, q.Dead, q.Failures5m, yesNo(q.Paused))),
+		field("Pacing", pacingText(s.Pacing)),
+		"",
+		styles.Heading.Render("Recent events"),
+	}
+	switch {
+	case m.detail.err != nil:
+		lines = append(lines, styles.Error.Render("could not read the history: "+m.detail.err.Error()))
+	case len(m.detail.events) == 0:
+		lines = append(lines, styles.Hint.Render("no events yet"))
+	}
+	rows := make([][]string, 0, len(m.detail.events))
+	for i := len(m.detail.events) - 1; i >= 0; i-- { // newest first
+		e := m.detail.events[i]
+		move := "" // a transition, or the state an event happened in
+		switch {
+		case e.From != "" && e.From != e.To:
+			move = stateText(session.State(e.From)) + " → " + stateText(session.State(e.To))
+		case e.To != "":
+			move = stateText(session.State(e.To))
+		}
+		rows = append(rows, []string{e.Time.Format("01-02 15:04:05"), e.Kind, move, joinNonEmpty(": ", e.Reason, e.Detail)})
+	}
+	cols := []column{{"TIME", 14}, {"KIND", 15}, {"FROM → TO", 25}, {"REASON", 0}}
+	head := strings.Join(lines, "\n")
+	if len(rows) > 0 {
+		head += "\n" + renderTable(cols, rows, cursor{idx: -1}, w, max(h-lipgloss.Height(head), 2))
+	}
+	return head
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

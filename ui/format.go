@@ -1,0 +1,115 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// Age formats an elapsed time the way the tables show it: 42s, 3m12s,
+// 2h05m, 3d04h. The CLI's status table uses it too.
+func Age(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d / time.Second)
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%ds", s)
+	case s < 3600:
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	case s < 86400:
+		return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
+	default:
+		return fmt.Sprintf("%dd%02dh", s/86400, s%86400/3600)
+	}
+}
+
+// ago formats a past moment relative to now, or "-" when unknown.
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return Age(now.Sub(t)) + " ago"
+}
+
+// phone shows account digits in international form.
+func phone(digits string) string {
+	if digits == "" {
+		return ""
+	}
+	return "+" + digits
+}
+
+// fit cuts or pads s to exactly h lines of at most w cells, so the lines
+// below it stay where the layout put them.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "")
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cell pads or truncates s (which may hold ANSI) to exactly w cells.
+func cell(s string, w int) string {
+	if ansi.StringWidth(s) > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-ansi.StringWidth(s))
+}
+
+// wrap word-wraps plain or styled text to w cells.
+func wrap(s string, w int) string {
+	if w < 1 {
+		return s
+	}
+	return ansi.Wrap(s, w, "")
+}
+
+// overlay centres box in a w × h area. What was there is not drawn: its
+// fragments around a dialog only distract.
+func overlay(box string, w, h int) string {
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// joinNonEmpty joins the parts that say something.
+func joinNonEmpty(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// pacingText shows pacing settings; zero fields mean the defaults.
+func pacingText(p session.Pacing) string {
+	d := func(v time.Duration) string {
+		if v == 0 {
+			return "default"
+		}
+		return v.String()
+	}
+	n := "default"
+	if p.BulkLimit != 0 {
+		n = strconv.Itoa(p.BulkLimit)
+	}
+	return fmt.Sprintf("min gap %s · jitter %s · chat gap %s · bulk limit %s", d(p.MinGap), d(p.Jitter), d(p.ChatGap), n)
+}
+
+// trunc cuts styled text to w cells, marking the cut.
+func trunc(s string, w int) string { return ansi.Truncate(s, w, "…") }

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/waconsole/waconsole/keymap"
+	"github.com/waconsole/waconsole/session"
+)
+
+// pacingDialog edits how fast a session sends. Only the four fields it
+// shows change; the rest of the pacing is kept as it was.
+type pacingDialog struct {
+	b      Backend
+	id     string
+	base   session.Pacing
+	focus  int
+	inputs [4]textinput.Model
+	errs   [4]string
+}
+
+var pacingLabels = [4]string{
+	"Min gap (between two sends of the session, e.g. 15s)",
+	"Jitter (random extra wait, e.g. 15s)",
+	"Chat gap (between two sends to one chat, e.g. 30s)",
+	"Bulk limit (chats one text may go to per hour without approval)",
+}
+
+func newPacingDialog(b Backend, id string, p session.Pacing, w int) *pacingDialog {
+	d := &pacingDialog{b: b, id: id, base: p}
+	values := [4]string{p.MinGap.String(), p.Jitter.String(), p.ChatGap.String(), strconv.Itoa(p.BulkLimit)}
+	for i := range d.inputs {
+		d.inputs[i] = newInput("> ", "", dialogWidth(w)-6)
+		d.inputs[i].SetValue(values[i])
+	}
+	d.inputs[0].Focus()
+	return d
+}
+
+func (d *pacingDialog) update(msg tea.Msg, km *keymap.KeyMap) (tea.Cmd, bool) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, km.Dialog.Cancel):
+			return nil, true
+		case key.Matches(k, km.Dialog.Next):
+			return d.setFocus(d.focus + 1), false
+		case key.Matches(k, km.Dialog.Prev):
+			return d.setFocus(d.focus - 1), false
+		case key.Matches(k, km.Dialog.Submit):
+			return d.submit()
+		}
+	}
+	var cmd tea.Cmd
+	d.inputs[d.focus], cmd = d.inputs[d.focus].Update(msg)
+	return cmd, false
+}
+
+func (d *pacingDialog) setFocus(f int) tea.Cmd {
+	d.focus = min(max(f, 0), len(d.inputs)-1)
+	for i := range d.inputs {
+		d.inputs[i].Blur()
+	}
+	return d.inputs[d.focus].Focus()
+}
+
+// submit parses every field; the first bad one gets the focus and its
+// reason, and keeps its text.
+func (d *pacingDialog) submit() (tea.Cmd, bool) {
+	d.errs = [4]string{}
+	p := d.base
+	durations := []*time.Duration{&p.MinGap, &p.Jitter, &p.ChatGap}
+	for i, dst := range durations {
+		v, err := time.ParseDuration(strings.TrimSpace(d.inputs[i].Value()))
+		switch {
+		case err != nil:
+			d.errs[i] = fmt.Sprintf("%q is not a duration: write it like 15s, 1m30s or 500ms", d.inputs[i].Value())
+		case v < 0:
+			d.errs[i] = "it must not be negative"
+		}
+		*dst = v
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(d.inputs[3].Value()))
+	if err != nil || n < 0 {
+		d.errs[3] = fmt.Sprintf("%q is not a count: write a whole number, 0 or more", d.inputs[3].Value())
+	}
+	p.BulkLimit = n
+	for i, e := range d.errs {
+		if e != "" {
+			return d.setFocus(i), false
+		}
+	}
+	b, id := d.b, d.id
+	return act(func() error {
+		_, err := b.Set(id, session.Settings{Pacing: &p})
+		return err
+	}, id+": pacing set to "+pacingText(p), "could not set the pacing of "+id), true
+}
+
+func (d *pacingDialog) view(w int) string {
+	inner := dialogWidth(w) - styles.Dialog.GetHorizontalFrameSize()
+	fields := make([]string, len(d.inputs))
+	for i := range d.inputs {
+		fields[i] = fieldView(pacingLabels[i], d.inputs[i], d.errs[i], inner)
+	}
+	return frame(w, "Pacing of "+d.id, strings.Join(fields, "\n"), "tab next · enter apply · esc cancel")
+}

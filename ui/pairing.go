@@ -1,0 +1,270 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// pairingView follows one session's snapshot live, from STARTING through
+// QR or link code to READY, without a key press. It only caches the drawn
+// QR, which changes with every rotation.
+type pairingView struct {
+	payload string
+	qr      string
+	qrW     int
+	qrH     int
+}
+
+// The phone-side steps, as WhatsApp words them.
+const (
+	qrSteps   = "On the phone: WhatsApp > Settings > Linked devices > Link a device, then point the camera at this code."
+	linkSteps = "On the phone: WhatsApp > Settings > Linked devices > Link a device > Link with phone number instead, then enter the code."
+)
+
+func (m *Model) openPairing(id string) tea.Cmd {
+	m.push(page{kind: pagePairing, id: id})
+	return nil
+}
+
+// restartable states are fixed by a new browser; startable ones need one.
+func restartable(s session.State) bool {
+	return s == session.Conflict || s == session.Failed || s == session.Disconnected || s == session.Blocked
+}
+
+func startable(s session.State) bool {
+	return s == session.Stopped || s == session.LoggedOut || s == session.Failed
+}
+
+// canUseLink is when switching to a link code makes sense.
+func canUseLink(s session.State) bool {
+	return s == session.QR || s == session.Starting || startable(s)
+}
+
+// pairingBindings are the pairing keys that apply in state s.
+func (m *Model) pairingBindings(s session.State) []key.Binding {
+	p := m.km.Pairing
+	var bs []key.Binding
+	if s == session.QR {
+		bs = append(bs, p.FreshQR)
+	}
+	if canUseLink(s) {
+		bs = append(bs, p.LinkCode)
+	}
+	if s == session.LinkCode {
+		bs = append(bs, p.UseQR)
+	}
+	if startable(s) {
+		bs = append(bs, p.Start)
+	}
+	if restartable(s) {
+		bs = append(bs, p.Restart)
+	}
+	return bs
+}
+
+func (m *Model) pairingKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	id, b := m.current(), m.b
+	s := m.sessions[id]
+	p := m.km.Pairing
+	switch {
+	case s.State == session.QR && key.Matches(msg, p.FreshQR):
+		return act(func() error { return b.RefreshQR(id) }, id+": asking for a fresh QR code", "could not refresh the QR code of "+id), true
+	case restartable(s.State) && key.Matches(msg, p.Restart):
+		return restartSession(b, id), true
+	case canUseLink(s.State) && key.Matches(msg, p.LinkCode):
+		m.dialog = newPhoneDialog(b, id, s.PairPhone, m.width)
+		return nil, true
+	case s.State == session.LinkCode && key.Matches(msg, p.UseQR):
+		return act(func() error { return b.UseQR(id) }, id+": switching to a QR code", "could not switch "+id+" to a QR code"), true
+	case startable(s.State) && key.Matches(msg, p.Start):
+		return startSession(b, id), true
+	}
+	return nil, false
+}
+
+// countdown says how long until t, or nothing when t is unknown.
+func countdown(now, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if d := t.Sub(now); d > 0 {
+		return "expires in " + Age(d.Round(time.Second))
+	}
+	return "expiring now"
+}
+
+// pairingHead names the session and its state above the pairing view.
+func pairingHead(s session.Snapshot, w int) string {
+	head := styles.Heading.Render("Pairing "+s.ID) + "  " + stateText(s.State)
+	if s.Reason != "" {
+		head += styles.Subtle.Render(" · " + s.Reason)
+	}
+	return wrap(head, w)
+}
+
+func (m *Model) renderPairing(w, h int) string {
+	id := m.current()
+	s, ok := m.sessions[id]
+	if !ok {
+		return styles.Hint.Render("Session " + id + " is gone.")
+	}
+	head := pairingHead(s, w)
+	bh := h - lipgloss.Height(head) - 1
+	var body string
+	switch s.State {
+	case session.QR:
+		body = m.renderQRState(s, w, bh)
+	case session.LinkCode:
+		body = m.renderLinkCode(s, w)
+	case session.Ready:
+		body = styles.Success.Render("✓ Paired with "+phone(s.Account)) + "\n\n" +
+			wrap(id+" is READY: it sends and receives. esc goes back to the sessions; there c opens its chats and u its queue.", w)
+	default:
+		body = wrap(pairingAdvice(s), w)
+	}
+	return head + "\n\n" + body
+}
+
+// pairingAdvice says what is happening in the states without a code, and
+// what the operator can do.
+func pairingAdvice(s session.Snapshot) string {
+	var t string
+	switch s.State {
+	case session.Stopped:
+		t = "The session is stopped. Press s to start it: pairing begins once WhatsApp Web has loaded."
+	case session.Starting:
+		t = "Starting the browser and loading WhatsApp Web. The QR code appears here by itself; press l to pair with a link code instead."
+		if s.PairMethod == session.PairLink {
+			t = "Starting the browser and loading WhatsApp Web. The link code for " + phone(s.PairPhone) +
+				" appears here by itself; press l to use another phone number."
+		}
+	case session.Syncing:
+		t = "The phone is linked. WhatsApp Web is syncing the chats from the phone; keep the phone online. This takes from a few seconds to a few minutes."
+	case session.Disconnected:
+		t = "The connection is lost; WhatsApp Web reconnects by itself. If it lasts, check the phone's network, or press r to restart the browser."
+	case session.Conflict:
+		t = "WhatsApp Web was opened elsewhere for this account. Press r to restart this session and take the account back."
+	case session.LoggedOut:
+		t = "The phone unlinked this browser. Press s to start pairing again."
+	case session.Blocked:
+		t = "WhatsApp refuses this browser or account. Check the account on the phone; r restarts the browser once the cause is fixed."
+	case session.Failed:
+		t = "The session failed. Fix the cause below, then press s to start it again (or r to restart)."
+	default:
+		t = "Unknown state."
+	}
+	if s.LastError != "" {
+		t += "\n\nLast error: " + s.LastError
+	}
+	return t
+}
+
+// cacheQR draws the QR of s once per rotation; it reports whether there is
+// one to show.
+func (m *Model) cacheQR(s session.Snapshot) bool {
+	qr := s.QR
+	if s.State != session.QR || qr.Expired || qr.Payload == "" {
+		return false
+	}
+	if m.pairing.payload != qr.Payload {
+		m.pairing.qr, m.pairing.qrW, m.pairing.qrH = RenderQR(qr.Payload)
+		m.pairing.payload = qr.Payload
+	}
+	return true
+}
+
+// qrStatus is the countdown and rotation count of the QR on display.
+func (m *Model) qrStatus(qr session.QRInfo) string {
+	return joinNonEmpty(" · ", countdown(m.now(), qr.Expires), codeOf(qr))
+}
+
+// Layout of the QR: beside its instructions when wide, above one status
+// line when not.
+const qrGap, qrTextMin = 3, 30
+
+func (m *Model) qrFitsBeside(w, h int) bool {
+	return w >= m.pairing.qrW+qrGap+qrTextMin && h >= m.pairing.qrH
+}
+
+func (m *Model) qrFitsAbove(w, h int) bool { return w >= m.pairing.qrW && h >= m.pairing.qrH+1 }
+
+// renderQRState draws the QR beside its instructions, or above a status
+// line, or says exactly what does not fit.
+func (m *Model) renderQRState(s session.Snapshot, w, h int) string {
+	qr := s.QR
+	switch {
+	case qr.Expired:
+		return wrap("The QR code expired: WhatsApp shows only a few codes before it waits. Press r for a fresh one, or l to pair with a link code.", w)
+	case !m.cacheQR(s):
+		return wrap("Waiting for WhatsApp Web to show a QR code…", w)
+	}
+	p := &m.pairing
+	status := m.qrStatus(qr)
+	switch {
+	case m.qrFitsBeside(w, h):
+		text := wrap(styles.Heading.Render("Scan with WhatsApp")+"\n"+status+"\n\n"+qrSteps+
+			"\n\nPress l to pair with a link code instead; r asks for a fresh code.", w-p.qrW-qrGap)
+		return lipgloss.JoinHorizontal(lipgloss.Top, p.qr, strings.Repeat(" ", qrGap), text)
+	case m.qrFitsAbove(w, h):
+		return p.qr + "\n" + trunc(joinNonEmpty(" · ", status, "Linked devices > Link a device", "l: link code"), w)
+	}
+	return wrap(fmt.Sprintf("The QR code does not fit: it needs %d columns × %d rows (a terminal of at least %d × %d), "+
+		"and this terminal is %d × %d. Enlarge the window or use a smaller font, or press l to pair with a link code instead.",
+		p.qrW, p.qrH, p.qrW, p.qrH+1, m.width, m.height), w) + "\n\n" + status
+}
+
+// renderQRAlone fills the whole screen with the QR and one status line when
+// it fits only without the console around it: an operator on a small
+// terminal can still scan.
+func (m *Model) renderQRAlone(w, h int) (string, bool) {
+	s := m.sessions[m.current()]
+	if !m.cacheQR(s) {
+		return "", false
+	}
+	bh := m.bodyHeight() - lipgloss.Height(pairingHead(s, w)) - 1
+	if m.qrFitsBeside(w, bh) || m.qrFitsAbove(w, bh) || !m.qrFitsAbove(w, h) {
+		return "", false
+	}
+	status := joinNonEmpty(" · ", m.qrStatus(s.QR), "WhatsApp > Linked devices > Link a device", "esc back", "l link code")
+	return m.pairing.qr + "\n" + trunc(status, w), true
+}
+
+// codeOf is "code n of N" while WhatsApp rotates QR codes.
+func codeOf(qr session.QRInfo) string {
+	if qr.Total == 0 {
+		return ""
+	}
+	return fmt.Sprintf("code %d of %d", qr.Index, qr.Total)
+}
+
+// renderLinkCode draws the code large, the phone it is for, its expiry
+// and the steps on the phone.
+func (m *Model) renderLinkCode(s session.Snapshot, w int) string {
+	c := s.Code
+	if c.Code == "" {
+		return wrap("Requesting a link code for "+phone(s.PairPhone)+"…", w)
+	}
+	code := session.FormatCode(c.Code)
+	big, ok := bigText(code)
+	box := styles.Code
+	if !ok || lipgloss.Width(big)+box.GetHorizontalFrameSize() > w {
+		big = strings.Join(strings.Split(code, ""), " ")
+		box = box.Padding(0, 2)
+	}
+	lines := []string{
+		box.Render(styles.BigCode.Render(big)),
+		styles.Heading.Render("Link code "+code) + "  for " + phone(c.Phone) + "  " + countdown(m.now(), c.Expires),
+		"",
+		wrap(linkSteps, w),
+		"",
+		wrap("Press g to pair with a QR code instead.", w),
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+type promptMode int
+
+const (
+	promptNone promptMode = iota
+	promptCommand
+	promptFilter
+)
+
+// prompt is the k9s-style line at the bottom: ':' runs a command, '/'
+// filters the list on display as it is typed.
+type prompt struct {
+	mode    promptMode
+	input   textinput.Model
+	history []string // commands run, oldest first
+	hpos    int
+}
+
+func (p *prompt) active() bool { return p.mode != promptNone }
+
+func (p *prompt) open(mode promptMode, value string) tea.Cmd {
+	p.mode = mode
+	prefix := ":"
+	if mode == promptFilter {
+		prefix = "/"
+	}
+	p.input.Prompt = prefix
+	p.input.SetValue(value)
+	p.input.CursorEnd()
+	p.hpos = len(p.history)
+	return p.input.Focus()
+}
+
+func (p *prompt) close() {
+	p.mode = promptNone
+	p.input.Blur()
+}
+
+func (p *prompt) view(w int) string { return trunc(p.input.View(), w) }
+
+// update edits the line; a filter applies at every keystroke.
+func (p *prompt) update(msg tea.Msg, m *Model) tea.Cmd {
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	if p.mode == promptFilter {
+		m.setFilter(p.input.Value())
+	}
+	return cmd
+}
+
+func (m *Model) openFilter() tea.Cmd {
+	switch m.top().kind {
+	case pageSessions:
+		return m.prompt.open(promptFilter, m.table.filter)
+	case pageChats:
+		return m.prompt.open(promptFilter, m.chats.filter)
+	}
+	return m.setFlash(warn("nothing to filter here: / filters the sessions table and the chat list"))
+}
+
+func (m *Model) setFilter(v string) {
+	switch m.top().kind {
+	case pageSessions:
+		m.table.filter = v
+	case pageChats:
+		m.chats.filter = v
+	}
+}
+
+func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
+	p, d := &m.prompt, m.km.Dialog
+	switch {
+	case key.Matches(msg, d.Cancel):
+		if p.mode == promptFilter {
+			m.setFilter("")
+		}
+		p.close()
+	case key.Matches(msg, d.Submit):
+		mode, line := p.mode, strings.TrimSpace(p.input.Value())
+		p.close()
+		if mode == promptCommand && line != "" {
+			p.history = append(p.history, line)
+			return m.runCommand(line)
+		}
+	case p.mode == promptCommand && msg.String() == "up" && p.hpos > 0:
+		p.hpos--
+		p.input.SetValue(p.history[p.hpos])
+		p.input.CursorEnd()
+	case p.mode == promptCommand && msg.String() == "down" && p.hpos < len(p.history):
+		p.hpos++
+		v := "" // past the newest: a blank line
+		if p.hpos < len(p.history) {
+			v = p.history[p.hpos]
+		}
+		p.input.SetValue(v)
+		p.input.CursorEnd()
+	default:
+		return p.update(msg, m)
+	}
+	return nil
+}
+
+// commandHelp lists the commands for the flash and the help page.
+const commandHelp = ":sessions (:s)  :chats [ID]  :queue [ID] (:u)  :add ID [PHONE]  :help  :quit (:q)"
+
+// runCommand runs one ':' command line.
+func (m *Model) runCommand(line string) tea.Cmd {
+	args := strings.Fields(strings.TrimPrefix(line, ":"))
+	if len(args) == 0 {
+		return nil
+	}
+	switch strings.ToLower(args[0]) {
+	case "q", "quit", "exit", "q!":
+		return m.quit()
+	case "s", "sessions", "session":
+		m.stack = m.stack[:1]
+		m.showHelp = false
+	case "help", "h":
+		m.showHelp = true
+	case "chats", "chat", "c":
+		if id, ok := m.commandTarget(args); ok {
+			return m.openChats(id)
+		}
+		return m.setFlash(warn("which session? type :chats ID"))
+	case "queue", "u", "outbox":
+		if id, ok := m.commandTarget(args); ok {
+			return m.openQueue(id)
+		}
+		return m.setFlash(warn("which session? type :queue ID"))
+	case "add", "a":
+		return m.addCommand(args[1:])
+	default:
+		return m.setFlash(flashMsg{flashError, "unknown command :" + args[0] + ": try " + commandHelp})
+	}
+	return nil
+}
+
+// commandTarget is the session a command names, or the one on display, or
+// the one under the table's cursor.
+func (m *Model) commandTarget(args []string) (string, bool) {
+	if len(args) > 1 {
+		_, ok := m.sessions[args[1]]
+		return args[1], ok
+	}
+	if id := m.current(); id != "" {
+		return id, true
+	}
+	return m.selectedSession()
+}
+
+// addCommand is ':add ID [PHONE]': a phone means a link code.
+func (m *Model) addCommand(args []string) tea.Cmd {
+	if len(args) == 0 || len(args) > 2 {
+		return m.setFlash(warn("usage: :add ID [PHONE] (with a phone, pairing uses a link code)"))
+	}
+	req := session.AddRequest{ID: args[0], PairMethod: session.PairQR, Start: true}
+	if err := session.ValidateID(req.ID); err != nil {
+		return m.setFlash(flashMsg{flashError, err.Error()})
+	}
+	if len(args) == 2 {
+		req.PairMethod, req.PairPhone = session.PairLink, strings.TrimPrefix(args[1], "+")
+		if err := session.ValidatePhone(req.PairPhone); err != nil {
+			return m.setFlash(flashMsg{flashError, err.Error()})
+		}
+	}
+	b := m.b
+	return func() tea.Msg {
+		snap, err := b.Add(req)
+		return addedMsg{snap: snap, err: err}
+	}
+}

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/lipgloss/v2"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// The palette: semantic roles only. Plain text keeps the terminal's own
+// foreground so both light and dark themes stay readable.
+var (
+	colAccent  = lipgloss.Color("#5FA8F5")
+	colSubtle  = lipgloss.Color("#8B949E")
+	colSuccess = lipgloss.Color("#3FB950")
+	colWarning = lipgloss.Color("#D29922")
+	colError   = lipgloss.Color("#F85149")
+	colBusy    = lipgloss.Color("#58A6FF")
+	colWaiting = lipgloss.Color("#C586F0") // waits for the operator (QR, link code)
+	colRead    = lipgloss.Color("#34B7F1") // WhatsApp's blue ticks
+
+	// The QR is always dark modules on a light quiet zone, whatever the
+	// terminal theme, or phones fail to scan it.
+	colQRLight = lipgloss.Color("#F5F5F5")
+	colQRDark  = lipgloss.Color("#000000")
+)
+
+// Styles is every style of the console.
+type Styles struct {
+	Title, Badge, Counts           lipgloss.Style
+	Crumb, CrumbSep, CrumbLast     lipgloss.Style
+	TableHeader, Selected, Subtle  lipgloss.Style
+	Info, Warn, Error              lipgloss.Style
+	Dialog, DialogTitle, Label     lipgloss.Style
+	FieldError, Hint, Key          lipgloss.Style
+	Success, BigCode, Code         lipgloss.Style
+	Heading, Prompt                lipgloss.Style
+	MsgIn, MsgOut, TickRead, Ticks lipgloss.Style
+	QR                             lipgloss.Style
+	Help                           help.Styles
+}
+
+var styles = newStyles()
+
+func newStyles() Styles {
+	s := lipgloss.NewStyle()
+	box := s.Border(lipgloss.RoundedBorder()).Padding(0, 1)
+	h := help.DefaultDarkStyles()
+	h.ShortKey = s.Foreground(colAccent)
+	h.FullKey = s.Foreground(colAccent)
+	return Styles{
+		Title:       s.Bold(true).Foreground(colAccent),
+		Badge:       s.Bold(true).Foreground(colWarning),
+		Counts:      s.Foreground(colSubtle),
+		Crumb:       s.Foreground(colSubtle),
+		CrumbSep:    s.Foreground(colSubtle),
+		CrumbLast:   s.Bold(true),
+		TableHeader: s.Bold(true).Foreground(colSubtle),
+		Selected:    s.Reverse(true),
+		Subtle:      s.Foreground(colSubtle),
+		Info:        s.Foreground(colSuccess),
+		Warn:        s.Foreground(colWarning),
+		Error:       s.Bold(true).Foreground(colError),
+		Dialog:      box.BorderForeground(colAccent),
+		DialogTitle: s.Bold(true).Foreground(colAccent),
+		Label:       s.Bold(true),
+		FieldError:  s.Foreground(colError),
+		Hint:        s.Foreground(colSubtle),
+		Key:         s.Bold(true).Foreground(colAccent),
+		Success:     box.BorderForeground(colSuccess).Foreground(colSuccess).Bold(true),
+		BigCode:     s.Bold(true).Foreground(colWaiting),
+		Code:        box.BorderForeground(colWaiting).Padding(1, 3),
+		Heading:     s.Bold(true),
+		Prompt:      s.Bold(true).Foreground(colAccent),
+		MsgIn:       s.Bold(true).Foreground(colAccent),
+		MsgOut:      s.Bold(true).Foreground(colSuccess),
+		TickRead:    s.Foreground(colRead),
+		Ticks:       s.Foreground(colSubtle),
+		QR:          s.Foreground(colQRLight).Background(colQRDark),
+		Help:        h,
+	}
+}
+
+// StateStyle is the one place a session state gets its colour; the CLI's
+// status table uses it too.
+func StateStyle(s session.State) lipgloss.Style {
+	c := colSubtle // Stopped and anything unknown
+	switch s {
+	case session.Ready:
+		c = colSuccess
+	case session.Starting, session.Syncing:
+		c = colBusy
+	case session.QR, session.LinkCode:
+		c = colWaiting
+	case session.Disconnected, session.Conflict, session.LoggedOut:
+		c = colWarning
+	case session.Blocked, session.Failed:
+		c = colError
+	}
+	return lipgloss.NewStyle().Foreground(c)
+}
+
+// stateText renders a state in its colour.
+func stateText(s session.State) string { return StateStyle(s).Render(string(s)) }
+
+// newInput returns a text input styled for the console, with a steady
+// cursor so no blink messages need routing.
+func newInput(prompt, placeholder string, width int) textinput.Model {
+	in := textinput.New()
+	in.Prompt = prompt
+	in.Placeholder = placeholder
+	st := textinput.DefaultDarkStyles()
+	st.Focused.Prompt = styles.Prompt
+	st.Blurred.Prompt = styles.Subtle
+	st.Focused.Placeholder = styles.Hint
+	st.Blurred.Placeholder = styles.Hint
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	in.SetWidth(width)
+	return in
+}

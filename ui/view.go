@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// Smallest terminal the console draws in; below it, it says so.
+const minWidth, minHeight = 40, 10
+
+// View draws the whole screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "waconsole"
+	return v
+}
+
+// render lays the screen out from the top: header, breadcrumbs, the screen
+// on display (under an open dialog), the flash or prompt line, the help line.
+func (m *Model) render() string {
+	w, h := m.width, m.height
+	if w == 0 || h == 0 {
+		return "" // no size yet: nothing sensible to draw
+	}
+	if w < minWidth || h < minHeight {
+		return fit(wrap(fmt.Sprintf("The console needs at least %d columns × %d rows; this terminal is %d × %d. Enlarge it (ctrl+c quits).",
+			minWidth, minHeight, w, h), w), w, h)
+	}
+	if m.top().kind == pagePairing && m.dialog == nil && !m.showHelp && !m.prompt.active() {
+		if qr, ok := m.renderQRAlone(w, h); ok {
+			return fit(qr, w, h)
+		}
+	}
+	bh := m.bodyHeight()
+	var body string
+	if m.dialog != nil {
+		body = overlay(m.dialog.view(w), w, bh)
+	} else {
+		body = m.renderBody(w, bh)
+	}
+	status := m.flash.render(w)
+	if m.prompt.active() {
+		status = m.prompt.view(w)
+	}
+	return strings.Join([]string{
+		m.renderHeader(w),
+		trunc(m.renderCrumbs(), w),
+		fit(body, w, bh),
+		status,
+		trunc(m.help.ShortHelpView(m.ShortHelp()), w), // help drops items, but can overflow by one
+	}, "\n")
+}
+
+func (m *Model) renderBody(w, h int) string {
+	if m.showHelp {
+		return m.renderHelp(w, h)
+	}
+	switch m.top().kind {
+	case pageDetail:
+		return m.renderDetail(w, h)
+	case pagePairing:
+		return m.renderPairing(w, h)
+	case pageChats:
+		return m.renderChats(w, h)
+	case pageChat:
+		return m.renderChat(w, h)
+	case pageQueue:
+		return m.renderQueue(w, h)
+	}
+	return m.renderTable(w, h)
+}
+
+// bySeverity orders states for the header, those that need the operator
+// first, so a narrow terminal cuts the calm ones.
+var bySeverity = []session.State{
+	session.Failed, session.Blocked, session.Conflict, session.LoggedOut, session.Disconnected,
+	session.QR, session.LinkCode, session.Starting, session.Syncing, session.Ready, session.Stopped,
+}
+
+// renderHeader shows the title, the sessions counted by state and the
+// read-only badge.
+func (m *Model) renderHeader(w int) string {
+	title := m.opts.Title
+	if title == "" {
+		title = "waconsole"
+	}
+	left := styles.Title.Render(title)
+	right := ""
+	if m.opts.ReadOnly {
+		right = styles.Badge.Render("[READ-ONLY]")
+	}
+	counts := map[session.State]int{}
+	for _, s := range m.sessions {
+		counts[s.State]++
+	}
+	n := fmt.Sprintf("%d sessions", len(m.sessions))
+	if len(m.sessions) == 1 {
+		n = "1 session"
+	}
+	parts := []string{styles.Counts.Render(n)}
+	for _, st := range bySeverity {
+		if n := counts[st]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", stateText(st), n))
+		}
+	}
+	middle := strings.Join(parts, "  ")
+	room := w - ansi.StringWidth(left) - ansi.StringWidth(right) - 4
+	if room < 10 {
+		middle = ""
+	} else {
+		middle = trunc(middle, room)
+	}
+	gap := max(w-ansi.StringWidth(left)-ansi.StringWidth(middle)-ansi.StringWidth(right)-2, 1)
+	line := left + "  " + middle + strings.Repeat(" ", gap) + right
+	return ansi.Truncate(line, w, "")
+}
+
+// renderCrumbs draws the view stack: sessions > demo > chats > Alice.
+func (m *Model) renderCrumbs() string {
+	names := []string{"sessions"}
+	for i, p := range m.stack[1:] {
+		if i == 0 {
+			names = append(names, p.id)
+		}
+		switch p.kind {
+		case pageDetail:
+			names = append(names, "details")
+		case pagePairing:
+			names = append(names, "pairing")
+		case pageChats:
+			names = append(names, "chats")
+		case pageChat:
+			names = append(names, m.chat.title())
+		case pageQueue:
+			names = append(names, "queue")
+		}
+	}
+	if m.showHelp {
+		names = append(names, "help")
+	}
+	for i, n := range names {
+		if i == len(names)-1 {
+			names[i] = styles.CrumbLast.Render(n)
+		} else {
+			names[i] = styles.Crumb.Render(n)
+		}
+	}
+	return strings.Join(names, styles.CrumbSep.Render(" > "))
+}
