@@ -74,10 +74,7 @@ func newEnv(t *testing.T) *testEnv {
 // open starts a manager on the env's data dir (again after close).
 func (e *testEnv) open(t *testing.T) {
 	t.Helper()
-	db, err := store.Open(filepath.Join(e.dir, "waconsole.db"), store.Options{Timeout: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := e.reopenStore(t)
 	e.db = db
 	m, err := NewManager(Config{
 		Store: db, DataDir: e.dir, WAURL: e.url, Driver: testDriver(t),
@@ -96,6 +93,16 @@ func (e *testEnv) open(t *testing.T) {
 	}
 	e.m = m
 	e.updates, e.stopSub = m.Subscribe()
+}
+
+// reopenStore opens the env's store while no manager runs.
+func (e *testEnv) reopenStore(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(filepath.Join(e.dir, "waconsole.db"), store.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 func (e *testEnv) close() {

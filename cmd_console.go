@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"golang.org/x/term"
+
+	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/simweb"
+	"github.com/waconsole/waconsole/ui"
+)
+
+// demoPhone is the number of the phone the demo plays.
+const demoPhone = "15550123456"
+
+func cmdConsole(args []string, stderr io.Writer) error {
+	fs := newFlagSet("waconsole", usage)
+	var c commonFlags
+	c.register(fs)
+	demo := fs.Bool("demo", false, "run against a local WhatsApp Web stand-in (data dir defaults to <default>/demo)")
+	simAddr := fs.String("sim-addr", "127.0.0.1:0", "with --demo: address of the stand-in")
+	autopair := fs.Bool("demo-autopair", true, "with --demo: a simulated phone scans the QR a few seconds after it appears")
+	readOnly := fs.Bool("read-only", false, "disable destructive actions: stop, restart, logout, delete, discard")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unknown command %q\n\n%s", fs.Arg(0), usage)
+	}
+	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
+		return errors.New("the console needs a terminal; for headless use run `waconsole serve` and the CLI commands (see `waconsole help`)")
+	}
+	dir := c.dataDir
+	if dir == "" {
+		dir = defaultDataDir()
+		if *demo {
+			dir = filepath.Join(dir, "demo")
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating the data dir: %w", err)
+	}
+	logFile, err := os.OpenFile(filepath.Join(dir, "waconsole.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	logf := lifecycleLog(logFile)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	title := "waconsole · " + dir
+	waURL := c.waURL
+	if *demo {
+		sim, base, err := startDemoSim(dir, *simAddr, logf)
+		if err != nil {
+			return err
+		}
+		defer sim.Close()
+		waURL, title = base, "waconsole demo · WhatsApp Web stand-in at "+base
+		if *autopair {
+			go simweb.AutoPair(ctx, &simweb.Client{BaseURL: base}, demoPhone, 4*time.Second)
+		}
+	}
+	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: waURL, chrome: c.chrome, mode: "console", logf: logf})
+	if err != nil {
+		return err
+	}
+	if *demo {
+		if _, err := rt.manager.Get("demo"); err != nil {
+			if _, err := rt.manager.Add(session.AddRequest{ID: "demo"}); err != nil {
+				logf("creating the demo session: %v", err)
+			}
+		}
+	}
+	rt.manager.StartAuto(ctx)
+	model := ui.New(rt.manager, ui.Options{ReadOnly: *readOnly, Title: title})
+	_, runErr := tea.NewProgram(model, tea.WithContext(ctx)).Run()
+	fmt.Fprintln(stderr, "waconsole: stopping sessions…")
+	cctx, ccancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer ccancel()
+	closeErr := rt.close(cctx)
+	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {
+		return runErr
+	}
+	return closeErr
+}
+
+// startDemoSim starts the stand-in on a loopback address, keeping its
+// accounts in the data dir so that a restarted demo finds its login.
+func startDemoSim(dir, addr string, logf func(string, ...any)) (*simweb.Server, string, error) {
+	sim, err := simweb.New(simweb.Options{StateFile: filepath.Join(dir, "simweb.json"), Logf: logf})
+	if err != nil {
+		return nil, "", err
+	}
+	base, err := sim.Listen(addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("starting the WhatsApp Web stand-in on %s: %w", addr, err)
+	}
+	return sim, base, nil
+}

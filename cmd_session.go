@@ -1,0 +1,190 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/waconsole/waconsole/api"
+	"github.com/waconsole/waconsole/session"
+)
+
+const sessionUsage = `usage:
+  waconsole session add ID [--link-code PHONE] [--autostart=false] [--start]
+  waconsole session start|stop|restart ID
+  waconsole session logout|delete ID [--yes]
+  waconsole session set ID [--autostart=BOOL] [--pair qr|link] [--phone PHONE]
+                           [--min-gap D] [--jitter-min D] [--jitter D] [--chat-gap D] [--bulk-limit N]
+  waconsole session show ID
+  waconsole session pause|resume ID      hold or release the session's outbox`
+
+func cmdSession(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(sessionUsage)
+	}
+	verb, rest := args[0], args[1:]
+	fs := newFlagSet("session "+verb, sessionUsage)
+	dir := dataDirFlag(fs)
+	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	link := fs.String("link-code", "", "add: pair by link code for this phone number")
+	autostart := fs.Bool("autostart", true, "add, set: start the session whenever waconsole starts")
+	start := fs.Bool("start", false, "add: start the browser now")
+	pair := fs.String("pair", "", "set: pairing method, qr or link")
+	phone := fs.String("phone", "", "set: phone number for link-code pairing")
+	pacing := pacingFlags(fs)
+	pos, err := parseInterleaved(fs, rest)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New(sessionUsage)
+	}
+	id := pos[0]
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	c := api.NewClient(orDefault(*dir))
+	set := func(name string) bool {
+		found := false
+		fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+		return found
+	}
+
+	var snap session.Snapshot
+	switch verb {
+	case "add":
+		req := session.AddRequest{ID: id, AutoStart: autostart, Start: *start}
+		if *link != "" {
+			req.PairMethod, req.PairPhone = session.PairLink, *link
+		}
+		snap, err = c.Add(ctx, req)
+	case "start", "stop", "restart":
+		snap, err = c.Action(ctx, id, verb)
+	case "logout", "delete":
+		if !*yes {
+			if err := confirm(fmt.Sprintf("%s session %s? This cannot be undone", verb, id)); err != nil {
+				return err
+			}
+		}
+		if verb == "delete" {
+			if err := c.Delete(ctx, id); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "deleted session %s\n", id)
+			return nil
+		}
+		snap, err = c.Action(ctx, id, verb)
+	case "set":
+		req := api.SettingsRequest{PairMethod: optional(*pair), PairPhone: optional(*phone), Pacing: pacing.request(set)}
+		if set("autostart") {
+			req.AutoStart = autostart
+		}
+		snap, err = c.Set(ctx, id, req)
+	case "pause", "resume":
+		qs, err := c.QueueAction(ctx, id, verb)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "queue of %s: paused=%v depth=%d %s\n", id, qs.Paused, qs.Depth, qs.HoldReason)
+		return nil
+	case "show":
+		return showSession(ctx, c, id, stdout)
+	default:
+		return fmt.Errorf("unknown session command %q\n%s", verb, sessionUsage)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %s (%s)\n", snap.ID, snap.State, snap.Reason)
+	return nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// confirm asks on the terminal; without one it refuses, so scripts must
+// say --yes.
+func confirm(question string) error {
+	if !isTerminal(os.Stdin) {
+		return errors.New("refusing without confirmation: add --yes")
+	}
+	fmt.Fprintf(os.Stderr, "%s [y/N] ", question)
+	answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		return errors.New("cancelled")
+	}
+	return nil
+}
+
+// pacingValues are the pacing flags of `session set`.
+type pacingValues struct {
+	minGap, jitterMin, jitter, chatGap *string
+	bulk                               *int
+}
+
+func pacingFlags(fs *flag.FlagSet) pacingValues {
+	return pacingValues{
+		minGap:    fs.String("min-gap", "", "set: minimum gap between two sends of the session (e.g. 15s; 0s = default)"),
+		jitterMin: fs.String("jitter-min", "", "set: least random extra wait after each send (default 5s)"),
+		jitter:    fs.String("jitter", "", "set: most random extra wait after each send (default 15s)"),
+		chatGap:   fs.String("chat-gap", "", "set: minimum gap between two sends to one chat (default 30s)"),
+		bulk:      fs.Int("bulk-limit", 0, "set: identical text to more chats than this within an hour is held (default 5)"),
+	}
+}
+
+func (p pacingValues) request(set func(string) bool) *api.PacingRequest {
+	var r api.PacingRequest
+	changed := false
+	for _, f := range []struct {
+		name string
+		in   *string
+		out  **string
+	}{{"min-gap", p.minGap, &r.MinGap}, {"jitter-min", p.jitterMin, &r.JitterMin}, {"jitter", p.jitter, &r.Jitter}, {"chat-gap", p.chatGap, &r.ChatGap}} {
+		if set(f.name) {
+			*f.out, changed = f.in, true
+		}
+	}
+	if set("bulk-limit") {
+		r.BulkLimit, changed = p.bulk, true
+	}
+	if !changed {
+		return nil
+	}
+	return &r
+}
+
+func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) error {
+	s, err := c.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	evs, err := c.Events(ctx, id, 20)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "session    %s\nstate      %s since %s (%s)\nreason     %s\naccount    %s\npairing    %s %s\nautostart  %v\nlast error %s\n",
+		s.ID, s.State, s.Since.Format(time.RFC3339), time.Since(s.Since).Round(time.Second), s.Reason, s.Account, s.PairMethod, s.PairPhone, s.AutoStart, s.LastError)
+	p := s.Pacing
+	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     min gap %s, jitter %s-%s, chat gap %s, bulk limit %d\n\nevents:\n",
+		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, p.MinGap, p.JitterMin, p.Jitter, p.ChatGap, p.BulkLimit)
+	for _, e := range evs {
+		fmt.Fprintf(w, "  %s  %-16s %s", e.Time.Format("2006-01-02 15:04:05"), e.Kind, e.Detail)
+		if e.From != e.To {
+			fmt.Fprintf(w, "%s -> %s", e.From, e.To)
+		}
+		if e.Reason != "" {
+			fmt.Fprintf(w, ": %s", e.Reason)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/signal"
+	"syscall"
+
+	"github.com/waconsole/waconsole/simweb"
+)
+
+func cmdSim(args []string, stderr io.Writer) error {
+	fs := newFlagSet("sim", "waconsole sim: the local WhatsApp Web stand-in and its phone control API (see the README).")
+	listen := fs.String("listen", "127.0.0.1:7780", "address to listen on")
+	scale := fs.Float64("time-scale", 1, "multiply every page timing (QR rotation, sync, acks) by this; 0.05 is 20x faster")
+	state := fs.String("state-file", "", "keep accounts, logins and chats in this JSON file across restarts")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *scale <= 0 {
+		return fmt.Errorf("--time-scale %v: must be above 0", *scale)
+	}
+	srv, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(*scale), StateFile: *state, Logf: lifecycleLog(stderr)})
+	if err != nil {
+		return err
+	}
+	url, err := srv.Listen(*listen)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "WhatsApp Web stand-in at %s (phone control API under %ssim/)\n", url, url)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	<-ctx.Done()
+	return srv.Close()
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/waconsole/waconsole/api"
+	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/ui"
+)
+
+// clientTimeout bounds a plain API call of the CLI.
+const clientTimeout = 15 * time.Second
+
+func cmdStatus(args []string, stdout io.Writer) error {
+	fs := newFlagSet("status", "waconsole status: the sessions table. Exit code 0 when every auto-start session is READY, 1 otherwise: usable as a health probe.")
+	dir := dataDirFlag(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	list, err := api.NewClient(orDefault(*dir)).List(ctx)
+	if err != nil {
+		return exitError{1, err.Error()}
+	}
+	healthy := true
+	for _, s := range list {
+		if s.AutoStart && s.State != session.Ready {
+			healthy = false
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"healthy": healthy, "sessions": list}); err != nil {
+			return err
+		}
+	} else {
+		printTable(stdout, list, isTerminal(stdout))
+	}
+	if !healthy {
+		return exitError{code: 1}
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// printTable writes the sessions as aligned columns, the state coloured
+// only on a terminal.
+func printTable(w io.Writer, list []session.Snapshot, colour bool) {
+	if len(list) == 0 {
+		fmt.Fprintln(w, "no sessions: add one with `waconsole session add ID`")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATE\tPHONE\tIN STATE\tQUEUE\tFAIL 5M\tAUTO\tLAST ERROR")
+	for _, s := range list {
+		state := string(s.State)
+		if colour {
+			// Padding first: escape codes would upset the column widths.
+			state = ui.StateStyle(s.State).Render(fmt.Sprintf("%-12s", state))
+		}
+		phone := s.Account
+		if phone == "" {
+			phone = s.PairPhone
+		}
+		if phone != "" {
+			phone = "+" + phone
+		}
+		auto := "no"
+		if s.AutoStart {
+			auto = "yes"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, state, phone, ui.Age(time.Since(s.Since)),
+			s.Queue.Depth, s.Queue.Failures5m, auto, oneLine(s.LastError, 60))
+	}
+	tw.Flush()
+}
+
+// oneLine shortens s to one line of at most n runes.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
