@@ -25,7 +25,9 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	var c commonFlags
 	c.register(fs)
 	demo := fs.Bool("demo", false, "run against a local WhatsApp Web stand-in (data dir defaults to <default>/demo)")
-	simAddr := fs.String("sim-addr", "127.0.0.1:0", "with --demo: address of the stand-in")
+	// A fixed port: the login lives in the browser profile per origin, so
+	// a stand-in on another port would find every session logged out.
+	simAddr := fs.String("sim-addr", "127.0.0.1:7781", "with --demo: address of the stand-in (keep it the same across runs: logins are per address)")
 	autopair := fs.Bool("demo-autopair", true, "with --demo: a simulated phone scans the QR a few seconds after it appears")
 	readOnly := fs.Bool("read-only", false, "disable destructive actions: stop, restart, logout, delete, discard")
 	if err := fs.Parse(args); err != nil {
@@ -73,15 +75,21 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	opts := ui.Options{ReadOnly: *readOnly, Title: title}
 	if *demo {
-		if _, err := rt.manager.Get("demo"); err != nil {
-			if _, err := rt.manager.Add(session.AddRequest{ID: "demo"}); err != nil {
-				logf("creating the demo session: %v", err)
-			}
+		s, err := rt.manager.Get("demo")
+		if err != nil {
+			s, err = rt.manager.Add(session.AddRequest{ID: "demo"})
+		}
+		if err != nil {
+			logf("creating the demo session: %v", err)
+		} else if s.Account == "" {
+			// A newcomer watches the QR code turn into READY.
+			opts.Pairing = "demo"
 		}
 	}
 	rt.manager.StartAuto(ctx)
-	model := ui.New(rt.manager, ui.Options{ReadOnly: *readOnly, Title: title})
+	model := ui.New(rt.manager, opts)
 	_, runErr := tea.NewProgram(model, tea.WithContext(ctx)).Run()
 	fmt.Fprintln(stderr, "waconsole: stopping sessions…")
 	cctx, ccancel := context.WithTimeout(context.Background(), stopTimeout)
@@ -102,7 +110,7 @@ func startDemoSim(dir, addr string, logf func(string, ...any)) (*simweb.Server, 
 	}
 	base, err := sim.Listen(addr)
 	if err != nil {
-		return nil, "", fmt.Errorf("starting the WhatsApp Web stand-in on %s: %w", addr, err)
+		return nil, "", fmt.Errorf("starting the WhatsApp Web stand-in on %s: %w (is another demo running? pick a free address with --sim-addr)", addr, err)
 	}
 	return sim, base, nil
 }

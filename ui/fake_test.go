@@ -182,7 +182,7 @@ func (f *fakeBackend) Set(id string, s session.Settings) (session.Snapshot, erro
 	if s.Pacing != nil {
 		p = *s.Pacing
 	}
-	if err := f.record("Set", "%s %s %s %s %d", id, p.MinGap, p.Jitter, p.ChatGap, p.BulkLimit); err != nil {
+	if err := f.record("Set", "%s %s %s %s %s %d", id, p.MinGap, p.JitterMin, p.Jitter, p.ChatGap, p.BulkLimit); err != nil {
 		return session.Snapshot{}, err
 	}
 	return f.sessions[id], nil

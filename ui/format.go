@@ -108,7 +108,7 @@ func pacingText(p session.Pacing) string {
 	if p.BulkLimit != 0 {
 		n = strconv.Itoa(p.BulkLimit)
 	}
-	return fmt.Sprintf("min gap %s · jitter %s · chat gap %s · bulk limit %s", d(p.MinGap), d(p.Jitter), d(p.ChatGap), n)
+	return fmt.Sprintf("min gap %s · jitter %s–%s · chat gap %s · bulk limit %s", d(p.MinGap), d(p.JitterMin), d(p.Jitter), d(p.ChatGap), n)
 }
 
 // trunc cuts styled text to w cells, marking the cut.

@@ -70,7 +70,7 @@ func chatFixture(f *fakeBackend) {
 	}
 	f.stats["alpha"] = session.QueueStats{Depth: 2, InFlight: 1, Oldest: 42 * time.Second, LatencyP50: 1200 * time.Millisecond,
 		LatencyP95: 3400 * time.Millisecond, Sent5m: 12, Failed5m: 1, SentTotal: 340, FailedTotal: 7, NextSend: t0.Add(4 * time.Second),
-		Pacing: session.Pacing{MinGap: 15 * time.Second, Jitter: 15 * time.Second, ChatGap: 30 * time.Second, BulkLimit: 5}}
+		Pacing: session.Pacing{MinGap: 15 * time.Second, JitterMin: 5 * time.Second, Jitter: 15 * time.Second, ChatGap: 30 * time.Second, BulkLimit: 5}}
 	f.jobs["alpha"] = []session.Job{
 		{Seq: 17, Session: "alpha", ChatID: "12025550177@c.us", Body: "Your order #4411 has shipped.", MsgID: "3EB0AAAA", State: session.JobDead,
 			Attempts: 5, LastError: "page did not answer the send call within 30s", Created: t0.Add(-20 * time.Minute)},

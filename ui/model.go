@@ -73,7 +73,7 @@ func New(b Backend, opts Options) *Model {
 	km.SetReadOnly(opts.ReadOnly)
 	h := help.New()
 	h.Styles = styles.Help
-	return &Model{
+	m := &Model{
 		b:        b,
 		opts:     opts,
 		km:       km,
@@ -83,6 +83,10 @@ func New(b Backend, opts Options) *Model {
 		chat:     newChatView(),
 		prompt:   prompt{input: newInput(":", "", 40)},
 	}
+	if opts.Pairing != "" {
+		m.openPairing(opts.Pairing)
+	}
+	return m
 }
 
 // Init subscribes to the live feed and starts the clock.

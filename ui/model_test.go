@@ -526,3 +526,17 @@ func TestQuitUnsubscribes(t *testing.T) {
 		t.Fatal("quitting left the subscription open")
 	}
 }
+
+func TestOptionsPairingOpensAtStart(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	m, _ := newTestModel(t, f, 120, 40, Options{Pairing: "bravo"})
+	if m.top() != (page{kind: pagePairing, id: "bravo"}) {
+		t.Fatalf("opened on %+v, want the pairing screen of bravo", m.top())
+	}
+	requireContains(t, screen(m), "sessions > bravo > pairing")
+	press(t, m, "esc")
+	if m.top().kind != pageSessions {
+		t.Fatalf("esc from the start screen went to %+v", m.top())
+	}
+}

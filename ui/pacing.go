@@ -14,27 +14,27 @@ import (
 	"github.com/waconsole/waconsole/session"
 )
 
-// pacingDialog edits how fast a session sends. Only the four fields it
-// shows change; the rest of the pacing is kept as it was.
+// pacingDialog edits how fast a session sends.
 type pacingDialog struct {
 	b      Backend
 	id     string
 	base   session.Pacing
 	focus  int
-	inputs [4]textinput.Model
-	errs   [4]string
+	inputs [5]textinput.Model
+	errs   [5]string
 }
 
-var pacingLabels = [4]string{
+var pacingLabels = [5]string{
 	"Min gap (between two sends of the session, e.g. 15s)",
-	"Jitter (random extra wait, e.g. 15s)",
+	"Jitter min (least random extra wait after a send, e.g. 5s)",
+	"Jitter max (most random extra wait after a send, e.g. 15s)",
 	"Chat gap (between two sends to one chat, e.g. 30s)",
 	"Bulk limit (chats one text may go to per hour without approval)",
 }
 
 func newPacingDialog(b Backend, id string, p session.Pacing, w int) *pacingDialog {
 	d := &pacingDialog{b: b, id: id, base: p}
-	values := [4]string{p.MinGap.String(), p.Jitter.String(), p.ChatGap.String(), strconv.Itoa(p.BulkLimit)}
+	values := [5]string{p.MinGap.String(), p.JitterMin.String(), p.Jitter.String(), p.ChatGap.String(), strconv.Itoa(p.BulkLimit)}
 	for i := range d.inputs {
 		d.inputs[i] = newInput("> ", "", dialogWidth(w)-6)
 		d.inputs[i].SetValue(values[i])
@@ -72,9 +72,9 @@ func (d *pacingDialog) setFocus(f int) tea.Cmd {
 // submit parses every field; the first bad one gets the focus and its
 // reason, and keeps its text.
 func (d *pacingDialog) submit() (tea.Cmd, bool) {
-	d.errs = [4]string{}
+	d.errs = [5]string{}
 	p := d.base
-	durations := []*time.Duration{&p.MinGap, &p.Jitter, &p.ChatGap}
+	durations := []*time.Duration{&p.MinGap, &p.JitterMin, &p.Jitter, &p.ChatGap}
 	for i, dst := range durations {
 		v, err := time.ParseDuration(strings.TrimSpace(d.inputs[i].Value()))
 		switch {
@@ -85,9 +85,12 @@ func (d *pacingDialog) submit() (tea.Cmd, bool) {
 		}
 		*dst = v
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(d.inputs[3].Value()))
+	n, err := strconv.Atoi(strings.TrimSpace(d.inputs[4].Value()))
 	if err != nil || n < 0 {
-		d.errs[3] = fmt.Sprintf("%q is not a count: write a whole number, 0 or more", d.inputs[3].Value())
+		d.errs[4] = fmt.Sprintf("%q is not a count: write a whole number, 0 or more", d.inputs[4].Value())
+	}
+	if d.errs[1] == "" && d.errs[2] == "" && p.JitterMin > p.Jitter {
+		d.errs[1] = "the least jitter must not be above the most"
 	}
 	p.BulkLimit = n
 	for i, e := range d.errs {

@@ -14,7 +14,7 @@ func TestQueueViewActions(t *testing.T) {
 	m, _ := newTestModel(t, f, 120, 40, Options{})
 	press(t, m, "u")
 	requireContains(t, screen(m), "Queue of alpha", "in flight 1", "oldest 42s", "next send in 4s", "p50 1.2s · p95 3.4s",
-		"12 in 5m · 340 in all", "min gap 15s · jitter 15s · chat gap 30s · bulk limit 5",
+		"12 in 5m · 340 in all", "min gap 15s · jitter 5s–15s · chat gap 30s · bulk limit 5",
 		"Dead letters and held jobs (2)", "page did not answer the send call")
 
 	press(t, m, "enter")
@@ -50,7 +50,7 @@ func TestQueuePacingForm(t *testing.T) {
 	requireContains(t, screen(m), "Pacing of alpha", "> 15s", "> 30s")
 	press(t, m, "ctrl+u")
 	typeText(t, m, "10x")
-	press(t, m, "tab", "tab", "tab", "ctrl+u")
+	press(t, m, "tab", "tab", "tab", "tab", "ctrl+u")
 	typeText(t, m, "-1")
 	press(t, m, "enter")
 	d, ok := m.dialog.(*pacingDialog)
@@ -58,16 +58,22 @@ func TestQueuePacingForm(t *testing.T) {
 		t.Fatal("a bad value closed the pacing form")
 	}
 	requireContains(t, screen(m), `"10x" is not a duration`)
-	if d.inputs[0].Value() != "10x" || d.focus != 0 || d.errs[3] == "" {
+	if d.inputs[0].Value() != "10x" || d.focus != 0 || d.errs[4] == "" {
 		t.Fatalf("the form lost a value or its focus: %q focus %d errs %q", d.inputs[0].Value(), d.focus, d.errs)
 	}
 	requireNoCall(t, f, "Set")
 	press(t, m, "ctrl+u")
 	typeText(t, m, "10s")
+	press(t, m, "tab", "ctrl+u")
+	typeText(t, m, "20s")
 	press(t, m, "tab", "tab", "tab", "ctrl+u")
 	typeText(t, m, "8")
 	press(t, m, "enter")
-	requireCalls(t, f, "Set alpha 10s 15s 30s 8")
+	requireContains(t, screen(m), "the least jitter must not be above the most")
+	press(t, m, "ctrl+u")
+	typeText(t, m, "5s")
+	press(t, m, "enter")
+	requireCalls(t, f, "Set alpha 10s 5s 15s 30s 8")
 	if m.dialog != nil {
 		t.Fatal("the form stayed open after a good submit")
 	}
