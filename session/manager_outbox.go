@@ -225,6 +225,7 @@ func (o *outbox) retry(seq uint64) error {
 		o.held--
 	}
 	o.requeue(saved)
+	o.jobChanged(saved)
 	a.event("job-retried", fmt.Sprintf("job %d (%s) queued again by the operator", seq, was))
 	a.due.send = time.Now()
 	a.publish()

@@ -110,9 +110,15 @@ func trim(ts []time.Time) []time.Time {
 	return ts[i:]
 }
 
+// jobChanged tells subscribers where a job is now.
+func (o *outbox) jobChanged(j Job) {
+	o.a.m.broker.publish(Update{Session: o.a.id, Job: &j})
+}
+
 // added takes freshly enqueued jobs into the loop.
 func (o *outbox) added(jobs []Job) {
 	for _, j := range jobs {
+		o.jobChanged(j)
 		if j.State == JobHeld {
 			o.held++
 			o.a.event("job-held", fmt.Sprintf("job %d to %s: %s", j.Seq, j.ChatID, j.HoldReason))
@@ -229,6 +235,7 @@ func (o *outbox) pump() {
 		return
 	}
 	o.inflight = &saved
+	o.jobChanged(saved)
 	p := a.page
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
@@ -291,6 +298,7 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 		a.publish()
 		return
 	}
+	o.jobChanged(saved)
 	switch saved.State {
 	case JobSent:
 		o.sentTotal++
@@ -325,10 +333,13 @@ func (o *outbox) onMessage(m Message, ack bool) {
 	if err != nil || j.State != JobSent || j.Ack >= int(m.Ack) {
 		return
 	}
-	if _, err := o.a.m.cfg.Store.UpdateJob(o.a.id, j.Seq, func(s *Job) error {
+	saved, err := o.a.m.cfg.Store.UpdateJob(o.a.id, j.Seq, func(s *Job) error {
 		s.Ack = int(m.Ack)
 		return nil
-	}); err != nil {
+	})
+	if err != nil {
 		o.a.m.cfg.Logf("session %s: saving the ack of job %d: %v", o.a.id, j.Seq, err)
+		return
 	}
+	o.jobChanged(saved)
 }

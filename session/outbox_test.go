@@ -356,3 +356,25 @@ func TestChatsMessagesAndLiveInbound(t *testing.T) {
 		t.Fatal("chats of an unknown session")
 	}
 }
+
+func TestJobChangesArePublished(t *testing.T) {
+	e := newEnv(t)
+	e.pairQR("feed", "15551240010")
+	e.pace("feed", fastPacing)
+	job := e.send("feed", "15557770007", "watch me")[0]
+	seen := []JobState{}
+	deadline := time.After(20 * time.Second)
+	for !slices.Contains(seen, JobSent) {
+		select {
+		case u := <-e.updates:
+			if u.Job != nil && u.Job.Seq == job.Seq && (len(seen) == 0 || seen[len(seen)-1] != u.Job.State) {
+				seen = append(seen, u.Job.State)
+			}
+		case <-deadline:
+			t.Fatalf("job states published: %v", seen)
+		}
+	}
+	if !slices.Equal(seen[:3], []JobState{JobQueued, JobSending, JobSent}) {
+		t.Fatalf("job states published: %v, want queued, sending, sent", seen)
+	}
+}

@@ -68,12 +68,13 @@ type Job = store.Job
 type JobState = store.JobState
 
 // Update is one publication of the manager: a new snapshot, an event of the
-// log, a chat message, or the removal of a session.
+// log, a chat message, an outbox job, or the removal of a session.
 type Update struct {
 	Session  string    `json:"session"`
 	Snapshot *Snapshot `json:"snapshot,omitempty"`
 	Event    *Event    `json:"event,omitempty"`
 	Message  *Message  `json:"message,omitempty"` // a new message or a changed ack
+	Job      *Job      `json:"job,omitempty"`     // an outbox job that changed
 	Removed  bool      `json:"removed,omitempty"`
 }
 

@@ -39,7 +39,6 @@ type chatView struct {
 	inputErr         string
 	loading          bool // a page is being fetched
 	noOlder          bool // the phone has nothing older
-	polling          bool // a job poll is in flight
 	dirty            bool // lines changed since the viewport was filled
 }
 
@@ -53,12 +52,6 @@ type sentMsg struct {
 	id, chatID, body string
 	job              session.Job
 	err              error
-}
-
-type jobsPollMsg struct {
-	id   string
-	jobs []session.Job
-	err  error
 }
 
 func newChatView() chatView {
@@ -336,42 +329,15 @@ func (c *chatView) sent(msg sentMsg) tea.Cmd {
 	return nil
 }
 
-// pollJobs asks the outbox about our messages that the page has not
-// reported yet; queued jobs are the ones not in the answer.
-func (c *chatView) pollJobs(b Backend) tea.Cmd {
-	if c.polling || !slices.ContainsFunc(c.lines, func(l chatLine) bool { return l.job != nil }) {
-		return nil
-	}
-	c.polling = true
-	id := c.id
-	return func() tea.Msg {
-		jobs, err := b.Jobs(id, session.JobSending, session.JobRetrying, session.JobDead, session.JobHeld)
-		return jobsPollMsg{id: id, jobs: jobs, err: err}
-	}
-}
-
-func (c *chatView) polled(msg jobsPollMsg) {
-	if msg.id != c.id {
-		return
-	}
-	c.polling = false
-	if msg.err != nil {
-		return // the next tick asks again
-	}
-	byID := map[string]session.Job{}
-	for _, j := range msg.jobs {
-		byID[j.MsgID] = j
-	}
+// jobChanged shows where one of our messages is in the outbox, until the
+// page reports it.
+func (c *chatView) jobChanged(j session.Job) {
 	for i, l := range c.lines {
-		if l.job == nil {
-			continue
-		}
-		if j, ok := byID[l.job.MsgID]; ok && j.State != l.job.State {
+		if l.job != nil && l.job.MsgID == j.MsgID && l.job.State != j.State {
 			c.lines[i].job, c.lines[i].drawn = &j, nil
 			c.dirty = true
 		}
 	}
-	c.rebuild()
 }
 
 func (m *Model) renderChat(w, h int) string {

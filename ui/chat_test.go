@@ -102,18 +102,13 @@ func TestChatSendShowsQueueStateThenTicks(t *testing.T) {
 		t.Fatal("the compose line kept the sent text")
 	}
 
-	tick := func() {
-		t.Helper()
-		_, cmd := m.Update(tickMsg(t0))
-		run(m, cmd, 0)
-	}
 	f.setJob("alpha", 1, func(j *session.Job) {
 		j.State, j.Attempts, j.LastError = session.JobRetrying, 2, "page did not answer within 30s"
 	})
-	tick()
+	feed(t, m, ch)
 	requireContains(t, screen(m), "↻ retrying (attempt 2): page did not answer within 30s")
 	f.setJob("alpha", 1, func(j *session.Job) { j.State, j.LastError = session.JobDead, "chat does not exist" })
-	tick()
+	feed(t, m, ch)
 	requireContains(t, screen(m), "✗ not sent: chat does not exist")
 
 	f.publish(session.Update{Session: "alpha", Message: &session.Message{ID: fmt.Sprintf("3EB0%020d", 1), Chat: dana,

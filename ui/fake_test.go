@@ -243,13 +243,19 @@ func (f *fakeBackend) Jobs(id string, states ...session.JobState) ([]session.Job
 }
 
 // setJob changes a job of the outbox, as the sender would.
+// setJob changes a job and publishes it, as the manager does.
 func (f *fakeBackend) setJob(id string, seq uint64, edit func(*session.Job)) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
+	var changed []session.Job
 	for i := range f.jobs[id] {
 		if f.jobs[id][i].Seq == seq {
 			edit(&f.jobs[id][i])
+			changed = append(changed, f.jobs[id][i])
 		}
+	}
+	f.mu.Unlock()
+	for _, j := range changed {
+		f.publish(session.Update{Session: id, Job: &j})
 	}
 }
 

@@ -150,8 +150,6 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.chat.loaded(msg)
 	case sentMsg:
 		return m.chat.sent(msg)
-	case jobsPollMsg:
-		m.chat.polled(msg)
 	case queueMsg:
 		return m.queue.loaded(msg)
 	}
@@ -163,8 +161,6 @@ func (m *Model) poll() tea.Cmd {
 	switch m.top().kind {
 	case pageQueue:
 		return m.queue.refresh(m.b)
-	case pageChat:
-		return m.chat.pollJobs(m.b)
 	}
 	return nil
 }

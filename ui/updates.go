@@ -76,6 +76,9 @@ func (m *Model) applyUpdates(batch []session.Update) tea.Cmd {
 		if u.Event != nil && m.detail.id == u.Session {
 			m.detail.addEvent(*u.Event)
 		}
+		if u.Job != nil && u.Session == m.chat.id {
+			m.chat.jobChanged(*u.Job)
+		}
 		if u.Message != nil && u.Session == m.chats.id {
 			open := m.top().kind == pageChat && m.chat.id == u.Session && m.chat.chatID == u.Message.Chat
 			m.chats.noteMessage(*u.Message, open)
