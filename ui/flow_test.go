@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/waconsole/waconsole/internal/qrscan"
 	"github.com/waconsole/waconsole/session"
 )
 
@@ -90,7 +91,7 @@ func TestFlowAddWithQRCode(t *testing.T) {
 			s.QR = session.QRInfo{Payload: p, Index: i + 1, Total: 6, Expires: t0.Add(20 * time.Second)}
 		})
 		waitScreen(t, tm, fm, "code "+string(rune('1'+i))+" of 6", "expires in 20s")
-		if got, err := decodeQRFromScreen(fm.screen()); err != nil || got != p {
+		if got, err := qrscan.FromScreen(fm.screen()); err != nil || got != p {
 			t.Fatalf("rotation %d: the screen's QR decodes to %q (%v)", i+1, got, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/waconsole/waconsole/internal/qrscan"
 	"github.com/waconsole/waconsole/session"
 )
 
@@ -399,7 +400,7 @@ func TestPairingFollowsStatesWithoutKeys(t *testing.T) {
 	})
 	feed(t, m, ch)
 	requireContains(t, screen(m), "code 3 of 6", "expires in 20s")
-	if got, err := decodeQRFromScreen(m.View().Content); err != nil || got != p2 {
+	if got, err := qrscan.FromScreen(m.View().Content); err != nil || got != p2 {
 		t.Fatalf("the rotated QR decodes to %q (%v)", got, err)
 	}
 	f.change("bravo", func(s *session.Snapshot) { s.State, s.Reason = session.Syncing, "phone linked; pairing" })
@@ -482,7 +483,7 @@ func TestQRTooSmallSaysWhatItNeeds(t *testing.T) {
 	// 120 × 40 fits it with the console around it.
 	for _, sz := range [][2]int{{64, 31}, {120, 40}} {
 		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
-		if got, err := decodeQRFromScreen(m.View().Content); err != nil || got != qrPayload(1) {
+		if got, err := qrscan.FromScreen(m.View().Content); err != nil || got != qrPayload(1) {
 			t.Fatalf("at %dx%d the QR decodes to %q (%v)", sz[0], sz[1], got, err)
 		}
 	}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"github.com/waconsole/waconsole/internal/qrscan"
+
 	"strings"
 	"testing"
 
@@ -30,7 +32,7 @@ func TestRenderQRRoundTrip(t *testing.T) {
 	if sw, sh := QRSize(payload); sw != w || sh != h {
 		t.Fatalf("QRSize = %d×%d, RenderQR drew %d×%d", sw, sh, w, h)
 	}
-	got, err := decodeQRFromScreen(block)
+	got, err := qrscan.FromScreen(block)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +63,7 @@ func TestPairingScreenQRDecodes(t *testing.T) {
 	m, _ := newTestModel(t, f, 120, 40, Options{})
 	m.table.selected = "bravo"
 	press(t, m, "enter")
-	got, err := decodeQRFromScreen(m.View().Content)
+	got, err := qrscan.FromScreen(m.View().Content)
 	if err != nil {
 		t.Fatal(err)
 	}

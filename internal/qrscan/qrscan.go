@@ -1,4 +1,7 @@
-package ui
+// Package qrscan reads back a QR code drawn in a terminal screen, as a
+// phone camera would: tests use it to prove that what the console and
+// `waconsole pair` draw is scannable and carries the exact payload.
+package qrscan
 
 import (
 	"errors"
@@ -20,10 +23,10 @@ var halfBlock = map[rune][2]bool{
 	'▄': {true, false},
 }
 
-// decodeQRFromScreen finds the QR code drawn by RenderQR in a screen (with
-// or without ANSI codes, among other text), reads its cells back into
-// modules and decodes it, as a phone would.
-func decodeQRFromScreen(screen string) (string, error) {
+// FromScreen finds the QR code drawn by ui.RenderQR in a screen (with or
+// without ANSI codes, among other text), reads its cells back into modules
+// and decodes it.
+func FromScreen(screen string) (string, error) {
 	var grid [][]rune
 	for _, l := range strings.Split(ansi.Strip(screen), "\n") {
 		grid = append(grid, cells(l))

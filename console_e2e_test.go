@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
+	"github.com/creack/pty"
+
+	"github.com/waconsole/waconsole/internal/qrscan"
+	"github.com/waconsole/waconsole/simweb"
+)
+
+// console is the console binary running in a pseudo-terminal, its screen
+// kept by a terminal emulator, as an operator's terminal would.
+type console struct {
+	cmd  *exec.Cmd
+	tty  *os.File
+	term *vt.SafeEmulator
+	done chan struct{}
+}
+
+func startConsole(t *testing.T, args ...string) *console {
+	t.Helper()
+	const cols, rows = 120, 40
+	c := &console{cmd: exec.Command(binPath, args...), term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{})}
+	c.cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	tty, err := pty.StartWithSize(c.cmd, &pty.Winsize{Rows: rows, Cols: cols})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tty = tty
+	go func() { _, _ = io.Copy(c.term, tty) }()
+	go func() { _, _ = io.Copy(tty, c.term) }() // the terminal's answers to queries
+	go func() {
+		_ = c.cmd.Wait()
+		close(c.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-c.done:
+		default:
+			c.cmd.Process.Kill()
+			<-c.done
+		}
+		tty.Close()
+	})
+	return c
+}
+
+func (c *console) screen() string { return c.term.Render() }
+
+// waitScreen returns the first screen for which ok holds.
+func (c *console) waitScreen(t *testing.T, timeout time.Duration, what string, ok func(string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := c.screen()
+		if ok(ansi.Strip(s)) {
+			return s
+		}
+		select {
+		case <-c.done:
+			t.Fatalf("the console exited while waiting for %s; last screen:\n%s", what, ansi.Strip(s))
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not show within %s; screen:\n%s", what, timeout, ansi.Strip(s))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (c *console) has(text string) func(string) bool {
+	return func(s string) bool { return strings.Contains(s, text) }
+}
+
+func TestConsolePairsInATerminalAndLeavesNoBrowser(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	args := []string{"--demo", "--demo-autopair=false", "--data-dir", dir, "--sim-addr", addr}
+	phone := &simweb.Client{BaseURL: "http://" + addr + "/"}
+	const number = "15553330001"
+
+	c := startConsole(t, args...)
+	// The QR the console draws is what a phone scans: decode the cells on
+	// the screen and hand exactly that to the phone.
+	var stale string
+	for attempt := 0; ; attempt++ {
+		if attempt > 50 {
+			t.Fatal("no QR code on the screen could be scanned")
+		}
+		screen := c.waitScreen(t, 30*time.Second, "a QR code", c.has("of 6"))
+		payload, err := qrscan.FromScreen(screen)
+		if err != nil || payload == stale {
+			// Caught mid-redraw, or the ref has not rotated yet: look again.
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		if len(payload) < 200 || !strings.HasPrefix(payload, "2@") {
+			t.Fatalf("decoded payload %q is not a WhatsApp QR payload", payload)
+		}
+		err = phone.Scan(context.Background(), payload, number)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, simweb.ErrStale) {
+			t.Fatalf("scanning the decoded payload: %v", err)
+		}
+		stale = payload
+	}
+	c.waitScreen(t, 30*time.Second, "READY after the scan, with no key pressed", c.has("Paired with +"+number))
+
+	// Killed outright, the console must not leave its browser behind.
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	<-c.done
+	waitFor(t, 5*time.Second, "Chromium to die with the killed console", func() bool { return browsers(dir) == 0 })
+
+	// Started again, the session comes back READY without pairing.
+	c = startConsole(t, args...)
+	c.waitScreen(t, 30*time.Second, "the session READY again", func(s string) bool {
+		return strings.Contains(s, "READY") && strings.Contains(s, "+"+number)
+	})
+	if strings.Contains(ansi.Strip(c.screen()), "of 6") {
+		t.Fatal("the restarted console shows a QR code")
+	}
+	c.tty.Write([]byte("q"))
+	select {
+	case <-c.done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the console did not quit on q")
+	}
+	if code := c.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Fatalf("the console exited %d on q", code)
+	}
+	if n := browsers(dir); n != 0 {
+		t.Fatalf("%d Chromium processes after quitting", n)
+	}
+}
+
+func TestConsoleRefusesASecondInstance(t *testing.T) {
+	url, _ := startSim(t, 0.05)
+	dir := t.TempDir()
+	srv := startServe(t, dir, url)
+	c := startConsole(t, "--data-dir", dir, "--wa-url", url)
+	select {
+	case <-c.done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a second console on a held data dir kept running")
+	}
+	s := ansi.Strip(c.screen())
+	if c.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, "in use") || !strings.Contains(s, strconv.Itoa(srv.cmd.Process.Pid)) {
+		t.Fatalf("exit %d, screen:\n%s", c.cmd.ProcessState.ExitCode(), s)
+	}
+}
