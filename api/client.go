@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
+	"unicode/utf8"
 
 	"github.com/waconsole/waconsole/session"
 )
@@ -73,8 +75,14 @@ func (c *Client) request(ctx context.Context, method, path string, in any) (*htt
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%w on data dir %s: start one with `waconsole serve --data-dir %s` (headless) or `waconsole --data-dir %s` (console)",
-			ErrNoServer, c.dataDir, c.dataDir, c.dataDir)
+		// No socket, or a stale one: nothing serves the data dir. Anything
+		// else (a socket of another user, a server that hung up) is told as
+		// it is, not as a server to start.
+		if errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, fmt.Errorf("%w on data dir %s: start one with `waconsole serve --data-dir %s` (headless) or `waconsole --data-dir %s` (console)",
+				ErrNoServer, c.dataDir, c.dataDir, c.dataDir)
+		}
+		return nil, fmt.Errorf("talking to the waconsole of data dir %s: %w", c.dataDir, err)
 	}
 	if resp.StatusCode/100 == 2 {
 		return resp, nil
@@ -88,7 +96,13 @@ func (c *Client) request(ctx context.Context, method, path string, in any) (*htt
 }
 
 func sessionPath(id string, rest ...string) string {
-	p := "/v1/sessions/" + url.PathEscape(id)
+	seg := url.PathEscape(id)
+	if seg == "." || seg == ".." {
+		// Escaped, so that it names a session (which cannot exist) and is
+		// not a step of the path.
+		seg = strings.ReplaceAll(seg, ".", "%2E")
+	}
+	p := "/v1/sessions/" + seg
 	for _, r := range rest {
 		p += "/" + r
 	}
@@ -183,6 +197,16 @@ func (c *Client) Pairing(ctx context.Context, id string, fn func(PairingEvent) e
 // Send queues messages.
 func (c *Client) Send(ctx context.Context, id string, req SendRequest) (SendResponse, error) {
 	var out SendResponse
+	// JSON would carry invalid UTF-8 as U+FFFD: refuse it, as the server does.
+	for i, t := range append([]string{req.Text}, req.Texts...) {
+		if !utf8.ValidString(t) {
+			which := "text"
+			if i > 0 {
+				which = fmt.Sprintf("message %d of texts", i)
+			}
+			return out, &Error{Code: CodeInvalid, Message: which + " is not valid UTF-8: send text as UTF-8"}
+		}
+	}
 	return out, c.do(ctx, "POST", sessionPath(id, "messages"), req, &out)
 }
 

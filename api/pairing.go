@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/waconsole/waconsole/session"
 )
@@ -41,7 +42,9 @@ func (s *server) pairing(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	enc := json.NewEncoder(w)
 	flusher, _ := w.(http.Flusher)
+	last := snap
 	send := func(s session.Snapshot) bool {
+		last = s
 		done, result := pairingOver(s)
 		if enc.Encode(PairingEvent{Snapshot: s, Done: done, Result: result}) != nil {
 			return true
@@ -64,8 +67,11 @@ func (s *server) pairing(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if u.Removed {
-				snap.State, snap.Reason = session.Stopped, "the session was deleted"
-				send(snap)
+				// The session as last seen, showing no code any more.
+				gone := last
+				gone.State, gone.Since, gone.Reason = session.Stopped, time.Now(), "the session was deleted"
+				gone.QR, gone.Code = session.QRInfo{}, session.CodeInfo{}
+				send(gone)
 				return
 			}
 			if u.Snapshot != nil && send(*u.Snapshot) {

@@ -4,15 +4,17 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"strconv"
-	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/waconsole/waconsole/session"
 )
@@ -82,7 +84,37 @@ func Handler(b Backend, info Info) http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route %s %s: see the API section of the README", r.Method, r.URL.Path))
 	})
-	return mux
+	return canonical(mux)
+}
+
+// canonical refuses a path with empty, "." or ".." segments. The ServeMux
+// would redirect it to the cleaned path, and a client that follows would act
+// on another resource: DELETE /v1/sessions/. would become GET /v1/sessions
+// and report success.
+func canonical(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.EscapedPath(); r.Method != http.MethodConnect && p != cleanPath(p) {
+			writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route %s %s: the path has an empty, '.' or '..' segment", r.Method, r.URL.Path))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// cleanPath is the path the ServeMux would redirect p to (as net/http's own
+// cleanPath): path.Clean, keeping a trailing slash.
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	if p[0] != '/' {
+		p = "/" + p
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np
 }
 
 type server struct {
@@ -105,34 +137,91 @@ func fail(w http.ResponseWriter, err error) {
 	writeError(w, status, code, err.Error())
 }
 
-// decode reads a JSON body strictly: one object, known fields, bounded size.
-// An empty body is an empty object.
+// decode reads a JSON body strictly: one object, known fields, bounded size,
+// valid Unicode. An empty body is an empty object.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, CodeBadRequest, fmt.Sprintf("request body over %d bytes", maxBody))
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		writeError(w, http.StatusRequestEntityTooLarge, CodeBadRequest, fmt.Sprintf("request body over %d bytes: send fewer or shorter texts", maxBody))
+		return false
+	} else if err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, fmt.Sprintf("reading the request body: %v", err))
 		return false
 	}
 	if err := decodeStrict(body, v); err != nil {
 		writeError(w, http.StatusBadRequest, CodeBadRequest, err.Error())
 		return false
 	}
+	if !validUnicode(body) {
+		writeError(w, http.StatusUnprocessableEntity, CodeInvalid, `the request body is not valid UTF-8: send text as UTF-8, with no unpaired \ud800-\udfff escapes`)
+		return false
+	}
 	return true
 }
 
+// jsonSpace is the white space JSON allows around values.
+const jsonSpace = " \t\r\n"
+
 func decodeStrict(body []byte, v any) error {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	body = bytes.Trim(body, jsonSpace)
+	if len(body) == 0 {
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	if body[0] != '{' {
+		return errors.New(`malformed JSON body: it must be one JSON object, such as {"id":"s1"}`)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("malformed JSON body: %v", err)
 	}
-	if dec.More() {
-		return errors.New("malformed JSON body: more than one value")
+	if dec.InputOffset() != int64(len(body)) {
+		return fmt.Errorf("malformed JSON body: something follows the object at byte %d: send exactly one JSON object", dec.InputOffset())
 	}
 	return nil
+}
+
+// validUnicode reports whether a JSON text is valid UTF-8 with every
+// surrogate escape paired: encoding/json would quietly turn either into
+// U+FFFD, and a message would not say what its sender wrote.
+func validUnicode(body []byte) bool {
+	if !utf8.Valid(body) {
+		return false
+	}
+	for i := 0; i < len(body); i++ {
+		if body[i] != '\\' {
+			continue
+		}
+		i++ // the escaped byte; a backslash only occurs in strings
+		r, ok := escapedRune(body[i:])
+		if !ok {
+			continue
+		}
+		i += 4
+		switch {
+		case r >= 0xdc00 && r <= 0xdfff:
+			return false
+		case r >= 0xd800 && r <= 0xdbff:
+			if len(body) <= i+1 || body[i+1] != '\\' {
+				return false
+			}
+			if low, ok := escapedRune(body[i+2:]); !ok || low < 0xdc00 || low > 0xdfff {
+				return false
+			}
+			i += 6
+		}
+	}
+	return true
+}
+
+// escapedRune reads the code unit of a \uXXXX escape from b, which starts
+// after the backslash.
+func escapedRune(b []byte) (rune, bool) {
+	if len(b) < 5 || b[0] != 'u' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(string(b[1:5]), 16, 16)
+	return rune(n), err == nil
 }
 
 func (s *server) getInfo(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.info) }

@@ -1,0 +1,480 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+var testInfo = Info{PID: 4242, Mode: "serve", DataDir: "/data", WAURL: "http://wa.test", Started: time.Unix(1700000000, 0).UTC(), Version: "test"}
+
+// serve sends one request to a handler over f and returns the response.
+func serve(t *testing.T, f *fake, method, path, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	rec := httptest.NewRecorder()
+	Handler(f, testInfo).ServeHTTP(rec, req)
+	return rec
+}
+
+// ok checks a response's status and decodes its JSON body into v.
+func ok(t *testing.T, rec *httptest.ResponseRecorder, status int, v any) {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status %d, want %d; body %s", rec.Code, status, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		t.Errorf("Content-Type %q, want application/json", ct)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), v); err != nil {
+		t.Fatalf("body %s: %v", rec.Body, err)
+	}
+}
+
+// wantError checks an error response: its status, its code, and a word of
+// its message.
+func wantError(t *testing.T, rec *httptest.ResponseRecorder, status int, code, word string) {
+	t.Helper()
+	var eb struct {
+		Error *Error `json:"error"`
+	}
+	ok(t, rec, status, &eb)
+	switch {
+	case eb.Error == nil:
+		t.Errorf("body %s has no error", rec.Body)
+	case eb.Error.Code != code:
+		t.Errorf("code %q, want %q (message %q)", eb.Error.Code, code, eb.Error.Message)
+	case !strings.Contains(eb.Error.Message, word):
+		t.Errorf("message %q does not say %q", eb.Error.Message, word)
+	}
+}
+
+func TestInfoRoute(t *testing.T) {
+	var got Info
+	ok(t, serve(t, newFake(), "GET", "/v1/info", ""), http.StatusOK, &got)
+	if got != testInfo {
+		t.Errorf("info %+v, want %+v", got, testInfo)
+	}
+}
+
+func TestListSessionsSortedByID(t *testing.T) {
+	var got struct{ Sessions []session.Snapshot }
+	ok(t, serve(t, newFake("b", "c", "a"), "GET", "/v1/sessions", ""), http.StatusOK, &got)
+	var ids []string
+	for _, s := range got.Sessions {
+		ids = append(ids, s.ID)
+	}
+	if strings.Join(ids, ",") != "a,b,c" {
+		t.Errorf("sessions %v, want a,b,c", ids)
+	}
+}
+
+func TestListNoSessionsIsEmptyArray(t *testing.T) {
+	rec := serve(t, newFake(), "GET", "/v1/sessions", "")
+	if got := strings.TrimSpace(rec.Body.String()); got != `{"sessions":[]}` {
+		t.Errorf("body %s, want an empty array", got)
+	}
+}
+
+func TestAddSessionDefaults(t *testing.T) {
+	var got session.Snapshot
+	ok(t, serve(t, newFake(), "POST", "/v1/sessions", `{"id":"s2"}`), http.StatusCreated, &got)
+	if got.ID != "s2" || got.State != session.Stopped || got.PairMethod != session.PairQR || !got.AutoStart {
+		t.Errorf("snapshot %+v, want s2 STOPPED by qr with auto-start", got)
+	}
+}
+
+func TestAddSessionLinkAndStart(t *testing.T) {
+	f := newFake()
+	var got session.Snapshot
+	ok(t, serve(t, f, "POST", "/v1/sessions", `{"id":"s2","pairMethod":"link","pairPhone":"12025550108","autoStart":false,"start":true}`), http.StatusCreated, &got)
+	if got.State != session.Starting || got.PairMethod != session.PairLink || got.PairPhone != "12025550108" || got.AutoStart {
+		t.Errorf("snapshot %+v, want STARTING by link for 12025550108 without auto-start", got)
+	}
+	if _, err := f.Get("s2"); err != nil {
+		t.Errorf("the session was not added: %v", err)
+	}
+}
+
+func TestAddSessionEmptyBodyIsInvalidID(t *testing.T) {
+	wantError(t, serve(t, newFake(), "POST", "/v1/sessions", ""), http.StatusUnprocessableEntity, CodeInvalid, "session id")
+}
+
+func TestGetSession(t *testing.T) {
+	var got session.Snapshot
+	ok(t, serve(t, newFake("s1"), "GET", "/v1/sessions/s1", ""), http.StatusOK, &got)
+	if got.ID != "s1" || got.State != session.Stopped {
+		t.Errorf("snapshot %+v, want s1 STOPPED", got)
+	}
+}
+
+func TestSetSessionMergesPacing(t *testing.T) {
+	f := newFake("s1")
+	if _, err := f.Set("s1", session.Settings{Pacing: &session.Pacing{ChatGap: time.Minute, BulkLimit: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	var got session.Snapshot
+	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"autoStart":false,"pacing":{"minGap":"250ms","jitter":"1m30s","bulkLimit":7}}`), http.StatusOK, &got)
+	want := session.Pacing{MinGap: 250 * time.Millisecond, Jitter: 90 * time.Second, ChatGap: time.Minute, BulkLimit: 7}
+	if got.Pacing != want || got.AutoStart {
+		t.Errorf("pacing %+v autoStart %v, want %+v and false", got.Pacing, got.AutoStart, want)
+	}
+}
+
+func TestSetSessionZeroRestoresDefault(t *testing.T) {
+	f := newFake("s1")
+	if _, err := f.Set("s1", session.Settings{Pacing: &session.Pacing{MinGap: time.Minute}}); err != nil {
+		t.Fatal(err)
+	}
+	var got session.Snapshot
+	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"minGap":"0s"}}`), http.StatusOK, &got)
+	if got.Pacing.MinGap != 0 {
+		t.Errorf("min gap %s, want 0 (the default)", got.Pacing.MinGap)
+	}
+}
+
+func TestSetSessionPairing(t *testing.T) {
+	var got session.Snapshot
+	ok(t, serve(t, newFake("s1"), "PATCH", "/v1/sessions/s1", `{"pairMethod":"link","pairPhone":"12025550108"}`), http.StatusOK, &got)
+	if got.PairMethod != session.PairLink || got.PairPhone != "12025550108" {
+		t.Errorf("snapshot %+v, want link for 12025550108", got)
+	}
+}
+
+func TestDeleteSession(t *testing.T) {
+	f := newFake("s1")
+	var got map[string]string
+	ok(t, serve(t, f, "DELETE", "/v1/sessions/s1", ""), http.StatusOK, &got)
+	if got["deleted"] != "s1" {
+		t.Errorf("body %v, want deleted s1", got)
+	}
+	if _, err := f.Get("s1"); !errors.Is(err, session.ErrUnknownSession) {
+		t.Errorf("after delete Get = %v, want unknown session", err)
+	}
+}
+
+func TestSessionActionsReturnTheSnapshot(t *testing.T) {
+	for _, c := range []struct {
+		action string
+		from   session.State
+		want   session.State
+	}{
+		{"start", session.Stopped, session.Starting},
+		{"stop", session.Ready, session.Stopped},
+		{"restart", session.Ready, session.Starting},
+		{"logout", session.Ready, session.LoggedOut},
+		{"refresh-qr", session.QR, session.QR},
+	} {
+		t.Run(c.action, func(t *testing.T) {
+			f := newFake("s1")
+			f.SetState("s1", c.from)
+			var got session.Snapshot
+			ok(t, serve(t, f, "POST", "/v1/sessions/s1/"+c.action, ""), http.StatusOK, &got)
+			if got.State != c.want {
+				t.Errorf("%s from %s: state %s, want %s", c.action, c.from, got.State, c.want)
+			}
+		})
+	}
+}
+
+func TestEventsLastN(t *testing.T) {
+	f := newFake("s1")
+	f.SetState("s1", session.Starting)
+	f.SetState("s1", session.QR)
+	var got struct{ Events []session.Event }
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/events?n=2", ""), http.StatusOK, &got)
+	if len(got.Events) != 2 || got.Events[1].To != string(session.QR) {
+		t.Errorf("events %+v, want the last 2, ending in QR", got.Events)
+	}
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/events", ""), http.StatusOK, &got)
+	if len(got.Events) != 3 {
+		t.Errorf("%d events by default, want all 3", len(got.Events))
+	}
+}
+
+func TestPairStartsTheSession(t *testing.T) {
+	for _, c := range []struct{ body, method string }{
+		{"", session.PairQR},
+		{`{}`, session.PairQR},
+		{`{"method":"qr"}`, session.PairQR},
+		{`{"method":"link","phone":"12025550108"}`, session.PairLink},
+	} {
+		f := newFake("s1")
+		var got session.Snapshot
+		ok(t, serve(t, f, "POST", "/v1/sessions/s1/pair", c.body), http.StatusOK, &got)
+		if got.State != session.Starting || got.PairMethod != c.method {
+			t.Errorf("pair %s: state %s method %s, want STARTING by %s", c.body, got.State, got.PairMethod, c.method)
+		}
+	}
+}
+
+func TestSendOneText(t *testing.T) {
+	var got SendResponse
+	ok(t, serve(t, newFake("s1"), "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"hi"}`), http.StatusAccepted, &got)
+	if len(got.Jobs) != 1 || got.Jobs[0].ChatID != "12025550108@c.us" || got.Jobs[0].Body != "hi" || got.Jobs[0].MsgID == "" {
+		t.Errorf("jobs %+v, want one to 12025550108@c.us with a message id", got.Jobs)
+	}
+}
+
+func TestSendTextThenTexts(t *testing.T) {
+	var got SendResponse
+	ok(t, serve(t, newFake("s1"), "POST", "/v1/sessions/s1/messages", `{"to":"123@g.us","text":"a","texts":["b","c"]}`), http.StatusAccepted, &got)
+	var bodies []string
+	for _, j := range got.Jobs {
+		bodies = append(bodies, j.Body)
+	}
+	if strings.Join(bodies, "") != "abc" {
+		t.Errorf("bodies %q, want a, b, c in order", bodies)
+	}
+}
+
+func TestOutboxFiltersByState(t *testing.T) {
+	f := newFake("s1")
+	f.AddJob("s1", session.JobQueued)
+	dead := f.AddJob("s1", session.JobDead)
+	held := f.AddJob("s1", session.JobHeld)
+	var got struct{ Jobs []session.Job }
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/outbox?state=dead,%20held", ""), http.StatusOK, &got)
+	if len(got.Jobs) != 2 || got.Jobs[0].Seq != dead || got.Jobs[1].Seq != held {
+		t.Errorf("jobs %+v, want the dead and the held one", got.Jobs)
+	}
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/outbox", ""), http.StatusOK, &got)
+	if len(got.Jobs) != 3 {
+		t.Errorf("%d jobs without a filter, want 3", len(got.Jobs))
+	}
+}
+
+func TestRetryJob(t *testing.T) {
+	f := newFake("s1")
+	seq := f.AddJob("s1", session.JobDead)
+	var got map[string]uint64
+	ok(t, serve(t, f, "POST", fmt.Sprintf("/v1/sessions/s1/outbox/%d/retry", seq), ""), http.StatusOK, &got)
+	if got["retried"] != seq {
+		t.Errorf("body %v, want retried %d", got, seq)
+	}
+	if jobs, _ := f.Jobs("s1", session.JobQueued); len(jobs) != 1 {
+		t.Errorf("queued jobs %+v, want the retried one", jobs)
+	}
+}
+
+func TestDiscardJob(t *testing.T) {
+	f := newFake("s1")
+	seq := f.AddJob("s1", session.JobHeld)
+	var got map[string]uint64
+	ok(t, serve(t, f, "DELETE", fmt.Sprintf("/v1/sessions/s1/outbox/%d", seq), ""), http.StatusOK, &got)
+	if got["discarded"] != seq {
+		t.Errorf("body %v, want discarded %d", got, seq)
+	}
+	if jobs, _ := f.Jobs("s1"); len(jobs) != 0 {
+		t.Errorf("jobs %+v, want none", jobs)
+	}
+}
+
+func TestQueuePauseResume(t *testing.T) {
+	f := newFake("s1")
+	f.AddJob("s1", session.JobQueued)
+	var qs session.QueueStats
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/queue", ""), http.StatusOK, &qs)
+	if qs.Depth != 1 || qs.States["queued"] != 1 || qs.Paused {
+		t.Errorf("queue %+v, want depth 1, not paused", qs)
+	}
+	ok(t, serve(t, f, "POST", "/v1/sessions/s1/queue/pause", ""), http.StatusOK, &qs)
+	if !qs.Paused {
+		t.Error("after pause the queue is not paused")
+	}
+	ok(t, serve(t, f, "POST", "/v1/sessions/s1/queue/resume", ""), http.StatusOK, &qs)
+	if qs.Paused {
+		t.Error("after resume the queue is paused")
+	}
+}
+
+func TestChatsAndMessages(t *testing.T) {
+	f := newFake("s1")
+	f.SetState("s1", session.Ready)
+	f.sessions["s1"].chats = []session.Chat{{ID: "12025550108@c.us", Name: "Ann"}}
+	f.sessions["s1"].msgs = []session.Message{{ID: "1", Chat: "12025550108@c.us", Body: "a"}, {ID: "2", Chat: "12025550108@c.us", Body: "b"}, {ID: "3", Chat: "1@g.us"}}
+	var chats struct{ Chats []session.Chat }
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/chats", ""), http.StatusOK, &chats)
+	if len(chats.Chats) != 1 || chats.Chats[0].Name != "Ann" {
+		t.Errorf("chats %+v, want Ann's", chats.Chats)
+	}
+	var msgs struct{ Messages []session.Message }
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/chats/12025550108@c.us/messages?limit=1", ""), http.StatusOK, &msgs)
+	if len(msgs.Messages) != 1 || msgs.Messages[0].Body != "a" {
+		t.Errorf("messages %+v, want the first of Ann's", msgs.Messages)
+	}
+}
+
+// errorCases are requests that fail, with the status, code and a word of
+// the message they must fail with. The fake has a stopped session s1.
+var errorCases = []struct {
+	name, method, path, body string
+	status                   int
+	code, word               string
+}{
+	{"syntax error", "POST", "/v1/sessions", `{"id":`, 400, CodeBadRequest, "malformed JSON"},
+	{"unknown field", "POST", "/v1/sessions", `{"id":"s2","color":"red"}`, 400, CodeBadRequest, `unknown field "color"`},
+	{"two values", "POST", "/v1/sessions", `{"id":"s2"} {"id":"s3"}`, 400, CodeBadRequest, "exactly one JSON object"},
+	{"trailing brace", "POST", "/v1/sessions", `{"id":"s2"}}`, 400, CodeBadRequest, "malformed JSON"},
+	{"trailing bracket", "PATCH", "/v1/sessions/s1", `{}]`, 400, CodeBadRequest, "malformed JSON"},
+	{"wrong type", "POST", "/v1/sessions", `{"id":5}`, 400, CodeBadRequest, "id"},
+	{"wrong nested type", "PATCH", "/v1/sessions/s1", `{"pacing":{"minGap":15}}`, 400, CodeBadRequest, "minGap"},
+	{"texts not a list", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","texts":"hi"}`, 400, CodeBadRequest, "texts"},
+	{"array body", "POST", "/v1/sessions/s1/pair", `[]`, 400, CodeBadRequest, "object"},
+	{"null body", "PATCH", "/v1/sessions/s1", `null`, 400, CodeBadRequest, "object"},
+	{"string body", "POST", "/v1/sessions/s1/messages", `"hi"`, 400, CodeBadRequest, "object"},
+	{"unicode space body", "POST", "/v1/sessions/s1/pair", "\u2028", 400, CodeBadRequest, "malformed JSON"},
+
+	{"get unknown", "GET", "/v1/sessions/nope", "", 404, CodeUnknownSession, `"nope"`},
+	{"set unknown", "PATCH", "/v1/sessions/nope", `{"autoStart":true}`, 404, CodeUnknownSession, `"nope"`},
+	{"delete unknown", "DELETE", "/v1/sessions/nope", "", 404, CodeUnknownSession, `"nope"`},
+	{"start unknown", "POST", "/v1/sessions/nope/start", "", 404, CodeUnknownSession, "waconsole status"},
+	{"events unknown", "GET", "/v1/sessions/nope/events", "", 404, CodeUnknownSession, `"nope"`},
+	{"pairing unknown", "GET", "/v1/sessions/nope/pairing", "", 404, CodeUnknownSession, `"nope"`},
+	{"pair unknown", "POST", "/v1/sessions/nope/pair", "", 404, CodeUnknownSession, `"nope"`},
+	{"send unknown", "POST", "/v1/sessions/nope/messages", `{"to":"12025550108","text":"hi"}`, 404, CodeUnknownSession, `"nope"`},
+	{"outbox unknown", "GET", "/v1/sessions/nope/outbox", "", 404, CodeUnknownSession, `"nope"`},
+	{"retry unknown", "POST", "/v1/sessions/nope/outbox/1/retry", "", 404, CodeUnknownSession, `"nope"`},
+	{"discard unknown", "DELETE", "/v1/sessions/nope/outbox/1", "", 404, CodeUnknownSession, `"nope"`},
+	{"queue unknown", "GET", "/v1/sessions/nope/queue", "", 404, CodeUnknownSession, `"nope"`},
+	{"pause unknown", "POST", "/v1/sessions/nope/queue/pause", "", 404, CodeUnknownSession, `"nope"`},
+	{"chats unknown", "GET", "/v1/sessions/nope/chats", "", 404, CodeUnknownSession, `"nope"`},
+	{"messages unknown", "GET", "/v1/sessions/nope/chats/12025550108/messages", "", 404, CodeUnknownSession, `"nope"`},
+	{"escaped dot id", "GET", "/v1/sessions/%2E", "", 404, CodeUnknownSession, `"."`},
+
+	{"bad session id", "POST", "/v1/sessions", `{"id":"My Phone"}`, 422, CodeInvalid, "lower-case"},
+	{"long session id", "POST", "/v1/sessions", `{"id":"` + strings.Repeat("a", 33) + `"}`, 422, CodeInvalid, "1-32"},
+	{"add bad phone", "POST", "/v1/sessions", `{"id":"s2","pairMethod":"link","pairPhone":"+1 202 555"}`, 422, CodeInvalid, "digits only"},
+	{"add no phone", "POST", "/v1/sessions", `{"id":"s2","pairMethod":"link"}`, 422, CodeInvalid, "phone number is needed"},
+	{"add bad method", "POST", "/v1/sessions", `{"id":"s2","pairMethod":"pigeon"}`, 422, CodeInvalid, `"qr"`},
+	{"pair bad phone", "POST", "/v1/sessions/s1/pair", `{"method":"link","phone":"1234"}`, 422, CodeInvalid, "8 to 15"},
+	{"pair bad method", "POST", "/v1/sessions/s1/pair", `{"method":"pigeon"}`, 422, CodeInvalid, `"link"`},
+	{"send bad chat", "POST", "/v1/sessions/s1/messages", `{"to":"bob","text":"hi"}`, 422, CodeInvalid, "chat"},
+	{"send bad group", "POST", "/v1/sessions/s1/messages", `{"to":"x@g.us","text":"hi"}`, 422, CodeInvalid, "group id"},
+	{"send nothing", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108"}`, 422, CodeInvalid, `"text"`},
+	{"send empty text", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","texts":["ok"," \n"]}`, 422, CodeInvalid, "message 2"},
+	{"send long text", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"` + strings.Repeat("x", session.MaxTextBytes+1) + `"}`, 422, CodeInvalid, "limit"},
+	{"send invalid UTF-8", "POST", "/v1/sessions/s1/messages", "{\"to\":\"12025550108\",\"text\":\"caf\xe9\"}", 422, CodeInvalid, "UTF-8"},
+	{"send lone surrogate", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"a\ud800b"}`, 422, CodeInvalid, "UTF-8"},
+	{"set bad duration", "PATCH", "/v1/sessions/s1", `{"pacing":{"minGap":"abc"}}`, 422, CodeInvalid, "minGap"},
+	{"set negative duration", "PATCH", "/v1/sessions/s1", `{"pacing":{"chatGap":"-1s"}}`, 422, CodeInvalid, "chatGap"},
+	{"set negative bulk", "PATCH", "/v1/sessions/s1", `{"pacing":{"bulkLimit":-1}}`, 422, CodeInvalid, "bulk limit"},
+	{"set bad phone", "PATCH", "/v1/sessions/s1", `{"pairPhone":"call me"}`, 422, CodeInvalid, "digits only"},
+	{"set link without phone", "PATCH", "/v1/sessions/s1", `{"pairMethod":"link"}`, 422, CodeInvalid, "phone"},
+	{"messages bad chat", "GET", "/v1/sessions/s1/chats/bob/messages", "", 422, CodeInvalid, "chat"},
+
+	{"existing id", "POST", "/v1/sessions", `{"id":"s1"}`, 409, CodeExists, "another id"},
+	{"refresh-qr stopped", "POST", "/v1/sessions/s1/refresh-qr", "", 409, CodeWrongState, "start it"},
+	{"chats not ready", "GET", "/v1/sessions/s1/chats", "", 409, CodeNotReady, "READY"},
+
+	{"unknown route", "GET", "/v2/info", "", 404, CodeNotFound, "no route GET /v2/info"},
+	{"unknown method", "PUT", "/v1/sessions/s1", `{}`, 404, CodeNotFound, "README"},
+	{"unknown action", "POST", "/v1/sessions/s1/explode", "", 404, CodeNotFound, "refresh-qr"},
+	{"GET of an action", "GET", "/v1/sessions/s1/start", "", 404, CodeNotFound, "no route"},
+	{"unknown queue action", "POST", "/v1/sessions/s1/queue/flush", "", 404, CodeNotFound, "pause or resume"},
+	{"no such job", "POST", "/v1/sessions/s1/outbox/99/retry", "", 404, CodeNotFound, "job 99"},
+	{"dot segment", "DELETE", "/v1/sessions/.", "", 404, CodeNotFound, "no route"},
+	{"dot-dot segment", "POST", "/v1/sessions/s1/../s1/stop", "", 404, CodeNotFound, "no route"},
+	{"double slash", "GET", "/v1//sessions", "", 404, CodeNotFound, "no route"},
+	{"trailing slash", "GET", "/v1/sessions/", "", 404, CodeNotFound, "no route"},
+
+	{"job not a number", "POST", "/v1/sessions/s1/outbox/abc/retry", "", 400, CodeBadRequest, "job number"},
+	{"job zero", "DELETE", "/v1/sessions/s1/outbox/0", "", 400, CodeBadRequest, "job number"},
+	{"job negative", "DELETE", "/v1/sessions/s1/outbox/-1", "", 400, CodeBadRequest, "job number"},
+	{"negative n", "GET", "/v1/sessions/s1/events?n=-1", "", 400, CodeBadRequest, "n="},
+	{"limit not a number", "GET", "/v1/sessions/s1/chats/12025550108/messages?limit=x", "", 400, CodeBadRequest, "limit="},
+	{"bogus state", "GET", "/v1/sessions/s1/outbox?state=bogus", "", 400, CodeBadRequest, "queued, sending"},
+	{"empty state in list", "GET", "/v1/sessions/s1/outbox?state=dead,", "", 400, CodeBadRequest, "unknown job state"},
+}
+
+func TestErrors(t *testing.T) {
+	for _, c := range errorCases {
+		t.Run(c.name, func(t *testing.T) {
+			wantError(t, serve(t, newFake("s1"), c.method, c.path, c.body), c.status, c.code, c.word)
+		})
+	}
+}
+
+func TestWrongStateOfJob(t *testing.T) {
+	f := newFake("s1")
+	seq := f.AddJob("s1", session.JobQueued)
+	wantError(t, serve(t, f, "POST", fmt.Sprintf("/v1/sessions/s1/outbox/%d/retry", seq), ""), http.StatusConflict, CodeWrongState, "dead or held")
+	wantError(t, serve(t, f, "DELETE", fmt.Sprintf("/v1/sessions/s1/outbox/%d", seq), ""), http.StatusConflict, CodeWrongState, "dead or held")
+}
+
+func TestBodyOverLimit(t *testing.T) {
+	body := `{"to":"12025550108","text":"` + strings.Repeat("x", maxBody) + `"}`
+	f := newFake("s1")
+	wantError(t, serve(t, f, "POST", "/v1/sessions/s1/messages", body), http.StatusRequestEntityTooLarge, CodeBadRequest, "bytes")
+	if jobs, _ := f.Jobs("s1"); len(jobs) != 0 {
+		t.Errorf("%d jobs queued from a refused body", len(jobs))
+	}
+}
+
+func TestFailedRequestChangesNothing(t *testing.T) {
+	f := newFake("s1")
+	serve(t, f, "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","texts":["ok",""]}`)
+	serve(t, f, "PATCH", "/v1/sessions/s1", `{"autoStart":false,"pacing":{"minGap":"abc"}}`)
+	snap, _ := f.Get("s1")
+	if jobs, _ := f.Jobs("s1"); len(jobs) != 0 || !snap.AutoStart {
+		t.Errorf("after refused requests: %d jobs, autoStart %v; want none and true", len(jobs), snap.AutoStart)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{fmt.Errorf("x: %w", session.ErrUnknownSession), 404, CodeUnknownSession},
+		{fmt.Errorf("x: %w", session.ErrNotFound), 404, CodeNotFound},
+		{fmt.Errorf("x: %w", session.ErrInvalid), 422, CodeInvalid},
+		{fmt.Errorf("x: %w", session.ErrExists), 409, CodeExists},
+		{fmt.Errorf("x: %w", session.ErrNotReady), 409, CodeNotReady},
+		{fmt.Errorf("x: %w", session.ErrWrongState), 409, CodeWrongState},
+		{fmt.Errorf("x: %w", context.DeadlineExceeded), 503, CodeUnavailable},
+		{context.Canceled, 503, CodeUnavailable},
+		{errors.New("disk full"), 500, CodeInternal},
+	} {
+		if status, code := classify(c.err); status != c.status || code != c.code {
+			t.Errorf("classify(%v) = %d %s, want %d %s", c.err, status, code, c.status, c.code)
+		}
+	}
+}
+
+func TestSendKeepsUnicode(t *testing.T) {
+	var got SendResponse
+	ok(t, serve(t, newFake("s1"), "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","texts":["café 😀","\ud83d\ude00 \u00e9\\ud800"]}`), http.StatusAccepted, &got)
+	if len(got.Jobs) != 2 || got.Jobs[0].Body != "café 😀" || got.Jobs[1].Body != `😀 é\ud800` {
+		t.Errorf("jobs %+v, want the texts unchanged", got.Jobs)
+	}
+}
+
+func TestValidUnicode(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"t":"plain"}`:                 true,
+		`{"t":"\ud83d\ude00"}`:          true,
+		`{"t":"\\ud800"}`:               true, // an escaped backslash, then text
+		`{"t":"\u00e9\n\""}`:            true,
+		"{\"t\":\"\xff\"}":              false,
+		`{"t":"\ud800"}`:                false,
+		`{"t":"\udc00"}`:                false,
+		`{"t":"\ud800\u0041"}`:          false,
+		`{"t":"\ud800\n"}`:              false,
+		`{"t":"\ud83d\ude00\ud83d"}`:    false,
+		`{"t":"\ud83d\ude00","u":"\\"}`: true,
+	} {
+		if got := validUnicode([]byte(body)); got != want {
+			t.Errorf("validUnicode(%s) = %v, want %v", body, got, want)
+		}
+	}
+}
