@@ -93,10 +93,13 @@ func TestKilledWhileSendingNeitherLosesNorDuplicates(t *testing.T) {
 		// Most kills land while the session sends; every third one while it
 		// still starts.
 		if kills%3 != 2 {
-			waitFor(t, 30*time.Second, "the session READY again", func() bool {
-				st, _ := status(t, dir)
-				return len(st.Sessions) == 1 && st.Sessions[0].State == session.Ready
-			})
+			deadline := time.Now().Add(30 * time.Second)
+			for st, _ := status(t, dir); st.Sessions[0].State != session.Ready; st, _ = status(t, dir) {
+				if time.Now().After(deadline) {
+					t.Fatalf("not READY 30 s after restart %d: %+v\nserve log:\n%s", kills, st.Sessions[0], srv.stderr.String())
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
 		}
 		time.Sleep(time.Duration(100+rand.IntN(700)) * time.Millisecond)
 		srv.signal(syscall.SIGKILL)

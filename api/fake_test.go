@@ -161,7 +161,11 @@ func (f *fake) History(id string, n int) ([]session.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slices.Clone(s.events[max(0, len(s.events)-n):]), nil
+	evs := s.events[max(0, len(s.events)-n):]
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	return slices.Clone(evs), nil
 }
 
 func validMethod(method, phone string) error {
@@ -342,8 +346,9 @@ func (f *fake) SendMany(ctx context.Context, id, chatID string, bodies []string)
 	return out, err
 }
 
+// Jobs, History, Chats and Messages return nil for none, as the store does.
 func (f *fake) Jobs(id string, states ...session.JobState) ([]session.Job, error) {
-	out := []session.Job{}
+	var out []session.Job
 	err := f.with(id, func(s *fakeSession) error {
 		for _, j := range s.jobs {
 			if len(states) == 0 || slices.Contains(states, j.State) {
@@ -426,7 +431,7 @@ func (f *fake) Messages(ctx context.Context, id, chatID, before string, limit in
 	if err != nil {
 		return nil, err
 	}
-	out := []session.Message{}
+	var out []session.Message
 	err = f.with(id, func(s *fakeSession) error {
 		if err := ready(s); err != nil {
 			return err

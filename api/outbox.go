@@ -61,7 +61,7 @@ func (s *server) outbox(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"jobs": jobs})
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": orEmpty(jobs)})
 }
 
 func jobSeq(w http.ResponseWriter, r *http.Request) (uint64, bool) {
@@ -131,7 +131,7 @@ func (s *server) chats(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"chats": chats})
+	writeJSON(w, http.StatusOK, map[string]any{"chats": orEmpty(chats)})
 }
 
 func (s *server) messages(w http.ResponseWriter, r *http.Request) {
@@ -144,5 +144,5 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+	writeJSON(w, http.StatusOK, map[string]any{"messages": orEmpty(msgs)})
 }

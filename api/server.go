@@ -122,6 +122,15 @@ type server struct {
 	info Info
 }
 
+// orEmpty makes a nil list an empty one, so that every list is an array in
+// JSON, never null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -311,7 +320,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": evs})
+	writeJSON(w, http.StatusOK, map[string]any{"events": orEmpty(evs)})
 }
 
 func intParam(w http.ResponseWriter, r *http.Request, name string, def int) (int, bool) {

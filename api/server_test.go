@@ -478,3 +478,36 @@ func TestValidUnicode(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyListsAreArrays(t *testing.T) {
+	f := newFake("s1")
+	f.SetState("s1", session.Ready)
+	for path, key := range map[string]string{
+		"/v1/sessions/s1/events?n=0":                         "events",
+		"/v1/sessions/s1/outbox":                             "jobs",
+		"/v1/sessions/s1/outbox?state=sent":                  "jobs",
+		"/v1/sessions/s1/chats":                              "chats",
+		"/v1/sessions/s1/chats/12025550108/messages?limit=5": "messages",
+	} {
+		var got map[string]json.RawMessage
+		ok(t, serve(t, f, "GET", path, ""), http.StatusOK, &got)
+		if string(got[key]) != "[]" {
+			t.Errorf("GET %s: %s is %s, want []", path, key, got[key])
+		}
+	}
+}
+
+func TestSetJitterBelowDefaultMin(t *testing.T) {
+	f := newFake("s1")
+	// The snapshot shows the effective pacing, defaults filled in.
+	effective := session.Pacing{MinGap: 15 * time.Second, JitterMin: 5 * time.Second, Jitter: 15 * time.Second, ChatGap: 30 * time.Second, BulkLimit: 5}
+	if _, err := f.Set("s1", session.Settings{Pacing: &effective}); err != nil {
+		t.Fatal(err)
+	}
+	var got session.Snapshot
+	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"jitter":"2s"}}`), http.StatusOK, &got)
+	if got.Pacing.Jitter != 2*time.Second || got.Pacing.JitterMin != 2*time.Second {
+		t.Errorf("pacing %+v, want jitter 2s and jitter min lowered to 2s", got.Pacing)
+	}
+	wantError(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"jitterMin":"3s"}}`), http.StatusUnprocessableEntity, CodeInvalid, "jitter min")
+}

@@ -46,6 +46,12 @@ func (r SettingsRequest) settings(current session.Pacing) (session.Settings, err
 		}
 		*f.out = d
 	}
+	// current holds the effective values, defaults filled in: a jitter set
+	// below the jitter min the operator did not give takes the min down with
+	// it (as the defaults do), rather than failing for a value never set.
+	if r.Pacing.Jitter != nil && r.Pacing.JitterMin == nil && p.Jitter > 0 && p.JitterMin > p.Jitter {
+		p.JitterMin = p.Jitter
+	}
 	if r.Pacing.BulkLimit != nil {
 		p.BulkLimit = *r.Pacing.BulkLimit
 	}
