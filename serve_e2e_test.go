@@ -165,6 +165,21 @@ func TestPairByLinkCode(t *testing.T) {
 	if c := p.wait(t, 30*time.Second); c != 0 || !strings.Contains(p.stdout.String(), "READY") {
 		t.Fatalf("pair exited %d:\n%s", c, p.stdout.String())
 	}
+
+	// Destructive commands want a confirmation; a script says --yes.
+	if _, errOut, code := cli(t, "session", "delete", "link", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "--yes") {
+		t.Fatalf("delete without a terminal or --yes: exit %d: %s", code, errOut)
+	}
+	if st, _ := status(t, dir); len(st.Sessions) != 1 {
+		t.Fatal("the refused delete deleted")
+	}
+	if out, errOut, code := cli(t, "session", "delete", "link", "--yes", "--data-dir", dir); code != 0 || !strings.Contains(out, "deleted session link") {
+		t.Fatalf("delete --yes: exit %d: %s %s", code, out, errOut)
+	}
+	waitFor(t, 5*time.Second, "the deleted session's browser to go", func() bool { return browsers(dir) == 0 })
+	if st, _ := status(t, dir); len(st.Sessions) != 0 {
+		t.Fatalf("sessions after the delete: %+v", st.Sessions)
+	}
 }
 
 func TestPairExitsNonZeroWhenTheQRExpires(t *testing.T) {

@@ -256,16 +256,18 @@ func (a *actor) set(s Settings) error {
 		}
 	}
 	return a.do(func() error {
+		phone := a.snap.PairPhone
+		if s.PairPhone != nil {
+			phone = *s.PairPhone
+		}
+		if s.PairMethod != nil && *s.PairMethod == PairLink && phone == "" {
+			return errorf(ErrInvalid, "pairing by link code needs a phone number: set the phone too")
+		}
 		if s.AutoStart != nil {
 			a.snap.AutoStart = *s.AutoStart
 		}
-		if s.PairPhone != nil {
-			a.snap.PairPhone = *s.PairPhone
-		}
+		a.snap.PairPhone = phone
 		if s.PairMethod != nil {
-			if *s.PairMethod == PairLink && a.snap.PairPhone == "" {
-				return errorf(ErrInvalid, "pairing by link code needs a phone number: set the phone too")
-			}
 			a.snap.PairMethod = *s.PairMethod
 		}
 		a.persist()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestValidatePhone(t *testing.T) {
@@ -67,4 +68,30 @@ func TestFormatCode(t *testing.T) {
 			t.Errorf("FormatCode(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzEnqueueInput feeds the checks every queued message passes: what they
+// accept is a canonical chat id and a non-blank, valid UTF-8 text within the
+// size limit.
+func FuzzEnqueueInput(f *testing.F) {
+	f.Add("12025550108", "hello")
+	f.Add("1@g.us", " ")
+	f.Add("status@broadcast", "a\xffb")
+	f.Add("x@lid", strings.Repeat("é", MaxTextBytes/2+1))
+	f.Fuzz(func(t *testing.T, chat, body string) {
+		id, _, cerr := ParseChatID(chat)
+		terr := ValidateText(body)
+		if cerr == nil && !strings.Contains(id, "@") {
+			t.Fatalf("accepted chat %q as %q", chat, id)
+		}
+		if terr != nil {
+			if !errors.Is(terr, ErrInvalid) {
+				t.Fatalf("text error of the wrong kind: %v", terr)
+			}
+			return
+		}
+		if !utf8.ValidString(body) || len(body) > MaxTextBytes || strings.TrimSpace(body) == "" {
+			t.Fatalf("accepted text %q", body)
+		}
+	})
 }

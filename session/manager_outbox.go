@@ -141,11 +141,11 @@ func (m *Manager) Chats(ctx context.Context, id string) ([]Chat, error) {
 // Messages returns up to limit messages of a chat older than the message
 // before (the newest when empty), oldest first.
 func (m *Manager) Messages(ctx context.Context, id, chatID, before string, limit int) ([]Message, error) {
-	chat, _, err := ParseChatID(chatID)
+	p, err := m.readyPage(id)
 	if err != nil {
 		return nil, err
 	}
-	p, err := m.readyPage(id)
+	chat, _, err := ParseChatID(chatID)
 	if err != nil {
 		return nil, err
 	}

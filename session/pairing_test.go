@@ -202,3 +202,27 @@ func TestPageThatNeverLoadsFails(t *testing.T) {
 		t.Fatalf("reason = %q", s.Reason)
 	}
 }
+
+func TestLinkCodeIsRefreshedBeforeItExpires(t *testing.T) {
+	e := newEnv(t)
+	e.m.cfg.Timing.LinkCodeRefresh = 1500 * time.Millisecond
+	if _, err := e.m.Add(AddRequest{ID: "kappa", PairMethod: PairLink, PairPhone: "4915112345670", Start: true}); err != nil {
+		t.Fatal(err)
+	}
+	first := e.wait("kappa", "a link code", 30*time.Second, func(s Snapshot) bool { return s.Code.Code != "" })
+	second := e.wait("kappa", "a fresh link code", 10*time.Second, func(s Snapshot) bool {
+		return s.Code.Code != "" && s.Code.Code != first.Code.Code
+	})
+	if second.State != LinkCode || !second.Code.Expires.After(first.Code.Expires) {
+		t.Fatalf("after the refresh: %+v", second)
+	}
+	// The fresh code pairs; the old one does not.
+	ctx := context.Background()
+	if err := e.phone.Link(ctx, first.Code.Code, "4915112345670"); err == nil {
+		t.Fatal("the replaced code still pairs")
+	}
+	if err := e.phone.Link(ctx, second.Code.Code, "4915112345670"); err != nil {
+		t.Fatal(err)
+	}
+	e.waitState("kappa", Ready, 30*time.Second)
+}
