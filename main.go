@@ -28,6 +28,7 @@ Usage:
   waconsole session add|start|stop|restart|logout|delete|set|show|pause|resume ...
   waconsole send --session S --to CHAT (--text T | --file F)
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
+  waconsole backup FILE                  copy the store while it runs
   waconsole sim --listen ADDR            the WhatsApp Web stand-in on its own
   waconsole version
 
@@ -76,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdSend(rest, stdout)
 		case "outbox":
 			return cmdOutbox(rest, stdout)
+		case "backup":
+			return cmdBackup(rest, stdout)
 		case "version":
 			fmt.Fprintln(stdout, "waconsole", version)
 			return nil

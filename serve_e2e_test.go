@@ -85,6 +85,21 @@ func TestServePairStatusAndCleanStop(t *testing.T) {
 		t.Fatalf("status table (no colour off a terminal):\n%s", table)
 	}
 
+	// A hot backup of the store opens as a store with the session in it.
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if out, errOut, code := cli(t, "backup", backup, "--data-dir", dir); code != 0 || !strings.Contains(out, "wrote") {
+		t.Fatalf("backup: exit %d %s %s", code, out, errOut)
+	}
+	copyDB, err := store.Open(backup, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := copyDB.ListSessions()
+	copyDB.Close()
+	if err != nil || len(list) != 1 || list[0].ID != "ops" || list[0].Account != "15552220001" {
+		t.Fatalf("sessions in the backup: %+v %v", list, err)
+	}
+
 	began := time.Now()
 	srv.signal(syscall.SIGTERM)
 	if code := srv.wait(t, 12*time.Second); code != 0 {

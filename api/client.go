@@ -247,3 +247,17 @@ func (c *Client) QueueAction(ctx context.Context, id, action string) (session.Qu
 	var qs session.QueueStats
 	return qs, c.do(ctx, "POST", sessionPath(id, "queue", action), nil, &qs)
 }
+
+// Backup copies the server's store, as it is now, to w.
+func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	resp, err := c.request(ctx, "GET", "/v1/backup", nil)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return n, fmt.Errorf("the backup was cut after %d bytes: %w", n, err)
+	}
+	return n, nil
+}

@@ -279,3 +279,12 @@ func staleSocket(t *testing.T, dir string) {
 	l.(*net.UnixListener).SetUnlinkOnClose(false)
 	l.Close()
 }
+
+func TestClientBackup(t *testing.T) {
+	c, _ := startServer(t, Handler(newFake(), testInfo))
+	var buf strings.Builder
+	n, err := c.Backup(context.Background(), &buf)
+	if err != nil || n != int64(len(backupBytes)) || buf.String() != backupBytes {
+		t.Fatalf("Backup = %d %q %v", n, buf.String(), err)
+	}
+}

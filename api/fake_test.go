@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"sort"
 	"sync"
@@ -444,4 +445,12 @@ func (f *fake) Messages(ctx context.Context, id, chatID, before string, limit in
 		return nil
 	})
 	return out, err
+}
+
+// backupBytes is what the fake's store "contains".
+const backupBytes = "bbolt file bytes"
+
+func (f *fake) Backup(w io.Writer) (int64, error) {
+	n, err := io.WriteString(w, backupBytes)
+	return int64(n), err
 }

@@ -44,6 +44,7 @@ type Backend interface {
 	QueueStats(id string) (session.QueueStats, error)
 	Chats(ctx context.Context, id string) ([]session.Chat, error)
 	Messages(ctx context.Context, id, chatID, before string, limit int) ([]session.Message, error)
+	Backup(w io.Writer) (int64, error)
 }
 
 // Info describes the process serving the API.
@@ -64,6 +65,7 @@ func Handler(b Backend, info Info) http.Handler {
 	s := &server{b: b, info: info}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/info", s.getInfo)
+	mux.HandleFunc("GET /v1/backup", s.backup)
 	mux.HandleFunc("GET /v1/sessions", s.listSessions)
 	mux.HandleFunc("POST /v1/sessions", s.addSession)
 	mux.HandleFunc("GET /v1/sessions/{id}", s.getSession)
@@ -234,6 +236,15 @@ func escapedRune(b []byte) (rune, bool) {
 }
 
 func (s *server) getInfo(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.info) }
+
+// backup streams a hot copy of the store (a bbolt file).
+func (s *server) backup(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if _, err := s.b.Backup(w); err != nil {
+		// Headers are gone; a cut body is all the client can be told.
+		panic(http.ErrAbortHandler)
+	}
+}
 
 func (s *server) listSessions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"sessions": s.b.List()})

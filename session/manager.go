@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -128,6 +129,9 @@ func (m *Manager) Get(id string) (Snapshot, error) {
 	}
 	return a.snapshot(), nil
 }
+
+// Backup writes a consistent copy of the store to w while everything runs.
+func (m *Manager) Backup(w io.Writer) (int64, error) { return m.cfg.Store.Backup(w) }
 
 // History returns the last n events of a session, oldest first.
 func (m *Manager) History(id string, n int) ([]Event, error) {

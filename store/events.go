@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
@@ -74,34 +73,6 @@ func trimEvents(b *bolt.Bucket, newest uint64) error {
 		}
 	}
 	return nil
-}
-
-// Events returns up to limit events with Seq > afterSeq, oldest first
-// (limit <= 0: all of them); ErrNotFound if the session does not exist.
-func (db *DB) Events(session string, afterSeq uint64, limit int) ([]Event, error) {
-	var out []Event
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		if err := requireSession(tx, session); err != nil {
-			return err
-		}
-		b := getBucket(tx, eventsPath(session)...)
-		if b == nil || afterSeq == math.MaxUint64 {
-			return nil
-		}
-		c := b.Cursor()
-		for k, v := c.Seek(itob(afterSeq + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-			ev, err := decodeEvent(k, v)
-			if err != nil {
-				return err
-			}
-			out = append(out, ev)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("events of session %q: %w", session, err)
-	}
-	return out, nil
 }
 
 // LastEvents returns the newest n events, oldest first; ErrNotFound if the

@@ -23,9 +23,9 @@ func TestAppendEvent(t *testing.T) {
 	if ev.Seq != 2 || time.Since(ev.Time) > time.Minute {
 		t.Fatalf("second event = %+v, want seq 2 and time now", ev)
 	}
-	evs, err := db.Events("s1", 0, 0)
+	evs, err := db.LastEvents("s1", EventLimit+100)
 	if err != nil || len(evs) != 2 {
-		t.Fatalf("Events = %v, %v", evs, err)
+		t.Fatalf("LastEvents = %v, %v", evs, err)
 	}
 	if evs[0].From != "STOPPED" || evs[0].To != "STARTING" || evs[0].Reason != "operator" || !evs[0].Time.Equal(at) {
 		t.Errorf("stored event = %+v", evs[0])
@@ -33,30 +33,17 @@ func TestAppendEvent(t *testing.T) {
 	if _, err := db.AppendEvent("nope", Event{Kind: "state"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("AppendEvent to a missing session = %v, want ErrNotFound", err)
 	}
-	if _, err := db.Events("nope", 0, 0); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Events of a missing session = %v, want ErrNotFound", err)
+	if _, err := db.LastEvents("nope", 1); !errors.Is(err, ErrNotFound) {
+		t.Errorf("LastEvents of a missing session = %v, want ErrNotFound", err)
 	}
 }
 
-func TestEventsPaging(t *testing.T) {
+func TestLastEvents(t *testing.T) {
 	db := newTestDB(t, "s1")
 	for range 10 {
 		if _, err := db.AppendEvent("s1", Event{Kind: "k"}); err != nil {
 			t.Fatal(err)
 		}
-	}
-	evs, err := db.Events("s1", 3, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(evs) != 4 || evs[0].Seq != 4 || evs[3].Seq != 7 {
-		t.Fatalf("Events(after 3, limit 4) = %v", evs)
-	}
-	if evs, _ := db.Events("s1", 10, 0); len(evs) != 0 {
-		t.Errorf("Events after the newest = %v", evs)
-	}
-	if evs, _ := db.Events("s1", ^uint64(0), 0); len(evs) != 0 {
-		t.Errorf("Events after MaxUint64 = %v", evs)
 	}
 	last, err := db.LastEvents("s1", 3)
 	if err != nil {
@@ -81,7 +68,7 @@ func TestEventsTrimmedAtLimit(t *testing.T) {
 	if _, err := db.AppendEvent("s2", Event{Kind: "k"}); err != nil {
 		t.Fatal(err)
 	}
-	evs, err := db.Events("s1", 0, 0)
+	evs, err := db.LastEvents("s1", EventLimit+100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +78,7 @@ func TestEventsTrimmedAtLimit(t *testing.T) {
 	if evs[0].Seq != extra+1 || evs[len(evs)-1].Seq != EventLimit+extra {
 		t.Fatalf("kept seqs %d..%d, want %d..%d", evs[0].Seq, evs[len(evs)-1].Seq, extra+1, EventLimit+extra)
 	}
-	if other, _ := db.Events("s2", 0, 0); len(other) != 1 {
+	if other, _ := db.LastEvents("s2", 10); len(other) != 1 {
 		t.Errorf("trimming touched another session: %d events", len(other))
 	}
 }

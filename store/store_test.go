@@ -289,7 +289,6 @@ func exercise(t testing.TB, db *DB) {
 		_, _ = db.Jobs(s.ID)
 		_, _ = db.CountJobs(s.ID)
 		_, _ = db.LastEvents(s.ID, 10)
-		_, _ = db.Events(s.ID, 0, 0)
 	}
 	_ = db.Check()
 }
