@@ -99,10 +99,13 @@ func (p *pairPrinter) show(ev api.PairingEvent) error {
 	return nil
 }
 
+// clear starts a fresh screen on a terminal; the state line is shown again
+// below what is drawn next.
 func (p *pairPrinter) clear() {
 	if p.tty {
 		fmt.Fprint(p.w, "\x1b[H\x1b[2J")
 	}
+	p.lastLine = ""
 }
 
 func (p *pairPrinter) drawQR(s session.Snapshot) {
@@ -116,6 +119,6 @@ func (p *pairPrinter) drawQR(s session.Snapshot) {
 	}
 	p.clear()
 	fmt.Fprintln(p.w, block)
-	fmt.Fprintf(p.w, "Scan with WhatsApp > Settings > Linked devices > Link a device. Code %d of %d, expires %s.\n",
+	fmt.Fprintf(p.w, "Scan with WhatsApp > Settings > Linked devices > Link a device. Code %d of %d, expires at %s.\n",
 		s.QR.Index, s.QR.Total, s.QR.Expires.Format("15:04:05"))
 }

@@ -177,14 +177,21 @@ func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) err
 	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     min gap %s, jitter %s-%s, chat gap %s, bulk limit %d\n\nevents:\n",
 		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, p.MinGap, p.JitterMin, p.Jitter, p.ChatGap, p.BulkLimit)
 	for _, e := range evs {
-		fmt.Fprintf(w, "  %s  %-16s %s", e.Time.Format("2006-01-02 15:04:05"), e.Kind, e.Detail)
-		if e.From != e.To {
-			fmt.Fprintf(w, "%s -> %s", e.From, e.To)
+		what := e.Detail
+		switch {
+		case e.Kind == "state":
+			what = fmt.Sprintf("%s -> %s: %s", orDash(e.From), e.To, e.Reason)
+		case what == "":
+			what = e.Reason
 		}
-		if e.Reason != "" {
-			fmt.Fprintf(w, ": %s", e.Reason)
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  %s  %-16s %s\n", e.Time.Format("2006-01-02 15:04:05"), e.Kind, what)
 	}
 	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
