@@ -27,6 +27,18 @@ func TestWaitUpdatesCoalesces(t *testing.T) {
 	}
 }
 
+func TestWaitUpdatesBoundsABatch(t *testing.T) {
+	ch := make(chan session.Update, 3*maxBatch)
+	for range cap(ch) {
+		ch <- session.Update{Session: "x"}
+	}
+	for i := range 3 {
+		if msg := waitUpdates(ch)().(updatesMsg); len(msg.updates) != maxBatch {
+			t.Fatalf("batch %d held %d updates, want at most and here exactly %d", i, len(msg.updates), maxBatch)
+		}
+	}
+}
+
 // TestUpdateBurst pushes 10 000 updates while a chat is open: they arrive
 // in a few batches, each applied and drawn fast, keys are handled between
 // them, and the screen ends up showing the last of them.

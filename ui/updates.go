@@ -12,6 +12,10 @@ import (
 // after the first update, whatever else arrives within it joins one batch.
 const coalesceWindow = 33 * time.Millisecond
 
+// maxBatch bounds the work of one redraw: a burst larger than this is split
+// over several frames instead of freezing one.
+const maxBatch = 1000
+
 // subscribedMsg starts the live feed: the subscription and the sessions as
 // they were right after subscribing, so no update falls in between.
 type subscribedMsg struct {
@@ -34,7 +38,8 @@ func subscribe(b Backend) tea.Cmd {
 }
 
 // waitUpdates blocks for one update, then drains the channel for at most
-// coalesceWindow, so a burst of thousands becomes a few batches.
+// coalesceWindow or maxBatch updates, so a burst of thousands becomes a few
+// batches of bounded size.
 func waitUpdates(ch <-chan session.Update) tea.Cmd {
 	return func() tea.Msg {
 		u, ok := <-ch
@@ -51,6 +56,9 @@ func waitUpdates(ch <-chan session.Update) tea.Cmd {
 					return updatesMsg{updates: batch, closed: true}
 				}
 				batch = append(batch, u)
+				if len(batch) == maxBatch {
+					return updatesMsg{updates: batch}
+				}
 			case <-deadline.C:
 				return updatesMsg{updates: batch}
 			}
