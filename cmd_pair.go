@@ -111,7 +111,8 @@ func (p *pairPrinter) clear() {
 func (p *pairPrinter) drawQR(s session.Snapshot) {
 	block, w, h := ui.RenderQR(s.QR.Payload)
 	if p.tty {
-		if cols, rows, err := term.GetSize(int(os.Stdout.Fd())); err == nil && (cols < w || rows < h+3) {
+		// Three more rows: the instructions under the code and the cursor.
+		if cols, rows, err := term.GetSize(int(os.Stdout.Fd())); err == nil && !ui.QRFits(s.QR.Payload, cols, rows-3) {
 			fmt.Fprintf(p.w, "The QR code needs %d columns and %d rows; this terminal has %d x %d.\n"+
 				"Enlarge the window, or pair with a link code: waconsole pair %s --link-code PHONE\n", w, h+3, cols, rows, p.id)
 			return

@@ -9,9 +9,8 @@ const subscriberBuffer = 4096
 
 // broker fans updates out to subscribers without ever blocking the actors.
 type broker struct {
-	mu      sync.Mutex
-	subs    map[chan Update]struct{}
-	dropped int
+	mu   sync.Mutex
+	subs map[chan Update]struct{}
 }
 
 func newBroker() *broker { return &broker{subs: map[chan Update]struct{}{}} }
@@ -38,8 +37,7 @@ func (b *broker) publish(u Update) {
 	for ch := range b.subs {
 		select {
 		case ch <- u:
-		default:
-			b.dropped++
+		default: // dropped: the subscriber is behind
 		}
 	}
 }

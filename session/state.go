@@ -18,9 +18,6 @@ const (
 	Failed       State = "FAILED"
 )
 
-// AllStates lists every state, for help texts and validation.
-var AllStates = []State{Stopped, Starting, QR, LinkCode, Syncing, Ready, Disconnected, Conflict, LoggedOut, Blocked, Failed}
-
 // Running reports whether a browser belongs to the session in this state.
 func (s State) Running() bool {
 	switch s {
@@ -29,6 +26,3 @@ func (s State) Running() bool {
 	}
 	return true
 }
-
-// Pairing reports whether the session waits for a phone.
-func (s State) Pairing() bool { return s == QR || s == LinkCode }
