@@ -161,7 +161,9 @@ func TestTransientFailuresBackOffThenDie(t *testing.T) {
 	if len(e.sent(phone)) != 0 {
 		t.Fatal("a refused send was logged as sent")
 	}
-	if got, _ := e.m.Get("flaky"); got.Queue.Dead != 1 || got.Queue.Failures5m != 3 {
+	// The store has the job dead a moment before the snapshot counts it.
+	got := e.wait("flaky", "the snapshot to count the dead job", 5*time.Second, func(s Snapshot) bool { return s.Queue.Dead == 1 })
+	if got.Queue.Dead != 1 || got.Queue.Failures5m != 3 {
 		t.Fatalf("queue info %+v, want 1 dead and 3 failures", got.Queue)
 	}
 	// The operator fixes the cause and retries: it goes once.
