@@ -89,9 +89,12 @@ func startEnv(t *testing.T, env []string, args ...string) *proc {
 		close(p.done)
 	}()
 	t.Cleanup(func() {
+		// A clean stop closes the browsers, which otherwise may still write
+		// to their profiles while the test's temporary dir is removed.
+		p.signal(syscall.SIGTERM)
 		select {
 		case <-p.done:
-		default:
+		case <-time.After(stopTimeout + 2*time.Second):
 			p.cmd.Process.Kill()
 			<-p.done
 		}
