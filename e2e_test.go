@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/waconsole/waconsole/api"
+	wacli "github.com/waconsole/waconsole/cli"
 	"github.com/waconsole/waconsole/simweb"
 )
 
@@ -94,7 +95,7 @@ func startEnv(t *testing.T, env []string, args ...string) *proc {
 		p.signal(syscall.SIGTERM)
 		select {
 		case <-p.done:
-		case <-time.After(stopTimeout + 2*time.Second):
+		case <-time.After(wacli.StopTimeout + 2*time.Second):
 			p.cmd.Process.Kill()
 			<-p.done
 		}

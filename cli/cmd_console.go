@@ -92,7 +92,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	model := ui.New(rt.manager, opts)
 	_, runErr := tea.NewProgram(model, tea.WithContext(ctx)).Run()
 	fmt.Fprintln(stderr, "waconsole: stopping sessions…")
-	cctx, ccancel := context.WithTimeout(context.Background(), stopTimeout)
+	cctx, ccancel := context.WithTimeout(context.Background(), StopTimeout)
 	defer ccancel()
 	closeErr := rt.close(cctx)
 	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {

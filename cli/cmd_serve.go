@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// stopTimeout is how long a clean stop may take: every browser closed and
+// StopTimeout is how long a clean stop may take: every browser closed and
 // the store flushed.
-const stopTimeout = 10 * time.Second
+const StopTimeout = 10 * time.Second
 
 func cmdServe(args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", "waconsole serve: run the sessions headless, for a supervisor (systemd, Docker).\nOperate it with `waconsole status`, `waconsole pair`, `waconsole session …`.")
@@ -34,7 +34,7 @@ func cmdServe(args []string, stderr io.Writer) error {
 	rt.manager.StartAuto(ctx)
 	<-ctx.Done()
 	logf("stopping: closing every session")
-	cctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	cctx, cancel := context.WithTimeout(context.Background(), StopTimeout)
 	defer cancel()
 	if err := rt.close(cctx); err != nil {
 		return err
