@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/waconsole/waconsole/session"
 )
 
 const version = "0.1.0"
@@ -90,56 +88,4 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 	}
 	return cmdConsole(args, stderr)
-}
-
-// commonFlags are the flags every command that runs sessions takes.
-type commonFlags struct {
-	dataDir string
-	waURL   string
-	chrome  string
-}
-
-func (c *commonFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.dataDir, "data-dir", "", "state directory (default $XDG_STATE_HOME/waconsole or ~/.local/state/waconsole)")
-	fs.StringVar(&c.waURL, "wa-url", session.DefaultWAURL, "WhatsApp Web URL the sessions open")
-	fs.StringVar(&c.chrome, "chrome", "", "Chromium or Chrome executable (default: chromium, google-chrome, ... on PATH)")
-}
-
-// dataDirFlag registers only --data-dir, for the API clients.
-func dataDirFlag(fs *flag.FlagSet) *string {
-	return fs.String("data-dir", "", "state directory of the waconsole to talk to (default $XDG_STATE_HOME/waconsole or ~/.local/state/waconsole)")
-}
-
-func orDefault(dir string) string {
-	if dir == "" {
-		return defaultDataDir()
-	}
-	return dir
-}
-
-// newFlagSet returns a flag set that reports errors instead of exiting.
-func newFlagSet(name, help string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", help)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseInterleaved parses flags that may come before or after positional
-// arguments, as operators type them: "pair demo --link-code 1555…".
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }

@@ -7,13 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	"github.com/waconsole/waconsole/api"
 )
 
 func cmdBackup(args []string, stdout io.Writer) error {
 	fs := newFlagSet("backup", "waconsole backup FILE: copy the store of the running waconsole to FILE while it runs.\nThe browser profiles (the WhatsApp logins) are not in it: back up <data-dir>/profiles with the process stopped.")
-	dir := dataDirFlag(fs)
+	var f flags
+	f.client(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -28,7 +27,7 @@ func cmdBackup(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	n, err := api.NewClient(orDefault(*dir)).Backup(context.Background(), tmp)
+	n, err := f.api().Backup(context.Background(), tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}

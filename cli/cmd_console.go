@@ -22,8 +22,8 @@ const demoPhone = "15550123456"
 
 func cmdConsole(args []string, stderr io.Writer) error {
 	fs := newFlagSet("waconsole", usage)
-	var c commonFlags
-	c.register(fs)
+	var f flags
+	f.runtime(fs)
 	demo := fs.Bool("demo", false, "run against a local WhatsApp Web stand-in (data dir defaults to <default>/demo)")
 	// A fixed port: the login lives in the browser profile per origin, so
 	// a stand-in on another port would find every session logged out.
@@ -39,7 +39,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
 		return errors.New("the console needs a terminal; for headless use run `waconsole serve` and the CLI commands (see `waconsole help`)")
 	}
-	dir := c.dataDir
+	dir := f.dataDir
 	if dir == "" {
 		dir = defaultDataDir()
 		if *demo {
@@ -59,7 +59,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	title := "waconsole · " + dir
-	waURL := c.waURL
+	waURL := f.waURL
 	if *demo {
 		sim, base, err := startDemoSim(dir, *simAddr, logf)
 		if err != nil {
@@ -71,7 +71,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 			go simweb.AutoPair(ctx, &simweb.Client{BaseURL: base}, demoPhone, 4*time.Second)
 		}
 	}
-	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: waURL, chrome: c.chrome, mode: "console", logf: logf})
+	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: waURL, chrome: f.chrome, mode: "console", logf: logf})
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,8 @@ import (
 
 func cmdPair(args []string, stdout io.Writer) error {
 	fs := newFlagSet("pair", "waconsole pair SESSION [--link-code PHONE]: pair a phone with a session of the running waconsole.\nDraws the QR code here and redraws it on every rotation (or shows the link code), and exits 0 once the session is READY.")
-	dir := dataDirFlag(fs)
+	var f flags
+	f.client(fs)
 	phone := fs.String("link-code", "", "pair with a link code for this phone number (digits, international form) instead of a QR code")
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	pos, err := parseInterleaved(fs, args)
@@ -40,7 +41,7 @@ func cmdPair(args []string, stdout io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
-	c := api.NewClient(orDefault(*dir))
+	c := f.api()
 	req := api.PairRequest{}
 	if *phone != "" {
 		req = api.PairRequest{Method: session.PairLink, Phone: *phone}

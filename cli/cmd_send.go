@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/waconsole/waconsole/api"
@@ -17,12 +16,13 @@ import (
 
 func cmdSend(args []string, stdout io.Writer) error {
 	fs := newFlagSet("send", "waconsole send --session S --to CHAT (--text T | --file F): queue messages in the session's outbox.\nIt returns once they are durable; the session sends them at its pace.")
-	dir := dataDirFlag(fs)
+	var f flags
+	f.client(fs)
 	id := fs.String("session", "", "session to send from")
 	to := fs.String("to", "", "chat: a phone number, <digits>@c.us, <id>@g.us or <digits>@lid")
 	text := fs.String("text", "", "the message")
 	file := fs.String("file", "", "a file with one message per line (- for standard input); blank lines are skipped")
-	asJSON := fs.Bool("json", false, "print the queued jobs as JSON")
+	f.json(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,11 +41,11 @@ func cmdSend(args []string, stdout io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
-	resp, err := api.NewClient(orDefault(*dir)).Send(ctx, *id, req)
+	resp, err := f.api().Send(ctx, *id, req)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if f.asJSON {
 		return json.NewEncoder(stdout).Encode(resp)
 	}
 	for _, j := range resp.Jobs {
@@ -84,60 +84,4 @@ func readLines(path string) ([]string, error) {
 		return nil, fmt.Errorf("%s has no messages", path)
 	}
 	return lines, nil
-}
-
-func cmdOutbox(args []string, stdout io.Writer) error {
-	const use = "usage: waconsole outbox SESSION [--state dead,held] [--json] | waconsole outbox retry|discard SESSION JOB [--yes]"
-	fs := newFlagSet("outbox", use)
-	dir := dataDirFlag(fs)
-	states := fs.String("state", "", "only jobs in these states (queued,sending,sent,retrying,dead,held)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	yes := fs.Bool("yes", false, "discard without asking")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
-	defer cancel()
-	c := api.NewClient(orDefault(*dir))
-	switch {
-	case len(pos) == 3 && (pos[0] == "retry" || pos[0] == "discard"):
-		seq, err := strconv.ParseUint(pos[2], 10, 64)
-		if err != nil {
-			return fmt.Errorf("job %q is not a job number", pos[2])
-		}
-		if pos[0] == "retry" {
-			err = c.RetryJob(ctx, pos[1], seq)
-		} else {
-			if !*yes {
-				if err := confirm(fmt.Sprintf("discard job %d of %s for good?", seq, pos[1])); err != nil {
-					return err
-				}
-			}
-			err = c.DiscardJob(ctx, pos[1], seq)
-		}
-		if err == nil {
-			fmt.Fprintf(stdout, "job %d: %s done\n", seq, pos[0])
-		}
-		return err
-	case len(pos) == 1:
-		var st []session.JobState
-		if *states != "" {
-			for _, s := range strings.Split(*states, ",") {
-				st = append(st, session.JobState(strings.TrimSpace(s)))
-			}
-		}
-		jobs, err := c.Jobs(ctx, pos[0], st...)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return json.NewEncoder(stdout).Encode(map[string]any{"jobs": jobs})
-		}
-		for _, j := range jobs {
-			fmt.Fprintf(stdout, "%6d  %-8s  %-26s  %s  attempts %d  %s%s\n", j.Seq, j.State, j.ChatID, j.MsgID, j.Attempts, oneLine(j.LastError, 50), oneLine(j.HoldReason, 50))
-		}
-		return nil
-	}
-	return errors.New(use)
 }

@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/waconsole/waconsole/api"
@@ -30,8 +27,9 @@ func cmdSession(args []string, stdout io.Writer) error {
 	}
 	verb, rest := args[0], args[1:]
 	fs := newFlagSet("session "+verb, sessionUsage)
-	dir := dataDirFlag(fs)
-	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	var f flags
+	f.client(fs)
+	f.confirm(fs)
 	link := fs.String("link-code", "", "add: pair by link code for this phone number")
 	autostart := fs.Bool("autostart", true, "add, set: start the session whenever waconsole starts")
 	start := fs.Bool("start", false, "add: start the browser now")
@@ -48,7 +46,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 	id := pos[0]
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
-	c := api.NewClient(orDefault(*dir))
+	c := f.api()
 	set := func(name string) bool {
 		found := false
 		fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
@@ -66,7 +64,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 	case "start", "stop", "restart":
 		snap, err = c.Action(ctx, id, verb)
 	case "logout", "delete":
-		if !*yes {
+		if !f.yes {
 			if err := confirm(fmt.Sprintf("%s session %s? This cannot be undone", verb, id)); err != nil {
 				return err
 			}
@@ -109,20 +107,6 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// confirm asks on the terminal; without one it refuses, so scripts must
-// say --yes.
-func confirm(question string) error {
-	if !isTerminal(os.Stdin) {
-		return errors.New("refusing without confirmation: add --yes")
-	}
-	fmt.Fprintf(os.Stderr, "%s [y/N] ", question)
-	answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-		return errors.New("cancelled")
-	}
-	return nil
 }
 
 // pacingValues are the pacing flags of `session set`.

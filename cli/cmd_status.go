@@ -5,31 +5,24 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
-	"golang.org/x/term"
-
-	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/ui"
 )
 
-// clientTimeout bounds a plain API call of the CLI.
-const clientTimeout = 15 * time.Second
-
 func cmdStatus(args []string, stdout io.Writer) error {
 	fs := newFlagSet("status", "waconsole status: the sessions table. Exit code 0 when every auto-start session is READY, 1 otherwise: usable as a health probe.")
-	dir := dataDirFlag(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
+	var f flags
+	f.client(fs)
+	f.json(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
-	list, err := api.NewClient(orDefault(*dir)).List(ctx)
+	list, err := f.api().List(ctx)
 	if err != nil {
 		return exitError{1, err.Error()}
 	}
@@ -39,7 +32,7 @@ func cmdStatus(args []string, stdout io.Writer) error {
 			healthy = false
 		}
 	}
-	if *asJSON {
+	if f.asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(map[string]any{"healthy": healthy, "sessions": list}); err != nil {
@@ -52,11 +45,6 @@ func cmdStatus(args []string, stdout io.Writer) error {
 		return exitError{code: 1}
 	}
 	return nil
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // printTable writes the sessions as aligned columns, the state coloured
@@ -89,13 +77,4 @@ func printTable(w io.Writer, list []session.Snapshot, colour bool) {
 			s.Queue.Depth, s.Queue.Failures5m, auto, oneLine(s.LastError, 60))
 	}
 	tw.Flush()
-}
-
-// oneLine shortens s to one line of at most n runes.
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }

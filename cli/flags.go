@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/waconsole/waconsole/api"
+	"github.com/waconsole/waconsole/session"
+)
+
+// flags holds what several commands share. Each command registers the
+// ones it takes, so a flag has one name, one meaning and one help text.
+type flags struct {
+	dataDir string
+	waURL   string
+	chrome  string
+	asJSON  bool
+	yes     bool
+}
+
+// runtime registers the flags of the commands that run sessions: the
+// console and serve.
+func (f *flags) runtime(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", "", "state directory (default $XDG_STATE_HOME/waconsole or ~/.local/state/waconsole)")
+	fs.StringVar(&f.waURL, "wa-url", session.DefaultWAURL, "WhatsApp Web URL the sessions open")
+	fs.StringVar(&f.chrome, "chrome", "", "Chromium or Chrome executable (default: chromium, google-chrome, ... on PATH)")
+}
+
+// client registers --data-dir for the commands that talk to a running
+// console or serve.
+func (f *flags) client(fs *flag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", "", "state directory of the waconsole to talk to (default $XDG_STATE_HOME/waconsole or ~/.local/state/waconsole)")
+}
+
+func (f *flags) json(fs *flag.FlagSet) {
+	fs.BoolVar(&f.asJSON, "json", false, "print JSON")
+}
+
+func (f *flags) confirm(fs *flag.FlagSet) {
+	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
+}
+
+// dir is the data dir asked for, or the default one.
+func (f *flags) dir() string {
+	if f.dataDir == "" {
+		return defaultDataDir()
+	}
+	return f.dataDir
+}
+
+// api is a client of the waconsole running on the data dir.
+func (f *flags) api() *api.Client { return api.NewClient(f.dir()) }
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments, as operators type them: "pair demo --link-code 1555…".
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
