@@ -14,7 +14,7 @@ import (
 
 	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
-	"github.com/waconsole/waconsole/ui"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 func cmdPair(args []string, stdout io.Writer) error {
@@ -85,7 +85,9 @@ func (p *pairPrinter) show(ev api.PairingEvent) error {
 		return exitError{1, fmt.Sprintf("the QR codes expired unscanned: run `waconsole pair %s` again for fresh ones", p.id)}
 	case s.State == session.QR && s.QR.Payload != "" && s.QR.Payload != p.lastQR:
 		p.lastQR = s.QR.Payload
-		p.drawQR(s)
+		if err := p.drawQR(s); err != nil {
+			return err
+		}
 	case s.State == session.LinkCode && s.Code.Code != "" && s.Code.Code != p.lastCode:
 		p.lastCode = s.Code.Code
 		p.clear()
@@ -109,18 +111,22 @@ func (p *pairPrinter) clear() {
 	p.lastLine = ""
 }
 
-func (p *pairPrinter) drawQR(s session.Snapshot) {
-	block, w, h := ui.RenderQR(s.QR.Payload)
+func (p *pairPrinter) drawQR(s session.Snapshot) error {
+	q, err := termtext.RenderQR(s.QR.Payload, termtext.QRHalf)
+	if err != nil {
+		return fmt.Errorf("%w; pair with a link code instead: waconsole pair %s --link-code PHONE", err, p.id)
+	}
 	if p.tty {
 		// Three more rows: the instructions under the code and the cursor.
-		if cols, rows, err := term.GetSize(int(os.Stdout.Fd())); err == nil && !ui.QRFits(s.QR.Payload, cols, rows-3) {
+		if cols, rows, err := term.GetSize(int(os.Stdout.Fd())); err == nil && (q.Width > cols || q.Height > rows-3) {
 			fmt.Fprintf(p.w, "The QR code needs %d columns and %d rows; this terminal has %d x %d.\n"+
-				"Enlarge the window, or pair with a link code: waconsole pair %s --link-code PHONE\n", w, h+3, cols, rows, p.id)
-			return
+				"Enlarge the window, or pair with a link code: waconsole pair %s --link-code PHONE\n", q.Width, q.Height+3, cols, rows, p.id)
+			return nil
 		}
 	}
 	p.clear()
-	fmt.Fprintln(p.w, block)
+	fmt.Fprintln(p.w, q.Block)
 	fmt.Fprintf(p.w, "Scan with WhatsApp > Settings > Linked devices > Link a device. Code %d of %d, expires at %s.\n",
 		s.QR.Index, s.QR.Total, s.QR.Expires.Format("15:04:05"))
+	return nil
 }

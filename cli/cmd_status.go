@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/waconsole/waconsole/session"
-	"github.com/waconsole/waconsole/ui"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 func cmdStatus(args []string, stdout io.Writer) error {
@@ -60,7 +60,7 @@ func printTable(w io.Writer, list []session.Snapshot, colour bool) {
 		state := string(s.State)
 		if colour {
 			// Padding first: escape codes would upset the column widths.
-			state = ui.StateStyle(s.State).Render(fmt.Sprintf("%-12s", state))
+			state = termtext.StateStyle(s.State).Render(fmt.Sprintf("%-12s", state))
 		}
 		phone := s.Account
 		if phone == "" {
@@ -73,7 +73,7 @@ func printTable(w io.Writer, list []session.Snapshot, colour bool) {
 		if s.AutoStart {
 			auto = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, state, phone, ui.Age(time.Since(s.Since)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, state, phone, termtext.Age(time.Since(s.Since)),
 			s.Queue.Depth, s.Queue.Failures5m, auto, oneLine(s.LastError, 60))
 	}
 	tw.Flush()

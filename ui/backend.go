@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 // Backend is what the console drives: the session manager, in-process or
@@ -40,4 +41,5 @@ type Options struct {
 	Now      func() time.Time // nil = time.Now; tests fix it
 	Title    string           // shown in the header, e.g. "waconsole demo · sim http://127.0.0.1:4xxxx"
 	Pairing  string           // a session whose pairing screen opens at start (the demo's)
+	QRStyle  termtext.QRStyle // how the pairing screen draws the QR; "" is auto
 }

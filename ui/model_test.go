@@ -11,6 +11,7 @@ import (
 
 	"github.com/waconsole/waconsole/internal/qrscan"
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 func quits(msgs []tea.Msg) bool {
@@ -473,7 +474,8 @@ func TestPairingKeys(t *testing.T) {
 func TestQRTooSmallSaysWhatItNeeds(t *testing.T) {
 	f := newFake(fixedNow)
 	fixture(f)
-	m, _ := newTestModel(t, f, 80, 24, Options{})
+	// Half blocks asked for: at 80×24 auto would draw sextants.
+	m, _ := newTestModel(t, f, 80, 24, Options{QRStyle: termtext.QRHalf})
 	m.table.selected = "bravo"
 	press(t, m, "enter")
 	requireContains(t, strings.Join(strings.Fields(screen(m)), " "),

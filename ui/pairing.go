@@ -10,16 +10,17 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 // pairingView follows one session's snapshot live, from STARTING through
 // QR or link code to READY, without a key press. It only caches the drawn
-// QR, which changes with every rotation.
+// QR, which changes with every rotation, in each style asked for.
 type pairingView struct {
 	payload string
-	qr      string
-	qrW     int
-	qrH     int
+	drawn   map[termtext.QRStyle]termtext.QR
+	qr      termtext.QR // the one on display
+	err     error       // the payload cannot be drawn
 }
 
 // The phone-side steps, as WhatsApp words them.
@@ -120,7 +121,11 @@ func (m *Model) renderPairing(w, h int) string {
 	var body string
 	switch s.State {
 	case session.QR:
-		body = m.renderQRState(s, w, bh)
+		// The blank line under the heading is the row a sextant QR lacks
+		// at 80×24: it goes when the code needs it.
+		if body = m.renderQRState(s, w, bh+1); lipgloss.Height(body) > bh {
+			return head + "\n" + body
+		}
 	case session.LinkCode:
 		body = m.renderLinkCode(s, w)
 	case session.Ready:
@@ -166,17 +171,45 @@ func pairingAdvice(s session.Snapshot) string {
 	return t
 }
 
-// cacheQR draws the QR of s once per rotation; it reports whether there is
-// one to show.
+// qrRoom is the room under the pairing heading, blank line included.
+func (m *Model) qrRoom(s session.Snapshot) (w, h int) {
+	return m.width, m.bodyHeight() - lipgloss.Height(pairingHead(s, m.width))
+}
+
+// drawQR draws payload in style once per rotation.
+func (p *pairingView) drawQR(payload string, style termtext.QRStyle) (termtext.QR, error) {
+	if p.payload != payload {
+		p.payload, p.drawn = payload, map[termtext.QRStyle]termtext.QR{}
+	}
+	if q, ok := p.drawn[style]; ok {
+		return q, nil
+	}
+	q, err := termtext.RenderQR(payload, style)
+	if err == nil {
+		p.drawn[style] = q
+	}
+	return q, err
+}
+
+// cacheQR picks the QR of s to show: in the style asked for or, with
+// auto, half blocks where they fit (on the pairing screen, or alone on the
+// terminal) and sextants where not. It reports whether there is one to
+// show, or an error to say instead.
 func (m *Model) cacheQR(s session.Snapshot) bool {
-	qr := s.QR
+	qr, p := s.QR, &m.pairing
 	if s.State != session.QR || qr.Expired || qr.Payload == "" {
 		return false
 	}
-	if m.pairing.payload != qr.Payload {
-		m.pairing.qr, m.pairing.qrW, m.pairing.qrH = RenderQR(qr.Payload)
-		m.pairing.payload = qr.Payload
+	half, err := p.drawQR(qr.Payload, termtext.QRHalf)
+	if err == nil {
+		w, h := m.qrRoom(s)
+		style := termtext.PickQRStyle(m.opts.QRStyle, half, func(qw, qh int) bool {
+			q := termtext.QR{Width: qw, Height: qh, Style: termtext.QRHalf}
+			return qrFitsBeside(q, w, h) || qrFitsAbove(q, w, h) || qrFitsAbove(q, m.width, m.height)
+		})
+		p.qr, err = p.drawQR(qr.Payload, style)
 	}
+	p.err = err
 	return true
 }
 
@@ -186,14 +219,34 @@ func (m *Model) qrStatus(qr session.QRInfo) string {
 }
 
 // Layout of the QR: beside its instructions when wide, above one status
-// line when not.
+// line when not (and the sextant note).
 const qrGap, qrTextMin = 3, 30
 
-func (m *Model) qrFitsBeside(w, h int) bool {
-	return w >= m.pairing.qrW+qrGap+qrTextMin && h >= m.pairing.qrH
+func qrFitsBeside(q termtext.QR, w, h int) bool {
+	return w >= q.Width+qrGap+qrTextMin && h >= q.Height
 }
 
-func (m *Model) qrFitsAbove(w, h int) bool { return w >= m.pairing.qrW && h >= m.pairing.qrH+1 }
+func qrFitsAbove(q termtext.QR, w, h int) bool { return w >= q.Width && h >= q.Height+len(qrNotes(q)) }
+
+// qrNotes are the lines under a QR drawn above them: the status, and for
+// sextants what they need.
+func qrNotes(q termtext.QR) []string {
+	if q.Style == termtext.QRSextant {
+		return []string{"", termtext.SextantNote}
+	}
+	return []string{""}
+}
+
+// belowQR draws the lines under a QR shown without its instructions,
+// status first.
+func belowQR(q termtext.QR, status string, w int) string {
+	lines := qrNotes(q)
+	lines[0] = status
+	for i, l := range lines {
+		lines[i] = trunc(l, w)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // renderQRState draws the QR beside its instructions, or above a status
 // line, or says exactly what does not fit.
@@ -204,36 +257,42 @@ func (m *Model) renderQRState(s session.Snapshot, w, h int) string {
 		return wrap("The QR code expired: WhatsApp shows only a few codes before it waits. Press r for a fresh one, or l to pair with a link code.", w)
 	case !m.cacheQR(s):
 		return wrap("Waiting for WhatsApp Web to show a QR code…", w)
+	case m.pairing.err != nil:
+		return wrap(m.pairing.err.Error()+". Press l to pair with a link code instead.", w)
 	}
-	p := &m.pairing
+	q := m.pairing.qr
 	status := m.qrStatus(qr)
 	switch {
-	case m.qrFitsBeside(w, h):
-		text := wrap(styles.Heading.Render("Scan with WhatsApp")+"\n"+status+"\n\n"+qrSteps+
-			"\n\nPress l to pair with a link code instead; r asks for a fresh code.", w-p.qrW-qrGap)
-		return lipgloss.JoinHorizontal(lipgloss.Top, p.qr, strings.Repeat(" ", qrGap), text)
-	case m.qrFitsAbove(w, h):
-		return p.qr + "\n" + trunc(joinNonEmpty(" · ", status, "Linked devices > Link a device", "l: link code"), w)
+	case qrFitsBeside(q, w, h):
+		text := styles.Heading.Render("Scan with WhatsApp") + "\n" + status + "\n\n" + qrSteps
+		if q.Style == termtext.QRSextant {
+			text += "\n\n" + styles.Hint.Render(termtext.SextantNote+".")
+		}
+		text += "\n\nPress l to pair with a link code instead; r asks for a fresh code."
+		return lipgloss.JoinHorizontal(lipgloss.Top, q.Block, strings.Repeat(" ", qrGap), wrap(text, w-q.Width-qrGap))
+	case qrFitsAbove(q, w, h):
+		return q.Block + "\n" + belowQR(q, joinNonEmpty(" · ", "l link code", status, "Linked devices > Link a device"), w)
 	}
 	return wrap(fmt.Sprintf("The QR code does not fit: it needs %d columns × %d rows (a terminal of at least %d × %d), "+
 		"and this terminal is %d × %d. Enlarge the window or use a smaller font, or press l to pair with a link code instead.",
-		p.qrW, p.qrH, p.qrW, p.qrH+1, m.width, m.height), w) + "\n\n" + status
+		q.Width, q.Height, q.Width, q.Height+len(qrNotes(q)), m.width, m.height), w) + "\n\n" + status
 }
 
-// renderQRAlone fills the whole screen with the QR and one status line when
-// it fits only without the console around it: an operator on a small
+// renderQRAlone fills the whole screen with the QR and its status when it
+// fits only without the console around it: an operator on a small
 // terminal can still scan.
 func (m *Model) renderQRAlone(w, h int) (string, bool) {
 	s := m.sessions[m.current()]
-	if !m.cacheQR(s) {
+	if !m.cacheQR(s) || m.pairing.err != nil {
 		return "", false
 	}
-	bh := m.bodyHeight() - lipgloss.Height(pairingHead(s, w)) - 1
-	if m.qrFitsBeside(w, bh) || m.qrFitsAbove(w, bh) || !m.qrFitsAbove(w, h) {
+	q := m.pairing.qr
+	bw, bh := m.qrRoom(s)
+	if qrFitsBeside(q, bw, bh) || qrFitsAbove(q, bw, bh) || !qrFitsAbove(q, w, h) {
 		return "", false
 	}
-	status := joinNonEmpty(" · ", m.qrStatus(s.QR), "WhatsApp > Linked devices > Link a device", "esc back", "l link code")
-	return m.pairing.qr + "\n" + trunc(status, w), true
+	status := joinNonEmpty(" · ", "l link code", m.qrStatus(s.QR), "esc back", "WhatsApp > Linked devices > Link a device")
+	return q.Block + "\n" + belowQR(q, status, w), true
 }
 
 // codeOf is "code n of N" while WhatsApp rotates QR codes.

@@ -1,74 +1,68 @@
 package ui
 
 import (
-	"github.com/waconsole/waconsole/internal/qrscan"
-
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/waconsole/waconsole/internal/qrscan"
+	"github.com/waconsole/waconsole/termtext"
 )
 
-func TestRenderQRRoundTrip(t *testing.T) {
-	payload := qrPayload(1)
-	if len(payload) != 219 {
-		t.Fatalf("payload has %d characters, want a realistic 219", len(payload))
-	}
-	block, w, h := RenderQR(payload)
-	lines := strings.Split(block, "\n")
-	if len(lines) != h {
-		t.Fatalf("RenderQR says %d rows, drew %d", h, len(lines))
-	}
-	for i, l := range lines {
-		if got := ansi.StringWidth(l); got != w {
-			t.Fatalf("row %d is %d cells wide, RenderQR says %d", i, got, w)
-		}
-		// Explicit colours on every row: light foreground on black, so the
-		// terminal theme never inverts the code.
-		if !strings.Contains(l, "38;2;245;245;245") || !strings.Contains(l, "48;2;0;0;0") {
-			t.Fatalf("row %d lacks the explicit QR colours: %q", i, l)
-		}
-	}
-	if sw, sh := QRSize(payload); sw != w || sh != h {
-		t.Fatalf("QRSize = %d×%d, RenderQR drew %d×%d", sw, sh, w, h)
-	}
-	got, err := qrscan.FromScreen(block)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != payload {
-		t.Fatalf("decoded %q, want %q", got, payload)
-	}
-}
-
-func TestQRFits(t *testing.T) {
-	p := qrPayload(1)
-	w, h := QRSize(p)
-	if w != 57 || h != 29 {
-		t.Fatalf("a 219-character payload draws %d×%d, want 57×29 (version 9, quiet zone 2)", w, h)
-	}
-	for _, c := range []struct {
-		w, h int
-		fits bool
-	}{{57, 29, true}, {200, 60, true}, {56, 29, false}, {57, 28, false}} {
-		if got := QRFits(p, c.w, c.h); got != c.fits {
-			t.Errorf("QRFits(%d, %d) = %v", c.w, c.h, got)
-		}
-	}
-}
-
 func TestPairingScreenQRDecodes(t *testing.T) {
-	f := newFake(fixedNow)
-	fixture(f)
-	m, _ := newTestModel(t, f, 120, 40, Options{})
-	m.table.selected = "bravo"
-	press(t, m, "enter")
-	got, err := qrscan.FromScreen(m.View().Content)
+	// Half blocks where they fit, sextants where not (80×24, with the note
+	// on what they need), and either when asked for: every drawing decodes
+	// from the screen to the exact payload.
+	for _, c := range []struct {
+		w, h      int
+		style     termtext.QRStyle
+		want      termtext.QRStyle
+		sextantOK bool
+		linkKey   string // how the screen offers the link code
+	}{
+		{120, 40, "", termtext.QRHalf, false, "Press l to pair with a link code"},
+		{80, 24, "", termtext.QRSextant, true, "Press l to pair with a link code"},
+		{80, 24, termtext.QRSextant, termtext.QRSextant, true, "Press l to pair with a link code"},
+		{120, 40, termtext.QRSextant, termtext.QRSextant, true, "Press l to pair with a link code"},
+		{40, 24, "", termtext.QRSextant, true, "l link code · expires"},            // alone on the screen
+		{64, 31, termtext.QRHalf, termtext.QRHalf, false, "l link code · expires"}, // alone on the screen
+	} {
+		t.Run(fmt.Sprintf("%dx%d-%s", c.w, c.h, c.style), func(t *testing.T) {
+			f := newFake(fixedNow)
+			fixture(f)
+			m, _ := newTestModel(t, f, c.w, c.h, Options{QRStyle: c.style})
+			m.table.selected = "bravo"
+			press(t, m, "enter")
+			screen := m.View().Content
+			got, err := qrscan.FromScreen(screen)
+			if err != nil || got != qrPayload(1) {
+				t.Fatalf("the pairing screen's QR decodes to %q, %v:\n%s", got, err, ansi.Strip(screen))
+			}
+			if m.pairing.qr.Style != c.want {
+				t.Fatalf("drew %s, want %s", m.pairing.qr.Style, c.want)
+			}
+			plain := strings.Join(strings.Fields(ansi.Strip(screen)), " ")
+			if hasNote := strings.Contains(plain, "Drawn with sextant"); hasNote != c.sextantOK {
+				t.Fatalf("sextant note shown: %v, want %v:\n%s", hasNote, c.sextantOK, ansi.Strip(screen))
+			}
+			if !strings.Contains(plain, c.linkKey) {
+				t.Fatalf("the link code is not offered:\n%s", ansi.Strip(screen))
+			}
+		})
+	}
+}
+
+func TestGoldenPairingQRDecodes(t *testing.T) {
+	// What the 80×24 golden shows is a code a phone can scan.
+	golden, err := os.ReadFile("testdata/TestGoldenPairingQR/80x24.golden")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != qrPayload(1) {
-		t.Fatalf("the pairing screen's QR decodes to %q", got)
+	if got, err := qrscan.FromScreen(string(golden)); err != nil || got != qrPayload(1) {
+		t.Fatalf("the 80x24 golden's QR decodes to %q, %v", got, err)
 	}
 }
 

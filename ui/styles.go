@@ -6,24 +6,20 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 // The palette: semantic roles only. Plain text keeps the terminal's own
 // foreground so both light and dark themes stay readable.
 var (
 	colAccent  = lipgloss.Color("#5FA8F5")
-	colSubtle  = lipgloss.Color("#8B949E")
-	colSuccess = lipgloss.Color("#3FB950")
-	colWarning = lipgloss.Color("#D29922")
-	colError   = lipgloss.Color("#F85149")
-	colBusy    = lipgloss.Color("#58A6FF")
-	colWaiting = lipgloss.Color("#C586F0") // waits for the operator (QR, link code)
+	colSubtle  = termtext.Subtle
+	colSuccess = termtext.Success
+	colWarning = termtext.Warning
+	colError   = termtext.Error
+	colBusy    = termtext.Busy
+	colWaiting = termtext.Waiting
 	colRead    = lipgloss.Color("#34B7F1") // WhatsApp's blue ticks
-
-	// The QR is always dark modules on a light quiet zone, whatever the
-	// terminal theme, or phones fail to scan it.
-	colQRLight = lipgloss.Color("#F5F5F5")
-	colQRDark  = lipgloss.Color("#000000")
 )
 
 // Styles is every style of the console.
@@ -37,7 +33,6 @@ type Styles struct {
 	Success, BigCode, Code         lipgloss.Style
 	Heading, Prompt                lipgloss.Style
 	MsgIn, MsgOut, TickRead, Ticks lipgloss.Style
-	QR                             lipgloss.Style
 	Help                           help.Styles
 }
 
@@ -77,32 +72,12 @@ func newStyles() Styles {
 		MsgOut:      s.Bold(true).Foreground(colSuccess),
 		TickRead:    s.Foreground(colRead),
 		Ticks:       s.Foreground(colSubtle),
-		QR:          s.Foreground(colQRLight).Background(colQRDark),
 		Help:        h,
 	}
 }
 
-// StateStyle is the one place a session state gets its colour; the CLI's
-// status table uses it too.
-func StateStyle(s session.State) lipgloss.Style {
-	c := colSubtle // Stopped and anything unknown
-	switch s {
-	case session.Ready:
-		c = colSuccess
-	case session.Starting, session.Syncing:
-		c = colBusy
-	case session.QR, session.LinkCode:
-		c = colWaiting
-	case session.Disconnected, session.Conflict, session.LoggedOut:
-		c = colWarning
-	case session.Blocked, session.Failed:
-		c = colError
-	}
-	return lipgloss.NewStyle().Foreground(c)
-}
-
 // stateText renders a state in its colour.
-func stateText(s session.State) string { return StateStyle(s).Render(string(s)) }
+func stateText(s session.State) string { return termtext.StateStyle(s).Render(string(s)) }
 
 // newInput returns a text input styled for the console, with a steady
 // cursor so no blink messages need routing.

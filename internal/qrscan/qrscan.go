@@ -14,114 +14,130 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
-// halfBlock maps a QR cell to its two modules, top then bottom; true is
-// dark. RenderQR draws a light foreground on a dark background.
-var halfBlock = map[rune][2]bool{
-	' ': {true, true},
-	'█': {false, false},
-	'▀': {false, true},
-	'▄': {true, false},
+// A terminal cell as the camera sees it: twice as tall as wide. Each cell
+// becomes cellW × cellH pixels, so a half block's module is square and a
+// sextant's is 6 × 8, as on the screen.
+const cellW, cellH = 12, 24
+
+// glyph is how a character divides its cell: cols × rows sub-cells, row by
+// row, true where it is lit. The QR is drawn light on dark, so lit means a
+// light module.
+type glyph struct {
+	cols, rows int
+	lit        []bool
 }
 
-// FromScreen finds the QR code drawn by ui.RenderQR in a screen (with or
-// without ANSI codes, among other text), reads its cells back into modules
-// and decodes it.
+// glyphOf reads the half blocks and the sextants (U+1FB00..U+1FB3B and
+// the four older characters that complete the set).
+func glyphOf(r rune) (glyph, bool) {
+	switch r {
+	case ' ':
+		return glyph{1, 1, []bool{false}}, true
+	case '█':
+		return glyph{1, 1, []bool{true}}, true
+	case '▀':
+		return glyph{1, 2, []bool{true, false}}, true
+	case '▄':
+		return glyph{1, 2, []bool{false, true}}, true
+	case '▌':
+		return glyph{2, 1, []bool{true, false}}, true
+	case '▐':
+		return glyph{2, 1, []bool{false, true}}, true
+	}
+	if r < 0x1FB00 || r > 0x1FB3B {
+		return glyph{}, false
+	}
+	// "BLOCK SEXTANT-n…" in code point order, skipping the patterns of
+	// ▌ (sextants 1, 3, 5) and ▐ (2, 4, 6); sextant n is bit n-1, counted
+	// left to right, top to bottom.
+	v := int(r-0x1FB00) + 1
+	if v >= 0b010101 {
+		v++
+	}
+	if v >= 0b101010 {
+		v++
+	}
+	g := glyph{2, 3, make([]bool, 6)}
+	for i := range g.lit {
+		g.lit[i] = v&(1<<i) != 0
+	}
+	return g, true
+}
+
+// FromScreen finds the QR code drawn by termtext.RenderQR, in half blocks
+// or sextants, in a screen (with or without ANSI codes, among other text),
+// draws its cells as the terminal shows them and decodes the picture.
 func FromScreen(screen string) (string, error) {
 	var grid [][]rune
 	for _, l := range strings.Split(ansi.Strip(screen), "\n") {
 		grid = append(grid, cells(l))
 	}
-	top, left, width := -1, 0, 0
-	for y, row := range grid { // the quiet zone on top is the first long run of full blocks
-		if x, n := longestRun(row, '█'); n >= 21 {
-			top, left, width = y, x, n
-			break
+	at := func(x, y int) rune {
+		if y < 0 || y >= len(grid) || x >= len(grid[y]) {
+			return 0
+		}
+		return grid[y][x]
+	}
+	// The left quiet zone is a column of full blocks from the top row of
+	// the code down, in both styles.
+	top, left, h := -1, 0, 0
+	for y := 0; y < len(grid) && top < 0; y++ {
+		for x := range grid[y] {
+			if at(x, y) != '█' || at(x, y-1) == '█' {
+				continue
+			}
+			n := 0
+			for at(x, y+n) == '█' {
+				n++
+			}
+			if n >= 8 {
+				top, left, h = y, x, n
+				break
+			}
 		}
 	}
 	if top < 0 {
 		return "", errors.New("no QR code on the screen")
 	}
-	var modules [][]bool
-	for y := top; y < len(grid); y++ {
-		row := grid[y]
-		if len(row) < left+width {
-			break
-		}
-		upper, lower := make([]bool, width), make([]bool, width)
-		ok, blank := true, true
-		for x, r := range row[left : left+width] {
-			px, known := halfBlock[r]
-			ok = ok && known
-			blank = blank && r == ' '
-			upper[x], lower[x] = px[0], px[1]
-		}
-		if !ok || blank {
-			break
-		}
-		modules = append(modules, upper, lower)
-	}
-	for len(modules) > 0 && allDark(modules[len(modules)-1]) { // the bottom edge's lower half
-		modules = modules[:len(modules)-1]
-	}
-	return decodeModules(modules)
-}
-
-// cells splits a line into terminal cells, a wide rune taking two.
-func cells(line string) []rune {
-	var out []rune
-	for _, r := range line {
-		out = append(out, r)
-		if ansi.StringWidth(string(r)) == 2 {
-			out = append(out, 0)
-		}
-	}
-	return out
-}
-
-func longestRun(row []rune, r rune) (start, n int) {
-	for i := 0; i < len(row); {
-		j := i
-		for j < len(row) && row[j] == r {
-			j++
-		}
-		if j-i > n {
-			start, n = i, j-i
-		}
-		i = max(j, i+1)
-	}
-	return start, n
-}
-
-func allDark(row []bool) bool {
-	for _, d := range row {
-		if !d {
-			return false
-		}
-	}
-	return true
-}
-
-// decodeModules scales the modules up on a white margin and decodes them.
-func decodeModules(modules [][]bool) (string, error) {
-	if len(modules) == 0 {
-		return "", errors.New("empty QR code")
-	}
-	const scale, margin = 4, 16
-	w, h := len(modules[0])*scale+2*margin, len(modules)*scale+2*margin
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	for y := range h {
-		for x := range w {
-			img.SetGray(x, y, color.Gray{Y: 255})
-		}
-	}
-	for my, row := range modules {
-		for mx, dark := range row {
-			if !dark {
-				continue
+	// A cell belongs to the code when it is a QR glyph; a column or row of
+	// blanks is outside, as the quiet zone is light.
+	part := func(x0, y0, dx, dy, n int) bool {
+		blank := true
+		for i := range n {
+			r := at(x0+i*dx, y0+i*dy)
+			if _, ok := glyphOf(r); !ok {
+				return false
 			}
-			for dy := range scale {
-				for dx := range scale {
-					img.SetGray(margin+mx*scale+dx, margin+my*scale+dy, color.Gray{})
+			blank = blank && r == ' '
+		}
+		return !blank
+	}
+	w := 0
+	for part(left+w, top, 0, 1, h) {
+		w++
+	}
+	for part(left, top+h, 1, 0, w) {
+		h++
+	}
+	return decode(grid, left, top, w, h)
+}
+
+// decode draws the w × h cells at (left, top) on a white margin and reads
+// the QR code in the picture.
+func decode(grid [][]rune, left, top, w, h int) (string, error) {
+	const margin = 2 * cellH
+	img := image.NewGray(image.Rect(0, 0, w*cellW+2*margin, h*cellH+2*margin))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for cy := range h {
+		for cx := range w {
+			g, _ := glyphOf(grid[top+cy][left+cx])
+			for py := range cellH {
+				for px := range cellW {
+					if !g.lit[py*g.rows/cellH*g.cols+px*g.cols/cellW] {
+						img.SetGray(margin+cx*cellW+px, margin+cy*cellH+py, color.Gray{})
+					}
 				}
 			}
 		}
@@ -135,4 +151,16 @@ func decodeModules(modules [][]bool) (string, error) {
 		return "", err
 	}
 	return res.GetText(), nil
+}
+
+// cells splits a line into terminal cells, a wide rune taking two.
+func cells(line string) []rune {
+	var out []rune
+	for _, r := range line {
+		out = append(out, r)
+		if ansi.StringWidth(string(r)) == 2 {
+			out = append(out, 0)
+		}
+	}
+	return out
 }
