@@ -31,10 +31,15 @@ type console struct {
 
 func startConsole(t *testing.T, args ...string) *console {
 	t.Helper()
-	const cols, rows = 120, 40
+	return startSized(t, 120, 40, args...)
+}
+
+// startSized runs the binary in a pseudo-terminal of cols × rows.
+func startSized(t *testing.T, cols, rows int, args ...string) *console {
+	t.Helper()
 	c := &console{cmd: exec.Command(binPath, args...), term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	tty, err := pty.StartWithSize(c.cmd, &pty.Winsize{Rows: rows, Cols: cols})
+	tty, err := pty.StartWithSize(c.cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,22 +89,16 @@ func (c *console) has(text string) func(string) bool {
 	return func(s string) bool { return strings.Contains(s, text) }
 }
 
-func TestConsolePairsInATerminalAndLeavesNoBrowser(t *testing.T) {
-	dir := t.TempDir()
-	addr := freeAddr(t)
-	args := []string{"--demo", "--demo-autopair=false", "--data-dir", dir, "--sim-addr", addr}
-	phone := &simweb.Client{BaseURL: "http://" + addr + "/"}
-	const number = "15553330001"
-
-	c := startConsole(t, args...)
-	// The QR the console draws is what a phone scans: decode the cells on
-	// the screen and hand exactly that to the phone.
+// scanFromScreen decodes the QR on c's screen once it shows marker, and
+// hands it to the phone until one is not stale.
+func scanFromScreen(t *testing.T, c *console, marker string, phone *simweb.Client, number string) string {
+	t.Helper()
 	var stale string
 	for attempt := 0; ; attempt++ {
 		if attempt > 50 {
 			t.Fatal("no QR code on the screen could be scanned")
 		}
-		screen := c.waitScreen(t, 30*time.Second, "a QR code", c.has("of 6"))
+		screen := c.waitScreen(t, 30*time.Second, "a QR code", c.has(marker))
 		payload, err := qrscan.FromScreen(screen)
 		if err != nil || payload == stale {
 			// Caught mid-redraw, or the ref has not rotated yet: look again.
@@ -111,13 +110,26 @@ func TestConsolePairsInATerminalAndLeavesNoBrowser(t *testing.T) {
 		}
 		err = phone.Scan(context.Background(), payload, number)
 		if err == nil {
-			break
+			return ansi.Strip(screen)
 		}
 		if !errors.Is(err, simweb.ErrStale) {
 			t.Fatalf("scanning the decoded payload: %v", err)
 		}
 		stale = payload
 	}
+}
+
+func TestConsolePairsInATerminalAndLeavesNoBrowser(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	args := []string{"--demo", "--demo-autopair=false", "--data-dir", dir, "--sim-addr", addr}
+	phone := &simweb.Client{BaseURL: "http://" + addr + "/"}
+	const number = "15553330001"
+
+	c := startConsole(t, args...)
+	// The QR the console draws is what a phone scans: decode the cells on
+	// the screen and hand exactly that to the phone.
+	scanFromScreen(t, c, "of 6", phone, number)
 	c.waitScreen(t, 30*time.Second, "READY after the scan, with no key pressed", c.has("Paired with +"+number))
 
 	// Killed outright, the console must not leave its browser behind.

@@ -20,7 +20,7 @@ Usage:
   waconsole --demo                       the console against a local WhatsApp Web stand-in
   waconsole serve [flags]                the same sessions headless, for systemd or Docker
   waconsole status [--json]              the sessions table; exit 0 when every auto-start session is READY
-  waconsole pair SESSION [--link-code PHONE]
+  waconsole pair SESSION [--link-code PHONE] [--qr-style auto|half|sextant]
                                          pair a phone: draws the QR (or shows the link code) here
   waconsole session add|start|stop|restart|logout|delete|set|show|pause|resume ...
   waconsole send --session S --to CHAT (--text T | --file F)

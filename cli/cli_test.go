@@ -17,6 +17,8 @@ func TestMainExitCodesAndMessages(t *testing.T) {
 		{[]string{"frobnicate"}, 1, "", `unknown command "frobnicate"`},
 		{[]string{"status", "--data-dir", dir}, 1, "", "no waconsole is running on data dir " + dir},
 		{[]string{"pair", "--data-dir", dir}, 1, "", "usage: waconsole pair SESSION"},
+		{[]string{"pair", "ops", "--qr-style", "quadrant", "--data-dir", dir}, 1, "", `--qr-style "quadrant" is not a QR style: use auto`},
+		{[]string{"--qr-style", "tiny", "--data-dir", dir}, 1, "", `--qr-style "tiny" is not a QR style`},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := Main(c.args, &stdout, &stderr)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/simweb"
+	"github.com/waconsole/waconsole/termtext"
 	"github.com/waconsole/waconsole/ui"
 )
 
@@ -24,6 +25,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	fs := newFlagSet("waconsole", usage)
 	var f flags
 	f.runtime(fs)
+	f.qr(fs)
 	demo := fs.Bool("demo", false, "run against a local WhatsApp Web stand-in (data dir defaults to <default>/demo)")
 	// A fixed port: the login lives in the browser profile per origin, so
 	// a stand-in on another port would find every session logged out.
@@ -35,6 +37,10 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unknown command %q\n\n%s", fs.Arg(0), usage)
+	}
+	qrStyle, err := termtext.ParseQRStyle(f.qrStyle)
+	if err != nil {
+		return err
 	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
 		return errors.New("the console needs a terminal; for headless use run `waconsole serve` and the CLI commands (see `waconsole help`)")
@@ -75,7 +81,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := ui.Options{ReadOnly: *readOnly, Title: title}
+	opts := ui.Options{ReadOnly: *readOnly, Title: title, QRStyle: qrStyle}
 	if *demo {
 		s, err := rt.manager.Get("demo")
 		if err != nil {

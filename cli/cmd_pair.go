@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
 	"github.com/waconsole/waconsole/api"
@@ -21,6 +22,7 @@ func cmdPair(args []string, stdout io.Writer) error {
 	fs := newFlagSet("pair", "waconsole pair SESSION [--link-code PHONE]: pair a phone with a session of the running waconsole.\nDraws the QR code here and redraws it on every rotation (or shows the link code), and exits 0 once the session is READY.")
 	var f flags
 	f.client(fs)
+	f.qr(fs)
 	phone := fs.String("link-code", "", "pair with a link code for this phone number (digits, international form) instead of a QR code")
 	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
 	pos, err := parseInterleaved(fs, args)
@@ -28,9 +30,13 @@ func cmdPair(args []string, stdout io.Writer) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return errors.New("usage: waconsole pair SESSION [--link-code PHONE]")
+		return errors.New("usage: waconsole pair SESSION [--link-code PHONE] [--qr-style auto|half|sextant]")
 	}
 	id := pos[0]
+	style, err := termtext.ParseQRStyle(f.qrStyle)
+	if err != nil {
+		return err
+	}
 	if *phone != "" {
 		if err := session.ValidatePhone(*phone); err != nil {
 			return err
@@ -55,7 +61,7 @@ func cmdPair(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	p := &pairPrinter{w: stdout, tty: isTerminal(stdout), id: id}
+	p := &pairPrinter{w: stdout, tty: isTerminal(stdout), id: id, style: style}
 	err = c.Pairing(ctx, id, p.show)
 	if errors.Is(err, context.DeadlineExceeded) {
 		return exitError{1, fmt.Sprintf("not paired within %s: run `waconsole pair %s` again", *timeout, id)}
@@ -68,6 +74,7 @@ type pairPrinter struct {
 	w        io.Writer
 	tty      bool
 	id       string
+	style    termtext.QRStyle
 	lastQR   string
 	lastCode string
 	lastLine string
@@ -111,22 +118,58 @@ func (p *pairPrinter) clear() {
 	p.lastLine = ""
 }
 
+// drawQR draws the QR in the style asked for or, with auto, in half blocks
+// when the terminal has room for them and in sextants when not; off a
+// terminal there is no size to go by, and half blocks need no special font.
 func (p *pairPrinter) drawQR(s session.Snapshot) error {
-	q, err := termtext.RenderQR(s.QR.Payload, termtext.QRHalf)
+	half, err := termtext.RenderQR(s.QR.Payload, termtext.QRHalf)
 	if err != nil {
 		return fmt.Errorf("%w; pair with a link code instead: waconsole pair %s --link-code PHONE", err, p.id)
 	}
+	cols, rows, sized := 0, 0, false
 	if p.tty {
-		// Three more rows: the instructions under the code and the cursor.
-		if cols, rows, err := term.GetSize(int(os.Stdout.Fd())); err == nil && (q.Width > cols || q.Height > rows-3) {
-			fmt.Fprintf(p.w, "The QR code needs %d columns and %d rows; this terminal has %d x %d.\n"+
-				"Enlarge the window, or pair with a link code: waconsole pair %s --link-code PHONE\n", q.Width, q.Height+3, cols, rows, p.id)
-			return nil
+		cols, rows, err = term.GetSize(int(os.Stdout.Fd()))
+		sized = err == nil
+	}
+	scan := fmt.Sprintf("Scan with WhatsApp > Settings > Linked devices > Link a device. Code %d of %d, expires at %s.",
+		s.QR.Index, s.QR.Total, s.QR.Expires.Format("15:04:05"))
+	under := func(style termtext.QRStyle) []string {
+		if style == termtext.QRSextant {
+			return []string{termtext.SextantNote, scan}
 		}
+		return []string{scan}
+	}
+	// Under the code: its lines, the state line and the cursor; the screen
+	// must not scroll the top of the code away.
+	fits := func(style termtext.QRStyle, w, h int) bool {
+		return !sized || w <= cols && h+rowsOf(under(style), cols)+2 <= rows
+	}
+	style := termtext.PickQRStyle(p.style, half, func(w, h int) bool { return fits(termtext.QRHalf, w, h) })
+	q := half
+	if style == termtext.QRSextant {
+		if q, err = termtext.RenderQR(s.QR.Payload, style); err != nil {
+			return err
+		}
+	}
+	if !fits(style, q.Width, q.Height) {
+		fmt.Fprintf(p.w, "The QR code needs %d columns and %d rows; this terminal has %d x %d.\n"+
+			"Enlarge the window, or pair with a link code: waconsole pair %s --link-code PHONE\n",
+			q.Width, q.Height+rowsOf(under(style), q.Width)+2, cols, rows, p.id)
+		return nil
 	}
 	p.clear()
 	fmt.Fprintln(p.w, q.Block)
-	fmt.Fprintf(p.w, "Scan with WhatsApp > Settings > Linked devices > Link a device. Code %d of %d, expires at %s.\n",
-		s.QR.Index, s.QR.Total, s.QR.Expires.Format("15:04:05"))
+	for _, l := range under(style) {
+		fmt.Fprintln(p.w, l)
+	}
 	return nil
+}
+
+// rowsOf is how many terminal rows lines take at width cols.
+func rowsOf(lines []string, cols int) int {
+	n := 0
+	for _, l := range lines {
+		n += max(1, (ansi.StringWidth(l)+cols-1)/max(cols, 1))
+	}
+	return n
 }

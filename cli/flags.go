@@ -16,6 +16,7 @@ type flags struct {
 	chrome  string
 	asJSON  bool
 	yes     bool
+	qrStyle string
 }
 
 // runtime registers the flags of the commands that run sessions: the
@@ -38,6 +39,13 @@ func (f *flags) json(fs *flag.FlagSet) {
 
 func (f *flags) confirm(fs *flag.FlagSet) {
 	fs.BoolVar(&f.yes, "yes", false, "do not ask for confirmation")
+}
+
+// qr registers --qr-style for the commands that draw a QR code: the
+// console and pair.
+func (f *flags) qr(fs *flag.FlagSet) {
+	fs.StringVar(&f.qrStyle, "qr-style", "auto", "how to draw the QR code: half (half blocks, 57x30 cells for a WhatsApp code), "+
+		"sextant (29x20, fits 80x24; needs a terminal font with Unicode 13 sextants) or auto (half where it fits, else sextant)")
 }
 
 // dir is the data dir asked for, or the default one.

@@ -27,8 +27,9 @@ const (
 	QRSextant QRStyle = "sextant"
 )
 
-// SextantNote is what the console and `pair` say under a sextant QR.
-const SextantNote = "Drawn with sextant characters: if the code looks broken, use a terminal or font that has them (Unicode 13)"
+// SextantNote is what the console and `pair` say with a sextant QR; one
+// line of an 80-column terminal.
+const SextantNote = "Sextant characters: if the QR looks broken, use a terminal or font with them"
 
 // ParseQRStyle reads a --qr-style value; empty means auto.
 func ParseQRStyle(s string) (QRStyle, error) {

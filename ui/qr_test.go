@@ -45,7 +45,7 @@ func TestPairingScreenQRDecodes(t *testing.T) {
 				t.Fatalf("drew %s, want %s", m.pairing.qr.Style, c.want)
 			}
 			plain := strings.Join(strings.Fields(ansi.Strip(screen)), " ")
-			if hasNote := strings.Contains(plain, "Drawn with sextant"); hasNote != c.sextantOK {
+			if hasNote := strings.Contains(plain, "Sextant characters:"); hasNote != c.sextantOK {
 				t.Fatalf("sextant note shown: %v, want %v:\n%s", hasNote, c.sextantOK, ansi.Strip(screen))
 			}
 			if !strings.Contains(plain, c.linkKey) {
