@@ -5,10 +5,12 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/waconsole/waconsole/internal/qrscan"
+	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/termtext"
 )
 
@@ -53,6 +55,15 @@ func TestPairingScreenQRDecodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestPairingScreenSaysWhenAPayloadCannotBeDrawn(t *testing.T) {
+	f := newFake(fixedNow)
+	f.put(session.Snapshot{ID: "huge", State: session.QR, Reason: "waiting for the QR code to be scanned",
+		QR: session.QRInfo{Payload: strings.Repeat("x", 4000), Index: 1, Total: 6, Expires: t0.Add(time.Minute)}})
+	m, _ := newTestModel(t, f, 120, 40, Options{Pairing: "huge"})
+	requireContains(t, strings.Join(strings.Fields(screen(m)), " "),
+		"the QR payload (4000 bytes) cannot be drawn", "Press l to pair with a link code instead")
 }
 
 func TestGoldenPairingQRDecodes(t *testing.T) {
