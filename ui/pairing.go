@@ -226,26 +226,23 @@ func qrFitsBeside(q termtext.QR, w, h int) bool {
 	return w >= q.Width+qrGap+qrTextMin && h >= q.Height
 }
 
-func qrFitsAbove(q termtext.QR, w, h int) bool { return w >= q.Width && h >= q.Height+len(qrNotes(q)) }
+func qrFitsAbove(q termtext.QR, w, h int) bool { return w >= q.Width && h >= q.Height+qrLinesBelow(q) }
 
-// qrNotes are the lines under a QR drawn above them: the status, and for
-// sextants what they need.
-func qrNotes(q termtext.QR) []string {
+// qrLinesBelow counts the lines under a QR shown without its
+// instructions: the status, and for sextants what they need.
+func qrLinesBelow(q termtext.QR) int {
 	if q.Style == termtext.QRSextant {
-		return []string{"", termtext.SextantNote}
+		return 2
 	}
-	return []string{""}
+	return 1
 }
 
-// belowQR draws the lines under a QR shown without its instructions,
-// status first.
+// belowQR draws those lines, each cut to w cells.
 func belowQR(q termtext.QR, status string, w int) string {
-	lines := qrNotes(q)
-	lines[0] = status
-	for i, l := range lines {
-		lines[i] = trunc(l, w)
+	if q.Style == termtext.QRSextant {
+		return trunc(status, w) + "\n" + trunc(termtext.SextantNote, w)
 	}
-	return strings.Join(lines, "\n")
+	return trunc(status, w)
 }
 
 // renderQRState draws the QR beside its instructions, or above a status
@@ -275,7 +272,7 @@ func (m *Model) renderQRState(s session.Snapshot, w, h int) string {
 	}
 	return wrap(fmt.Sprintf("The QR code does not fit: it needs %d columns × %d rows (a terminal of at least %d × %d), "+
 		"and this terminal is %d × %d. Enlarge the window or use a smaller font, or press l to pair with a link code instead.",
-		q.Width, q.Height, q.Width, q.Height+len(qrNotes(q)), m.width, m.height), w) + "\n\n" + status
+		q.Width, q.Height, q.Width, q.Height+qrLinesBelow(q), m.width, m.height), w) + "\n\n" + status
 }
 
 // renderQRAlone fills the whole screen with the QR and its status when it
