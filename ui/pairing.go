@@ -16,6 +16,7 @@ import (
 // QR or link code to READY, without a key press. It only caches the drawn
 // QR, which changes with every rotation.
 type pairingView struct {
+	id      string
 	payload string
 	qr      string
 	qrW     int
@@ -29,9 +30,18 @@ const (
 )
 
 func (m *Model) openPairing(id string) tea.Cmd {
-	m.push(page{kind: pagePairing, id: id})
+	m.push(&pairingView{id: id})
 	return nil
 }
+
+func (p *pairingView) crumb() string     { return "pairing" }
+func (p *pairingView) sessionID() string { return p.id }
+
+func (p *pairingView) shortKeys(m *Model) []key.Binding {
+	return m.pairingBindings(m.sessions[p.id].State)
+}
+
+func (p *pairingView) allKeys(m *Model) []key.Binding { return m.km.Pairing.Bindings() }
 
 // restartable states are fixed by a new browser; startable ones need one.
 func restartable(s session.State) bool {
@@ -69,8 +79,8 @@ func (m *Model) pairingBindings(s session.State) []key.Binding {
 	return bs
 }
 
-func (m *Model) pairingKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	id, b := m.current(), m.b
+func (pv *pairingView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	id, b := pv.id, m.b
 	s := m.sessions[id]
 	p := m.km.Pairing
 	switch {
@@ -109,8 +119,8 @@ func pairingHead(s session.Snapshot, w int) string {
 	return wrap(head, w)
 }
 
-func (m *Model) renderPairing(w, h int) string {
-	id := m.current()
+func (p *pairingView) view(m *Model, w, h int) string {
+	id := p.id
 	s, ok := m.sessions[id]
 	if !ok {
 		return styles.Hint.Render("Session " + id + " is gone.")
@@ -120,9 +130,9 @@ func (m *Model) renderPairing(w, h int) string {
 	var body string
 	switch s.State {
 	case session.QR:
-		body = m.renderQRState(s, w, bh)
+		body = p.renderQRState(m, s, w, bh)
 	case session.LinkCode:
-		body = m.renderLinkCode(s, w)
+		body = renderLinkCode(s, m.now(), w)
 	case session.Ready:
 		body = styles.Success.Render("✓ Paired with "+phone(s.Account)) + "\n\n" +
 			wrap(id+" is READY: it sends and receives. esc goes back to the sessions; there c opens its chats and u its queue.", w)
@@ -168,51 +178,50 @@ func pairingAdvice(s session.Snapshot) string {
 
 // cacheQR draws the QR of s once per rotation; it reports whether there is
 // one to show.
-func (m *Model) cacheQR(s session.Snapshot) bool {
+func (p *pairingView) cacheQR(s session.Snapshot) bool {
 	qr := s.QR
 	if s.State != session.QR || qr.Expired || qr.Payload == "" {
 		return false
 	}
-	if m.pairing.payload != qr.Payload {
-		m.pairing.qr, m.pairing.qrW, m.pairing.qrH = RenderQR(qr.Payload)
-		m.pairing.payload = qr.Payload
+	if p.payload != qr.Payload {
+		p.qr, p.qrW, p.qrH = RenderQR(qr.Payload)
+		p.payload = qr.Payload
 	}
 	return true
 }
 
 // qrStatus is the countdown and rotation count of the QR on display.
-func (m *Model) qrStatus(qr session.QRInfo) string {
-	return joinNonEmpty(" · ", countdown(m.now(), qr.Expires), codeOf(qr))
+func qrStatus(now time.Time, qr session.QRInfo) string {
+	return joinNonEmpty(" · ", countdown(now, qr.Expires), codeOf(qr))
 }
 
 // Layout of the QR: beside its instructions when wide, above one status
 // line when not.
 const qrGap, qrTextMin = 3, 30
 
-func (m *Model) qrFitsBeside(w, h int) bool {
-	return w >= m.pairing.qrW+qrGap+qrTextMin && h >= m.pairing.qrH
+func (p *pairingView) qrFitsBeside(w, h int) bool {
+	return w >= p.qrW+qrGap+qrTextMin && h >= p.qrH
 }
 
-func (m *Model) qrFitsAbove(w, h int) bool { return w >= m.pairing.qrW && h >= m.pairing.qrH+1 }
+func (p *pairingView) qrFitsAbove(w, h int) bool { return w >= p.qrW && h >= p.qrH+1 }
 
 // renderQRState draws the QR beside its instructions, or above a status
 // line, or says exactly what does not fit.
-func (m *Model) renderQRState(s session.Snapshot, w, h int) string {
+func (p *pairingView) renderQRState(m *Model, s session.Snapshot, w, h int) string {
 	qr := s.QR
 	switch {
 	case qr.Expired:
 		return wrap("The QR code expired: WhatsApp shows only a few codes before it waits. Press r for a fresh one, or l to pair with a link code.", w)
-	case !m.cacheQR(s):
+	case !p.cacheQR(s):
 		return wrap("Waiting for WhatsApp Web to show a QR code…", w)
 	}
-	p := &m.pairing
-	status := m.qrStatus(qr)
+	status := qrStatus(m.now(), qr)
 	switch {
-	case m.qrFitsBeside(w, h):
+	case p.qrFitsBeside(w, h):
 		text := wrap(styles.Heading.Render("Scan with WhatsApp")+"\n"+status+"\n\n"+qrSteps+
 			"\n\nPress l to pair with a link code instead; r asks for a fresh code.", w-p.qrW-qrGap)
 		return lipgloss.JoinHorizontal(lipgloss.Top, p.qr, strings.Repeat(" ", qrGap), text)
-	case m.qrFitsAbove(w, h):
+	case p.qrFitsAbove(w, h):
 		return p.qr + "\n" + trunc(joinNonEmpty(" · ", status, "Linked devices > Link a device", "l: link code"), w)
 	}
 	return wrap(fmt.Sprintf("The QR code does not fit: it needs %d columns × %d rows (a terminal of at least %d × %d), "+
@@ -220,20 +229,20 @@ func (m *Model) renderQRState(s session.Snapshot, w, h int) string {
 		p.qrW, p.qrH, p.qrW, p.qrH+1, m.width, m.height), w) + "\n\n" + status
 }
 
-// renderQRAlone fills the whole screen with the QR and one status line when
-// it fits only without the console around it: an operator on a small
+// alone fills the whole screen with the QR and one status line when it
+// fits only without the console around it: an operator on a small
 // terminal can still scan.
-func (m *Model) renderQRAlone(w, h int) (string, bool) {
-	s := m.sessions[m.current()]
-	if !m.cacheQR(s) {
+func (p *pairingView) alone(m *Model, w, h int) (string, bool) {
+	s := m.sessions[p.id]
+	if !p.cacheQR(s) {
 		return "", false
 	}
 	bh := m.bodyHeight() - lipgloss.Height(pairingHead(s, w)) - 1
-	if m.qrFitsBeside(w, bh) || m.qrFitsAbove(w, bh) || !m.qrFitsAbove(w, h) {
+	if p.qrFitsBeside(w, bh) || p.qrFitsAbove(w, bh) || !p.qrFitsAbove(w, h) {
 		return "", false
 	}
-	status := joinNonEmpty(" · ", m.qrStatus(s.QR), "WhatsApp > Linked devices > Link a device", "esc back", "l link code")
-	return m.pairing.qr + "\n" + trunc(status, w), true
+	status := joinNonEmpty(" · ", qrStatus(m.now(), s.QR), "WhatsApp > Linked devices > Link a device", "esc back", "l link code")
+	return p.qr + "\n" + trunc(status, w), true
 }
 
 // codeOf is "code n of N" while WhatsApp rotates QR codes.
@@ -246,7 +255,7 @@ func codeOf(qr session.QRInfo) string {
 
 // renderLinkCode draws the code large, the phone it is for, its expiry
 // and the steps on the phone.
-func (m *Model) renderLinkCode(s session.Snapshot, w int) string {
+func renderLinkCode(s session.Snapshot, now time.Time, w int) string {
 	c := s.Code
 	if c.Code == "" {
 		return wrap("Requesting a link code for "+phone(s.PairPhone)+"…", w)
@@ -260,7 +269,7 @@ func (m *Model) renderLinkCode(s session.Snapshot, w int) string {
 	}
 	lines := []string{
 		box.Render(styles.BigCode.Render(big)),
-		styles.Heading.Render("Link code "+code) + "  for " + phone(c.Phone) + "  " + countdown(m.now(), c.Expires),
+		styles.Heading.Render("Link code "+code) + "  for " + phone(c.Phone) + "  " + countdown(now, c.Expires),
 		"",
 		wrap(linkSteps, w),
 		"",

@@ -60,21 +60,15 @@ func (p *prompt) update(msg tea.Msg, m *Model) tea.Cmd {
 }
 
 func (m *Model) openFilter() tea.Cmd {
-	switch m.top().kind {
-	case pageSessions:
-		return m.prompt.open(promptFilter, m.table.filter)
-	case pageChats:
-		return m.prompt.open(promptFilter, m.chats.filter)
+	if f, ok := m.top().(filterable); ok {
+		return m.prompt.open(promptFilter, f.filterTerm())
 	}
 	return m.setFlash(warn("nothing to filter here: / filters the sessions table and the chat list"))
 }
 
 func (m *Model) setFilter(v string) {
-	switch m.top().kind {
-	case pageSessions:
-		m.table.filter = v
-	case pageChats:
-		m.chats.filter = v
+	if f, ok := m.top().(filterable); ok {
+		f.setFilter(v)
 	}
 }
 
@@ -124,7 +118,7 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	case "q", "quit", "exit", "q!":
 		return m.quit()
 	case "s", "sessions", "session":
-		m.stack = m.stack[:1]
+		m.home()
 		m.showHelp = false
 	case "help", "h":
 		m.showHelp = true
@@ -156,7 +150,7 @@ func (m *Model) commandTarget(args []string) (string, bool) {
 	if id := m.current(); id != "" {
 		return id, true
 	}
-	return m.selectedSession()
+	return m.table.selectedSession(m)
 }
 
 // addCommand is ':add ID [PHONE]': a phone means a link code.
