@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 )
 
 // ShortHelp is the help line: the keys of what has focus now.
@@ -36,15 +37,23 @@ func withDesc(b key.Binding, desc string) key.Binding {
 	return b
 }
 
-// renderHelp is the help page, which ? (or esc) closes.
+// renderHelp is the help page, which ? (or esc) closes. The commands take
+// one line each, or one paragraph when the terminal is too short for that.
 func (m *Model) renderHelp(w, h int) string {
-	keys := m.help.FullHelpView(m.FullHelp())
+	page := m.helpPage(commandList(), w)
+	if lipgloss.Height(page) > h {
+		page = m.helpPage(commandHelp(), w)
+	}
+	return fit(page, w, h)
+}
+
+func (m *Model) helpPage(commands string, w int) string {
 	notes := []string{
 		styles.Heading.Render("Keys"),
-		keys,
+		m.help.FullHelpView(m.FullHelp()),
 		"",
 		styles.Heading.Render("Commands (type : first)"),
-		wrap(commandHelp, w),
+		wrap(commands, w),
 		"",
 		styles.Heading.Render("Filter (type / first)"),
 		wrap("Text or a regular expression, case-insensitive, over id, state and phone (name and id in the chat list); a leading ! inverts it; esc clears it.", w),
@@ -52,5 +61,5 @@ func (m *Model) renderHelp(w, h int) string {
 	if m.opts.ReadOnly {
 		notes = append(notes, "", styles.Badge.Render("Read-only mode: the destructive keys (stop, restart, logout, delete, discard) are disabled and hidden."))
 	}
-	return fit(strings.Join(notes, "\n"), w, h)
+	return strings.Join(notes, "\n")
 }

@@ -60,7 +60,7 @@ func New(b Backend, opts Options) *Model {
 		sessions: map[string]session.Snapshot{},
 		stack:    []pane{table},
 		table:    table,
-		prompt:   prompt{input: newInput(":", "", 40)},
+		prompt:   newPrompt(),
 	}
 	if opts.Pairing != "" {
 		m.openPairing(opts.Pairing)

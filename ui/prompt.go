@@ -27,6 +27,15 @@ type prompt struct {
 	hpos    int
 }
 
+func newPrompt() prompt {
+	in := newInput(":", "", 40)
+	in.ShowSuggestions = true
+	// up and down walk the history; tab takes the completion.
+	in.KeyMap.NextSuggestion.SetKeys("ctrl+n")
+	in.KeyMap.PrevSuggestion.SetKeys("ctrl+p")
+	return prompt{input: in}
+}
+
 func (p *prompt) active() bool { return p.mode != promptNone }
 
 func (p *prompt) open(mode promptMode, value string) tea.Cmd {
@@ -38,6 +47,11 @@ func (p *prompt) open(mode promptMode, value string) tea.Cmd {
 	p.input.Prompt = prefix
 	p.input.SetValue(value)
 	p.input.CursorEnd()
+	var words []string // a filter completes nothing
+	if mode == promptCommand {
+		words = commandWords()
+	}
+	p.input.SetSuggestions(words)
 	p.hpos = len(p.history)
 	return p.input.Focus()
 }
@@ -105,39 +119,17 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// commandHelp lists the commands for the flash and the help page.
-const commandHelp = ":sessions (:s)  :chats [ID]  :queue [ID] (:u)  :add ID [PHONE]  :help  :quit (:q)"
-
 // runCommand runs one ':' command line.
 func (m *Model) runCommand(line string) tea.Cmd {
 	args := strings.Fields(strings.TrimPrefix(line, ":"))
 	if len(args) == 0 {
 		return nil
 	}
-	switch strings.ToLower(args[0]) {
-	case "q", "quit", "exit", "q!":
-		return m.quit()
-	case "s", "sessions", "session":
-		m.home()
-		m.showHelp = false
-	case "help", "h":
-		m.showHelp = true
-	case "chats", "chat", "c":
-		if id, ok := m.commandTarget(args); ok {
-			return m.openChats(id)
-		}
-		return m.setFlash(warn("which session? type :chats ID"))
-	case "queue", "u", "outbox":
-		if id, ok := m.commandTarget(args); ok {
-			return m.openQueue(id)
-		}
-		return m.setFlash(warn("which session? type :queue ID"))
-	case "add", "a":
-		return m.addCommand(args[1:])
-	default:
-		return m.setFlash(flashMsg{flashError, "unknown command :" + args[0] + ": try " + commandHelp})
+	c, ok := lookupCommand(args[0])
+	if !ok {
+		return m.setFlash(flashMsg{flashError, "unknown command :" + args[0] + ": try " + commandUsage() + " (? lists them all)"})
 	}
-	return nil
+	return c.run(m, args)
 }
 
 // commandTarget is the session a command names, or the one on display, or
