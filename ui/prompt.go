@@ -127,7 +127,7 @@ func (m *Model) runCommand(line string) tea.Cmd {
 	}
 	c, ok := lookupCommand(args[0])
 	if !ok {
-		return m.setFlash(flashMsg{flashError, "unknown command :" + args[0] + ": try " + commandUsage() + " (? lists them all)"})
+		return m.setFlash(flashMsg{flashError, "unknown command :" + args[0] + ": ? lists the commands; try " + commandUsage()})
 	}
 	return c.run(m, args)
 }
