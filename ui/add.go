@@ -154,6 +154,6 @@ func (m *Model) added(msg addedMsg) tea.Cmd {
 		m.sessions[msg.snap.ID] = msg.snap // the feed may already hold a newer one
 	}
 	m.table.selected = msg.snap.ID
-	m.stack = m.stack[:1]
+	m.home()
 	return tea.Batch(m.openPairing(msg.snap.ID), m.setFlash(info("added %s: starting the browser", msg.snap.ID)))
 }

@@ -98,8 +98,8 @@ func TestUpdateBurst(t *testing.T) {
 	if longestWait > time.Second {
 		t.Fatalf("a batch waited %s while updates kept coming", longestWait)
 	}
-	if len(m.chat.lines) > chatLimit {
-		t.Fatalf("the chat holds %d messages, over its limit of %d", len(m.chat.lines), chatLimit)
+	if len(paneOf[*chatView](t, m).lines) > chatLimit {
+		t.Fatalf("the chat holds %d messages, over its limit of %d", len(paneOf[*chatView](t, m).lines), chatLimit)
 	}
 	requireContains(t, screen(m), "burst 9999")
 	if d := m.sessions["delta"].Queue.Depth; d != n {

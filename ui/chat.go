@@ -54,24 +54,68 @@ type sentMsg struct {
 	err              error
 }
 
-func newChatView() chatView {
-	return chatView{vp: viewport.New(), input: newInput("> ", "type a message", 20), known: map[string]bool{}}
+func newChatView() *chatView {
+	return &chatView{vp: viewport.New(), input: newInput("> ", "type a message", 20), known: map[string]bool{}}
 }
 
 func (m *Model) openChat(id string, ch session.Chat) tea.Cmd {
-	m.push(page{kind: pageChat, id: id})
 	name := ch.Name
 	if name == "" {
 		name = ch.ID
 	}
 	c := newChatView()
 	c.id, c.chatID, c.name, c.loading = id, ch.ID, name, true
-	m.chat = c
-	m.chat.resize(m.width, m.bodyHeight())
-	if i := slices.IndexFunc(m.chats.chats, func(x session.Chat) bool { return x.ID == ch.ID }); i >= 0 {
-		m.chats.chats[i].Unread = 0
-	}
+	c.resize(m.width, m.bodyHeight())
+	m.push(c)
 	return loadMessages(m.b, id, ch.ID, "")
+}
+
+// showsChat is whether the screen on display is that chat.
+func showsChat(m *Model, id, chatID string) bool {
+	c, ok := m.top().(*chatView)
+	return ok && c.id == id && c.chatID == chatID
+}
+
+func (c *chatView) crumb() string     { return c.name }
+func (c *chatView) sessionID() string { return c.id }
+
+// shortKeys while composing are the compose line's alone.
+func (c *chatView) shortKeys(m *Model) []key.Binding {
+	if c.composing() {
+		return []key.Binding{m.km.Chat.Send, withDesc(m.km.Global.Back, "stop writing"), m.km.Global.ForceQuit}
+	}
+	return []key.Binding{m.km.Chat.Compose, m.km.Nav.Up, m.km.Nav.Down}
+}
+
+func (c *chatView) allKeys(m *Model) []key.Binding { return m.km.Chat.Bindings() }
+
+func (c *chatView) typing() bool { return c.composing() }
+
+func (c *chatView) paste(msg tea.PasteMsg) tea.Cmd { return c.updateInput(msg) }
+
+func (c *chatView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case messagesMsg:
+		return c.loaded(msg), true
+	case sentMsg:
+		return c.sent(msg), true
+	}
+	return nil, false
+}
+
+// feed follows the outbox jobs of our messages, and the messages of this
+// chat while it is on display; a chat left is loaded afresh when opened
+// again.
+func (c *chatView) feed(m *Model, batch []session.Update) {
+	for _, u := range batch {
+		if u.Job != nil && u.Session == c.id {
+			c.jobChanged(*u.Job)
+		}
+		if u.Message != nil && showsChat(m, u.Session, u.Message.Chat) {
+			c.upsert(*u.Message)
+		}
+	}
+	c.rebuild()
 }
 
 func loadMessages(b Backend, id, chatID, before string) tea.Cmd {
@@ -82,8 +126,6 @@ func loadMessages(b Backend, id, chatID, before string) tea.Cmd {
 		return messagesMsg{id: id, chatID: chatID, before: before, msgs: msgs, err: err}
 	}
 }
-
-func (c *chatView) title() string { return c.name }
 
 func (c *chatView) composing() bool { return c.input.Focused() }
 
@@ -242,8 +284,10 @@ func status(l chatLine) string {
 	return styles.TickRead.Render("✓✓") // read or played
 }
 
-func (m *Model) chatKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	c := &m.chat
+func (c *chatView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if c.composing() {
+		return c.composeKey(m, msg), true
+	}
 	n := m.km.Nav
 	switch {
 	case key.Matches(msg, m.km.Chat.Compose):
@@ -271,8 +315,7 @@ func (m *Model) chatKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 }
 
 // composeKey edits and sends; esc leaves the compose line.
-func (m *Model) composeKey(msg tea.KeyPressMsg) tea.Cmd {
-	c := &m.chat
+func (c *chatView) composeKey(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.km.Global.Back):
 		c.input.Blur()
@@ -302,6 +345,9 @@ func (c *chatView) updateInput(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// failure says a send was refused; it is said even when the chat was left.
+func (msg sentMsg) failure() flashMsg { return failed(msg.err, "could not queue the message") }
+
 // sent shows a queued message at once; on error the text comes back.
 func (c *chatView) sent(msg sentMsg) tea.Cmd {
 	if msg.id != c.id || msg.chatID != c.chatID {
@@ -312,7 +358,7 @@ func (c *chatView) sent(msg sentMsg) tea.Cmd {
 		if c.input.Value() == "" {
 			c.input.SetValue(msg.body)
 		}
-		return report(failed(msg.err, "could not queue the message"))
+		return report(msg.failure())
 	}
 	if c.known[msg.job.MsgID] {
 		return nil // the page reported it already
@@ -340,8 +386,7 @@ func (c *chatView) jobChanged(j session.Job) {
 	}
 }
 
-func (m *Model) renderChat(w, h int) string {
-	c := &m.chat
+func (c *chatView) view(m *Model, w, h int) string {
 	c.rebuild()
 	s := m.sessions[c.id]
 	title := styles.Heading.Render(c.name) + styles.Subtle.Render(" "+c.chatID+" · "+c.id+" ") + stateText(s.State)

@@ -16,10 +16,10 @@ const dana = "447700900456@c.us"
 func openDana(t *testing.T, m *Model) {
 	t.Helper()
 	press(t, m, "c")
-	m.chats.selected = dana
+	paneOf[*chatsView](t, m).selected = dana
 	press(t, m, "enter")
-	if m.top().kind != pageChat || m.chat.chatID != dana {
-		t.Fatalf("the chat with Dana did not open: %+v", m.top())
+	if c, ok := m.top().(*chatView); !ok || c.chatID != dana {
+		t.Fatalf("the chat with Dana did not open: %s", where(m))
 	}
 }
 
@@ -39,8 +39,8 @@ func TestChatsListAndFilter(t *testing.T) {
 	press(t, m, "enter")
 	requireNotContains(t, screen(m), "Ops on call")
 	press(t, m, "enter")
-	if m.chat.chatID != "12025550177@c.us" {
-		t.Fatalf("enter opened %q, want Sam's chat", m.chat.chatID)
+	if c := paneOf[*chatView](t, m); c.chatID != "12025550177@c.us" {
+		t.Fatalf("enter opened %q, want Sam's chat", c.chatID)
 	}
 	requireCalls(t, f, `Messages alpha 12025550177@c.us "" 50`)
 }
@@ -74,7 +74,7 @@ func TestChatLiveMessagesAndAcks(t *testing.T) {
 	if strings.Index(s, "Delivered") > strings.Index(s, "Got it") {
 		t.Fatal("the new message is not after the older ones")
 	}
-	for _, c := range m.chats.chats {
+	for _, c := range paneOf[*chatsView](t, m).chats {
 		if c.ID == "12025550177@c.us" && (c.Unread != 2 || !c.LastActivity.Equal(t0)) {
 			t.Fatalf("the chat list did not count the other chat's message: %+v", c)
 		}
@@ -98,7 +98,7 @@ func TestChatSendShowsQueueStateThenTicks(t *testing.T) {
 	press(t, m, "enter")
 	requireCalls(t, f, "Send alpha "+dana+" See you tomorrow")
 	requireContains(t, screen(m), "you See you tomorrow  queued")
-	if m.chat.input.Value() != "" {
+	if paneOf[*chatView](t, m).input.Value() != "" {
 		t.Fatal("the compose line kept the sent text")
 	}
 
@@ -129,10 +129,30 @@ func TestChatSendErrorKeepsText(t *testing.T) {
 	press(t, m, "tab")
 	typeText(t, m, "hello")
 	press(t, m, "enter")
-	if m.chat.input.Value() != "hello" {
-		t.Fatalf("the compose line lost the text: %q", m.chat.input.Value())
+	if v := paneOf[*chatView](t, m).input.Value(); v != "hello" {
+		t.Fatalf("the compose line lost the text: %q", v)
 	}
 	requireContains(t, screen(m), "the outbox is full")
+}
+
+// TestChatSendErrorAfterLeaving: a send refused after the operator left
+// the chat is still reported; no screen is left to take the answer.
+func TestChatSendErrorAfterLeaving(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	chatFixture(f)
+	f.fail["Send"] = errors.New("the outbox is full: try again later")
+	m, _ := newTestModel(t, f, 120, 40, Options{})
+	openDana(t, m)
+	press(t, m, "i")
+	typeText(t, m, "hello")
+	_, send := m.Update(keyMsg("enter"))
+	press(t, m, "esc", "esc")
+	if where(m) != "chats alpha" {
+		t.Fatalf("esc esc left the chat for %s", where(m))
+	}
+	run(m, send, 0)
+	requireContains(t, screen(m), "could not queue the message: the outbox is full")
 }
 
 func TestChatNotReadyNote(t *testing.T) {
@@ -157,21 +177,21 @@ func TestChatLoadsOlderPagesAtTheTop(t *testing.T) {
 	f.messages["alpha/"+dana] = all
 	m, _ := newTestModel(t, f, 120, 40, Options{})
 	openDana(t, m)
-	if n := len(m.chat.lines); n != chatPage {
+	if n := len(paneOf[*chatView](t, m).lines); n != chatPage {
 		t.Fatalf("%d messages loaded on open, want the newest %d", n, chatPage)
 	}
 	requireContains(t, screen(m), "message 119")
 	press(t, m, "home")
 	requireCalls(t, f, `Messages alpha `+dana+` "M070" 50`)
-	if n := len(m.chat.lines); n != 100 {
+	if n := len(paneOf[*chatView](t, m).lines); n != 100 {
 		t.Fatalf("%d messages after one older page", n)
 	}
 	requireContains(t, screen(m), "message 69") // the view stays where it was, not at the new top
 	requireNotContains(t, screen(m), "message 20\n")
 	press(t, m, "home")
 	press(t, m, "home")
-	if n := len(m.chat.lines); n != 120 || !m.chat.noOlder {
-		t.Fatalf("%d messages, noOlder=%v after reaching the start", n, m.chat.noOlder)
+	if c := paneOf[*chatView](t, m); len(c.lines) != 120 || !c.noOlder {
+		t.Fatalf("%d messages, noOlder=%v after reaching the start", len(c.lines), c.noOlder)
 	}
 	requireContains(t, screen(m), "message 0")
 }

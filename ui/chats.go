@@ -30,9 +30,38 @@ type chatsMsg struct {
 }
 
 func (m *Model) openChats(id string) tea.Cmd {
-	m.push(page{kind: pageChats, id: id})
-	m.chats = chatsView{id: id, loading: true}
+	m.push(&chatsView{id: id, loading: true})
 	return loadChats(m.b, id)
+}
+
+func (c *chatsView) crumb() string     { return "chats" }
+func (c *chatsView) sessionID() string { return c.id }
+
+func (c *chatsView) filterTerm() string    { return c.filter }
+func (c *chatsView) setFilter(term string) { c.filter = term }
+
+func (c *chatsView) shortKeys(m *Model) []key.Binding {
+	return []key.Binding{m.km.Chats.Open, m.km.Chats.Reload, m.km.Global.Filter}
+}
+
+func (c *chatsView) allKeys(m *Model) []key.Binding { return m.km.Chats.Bindings() }
+
+func (c *chatsView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
+	r, ok := msg.(chatsMsg)
+	if !ok {
+		return nil, false
+	}
+	return c.loaded(r), true
+}
+
+// feed keeps unread counts and order current; the chat on display counts
+// nothing as unread.
+func (c *chatsView) feed(m *Model, batch []session.Update) {
+	for _, u := range batch {
+		if u.Message != nil && u.Session == c.id {
+			c.noteMessage(*u.Message, showsChat(m, u.Session, u.Message.Chat))
+		}
+	}
 }
 
 func loadChats(b Backend, id string) tea.Cmd {
@@ -101,8 +130,7 @@ func (c *chatsView) visible(h int) []session.Chat {
 	return rows
 }
 
-func (m *Model) chatsKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	c := &m.chats
+func (c *chatsView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	h := m.tableRows()
 	rows := c.visible(h)
 	switch {
@@ -115,13 +143,16 @@ func (m *Model) chatsKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		c.loading = true
 		return loadChats(m.b, c.id), true
 	case key.Matches(msg, m.km.Chats.Open) && len(rows) > 0:
-		return m.openChat(c.id, rows[c.cur.idx]), true
+		ch := rows[c.cur.idx]
+		if i := slices.IndexFunc(c.chats, func(x session.Chat) bool { return x.ID == ch.ID }); i >= 0 {
+			c.chats[i].Unread = 0
+		}
+		return m.openChat(c.id, ch), true
 	}
 	return nil, false
 }
 
-func (m *Model) renderChats(w, h int) string {
-	c := &m.chats
+func (c *chatsView) view(m *Model, w, h int) string {
 	rows := c.visible(h - 2)
 	title := styles.Heading.Render(fmt.Sprintf("Chats of %s (%d)", c.id, len(c.chats))) + filterNote(c.filter, len(rows), len(c.chats))
 	switch {

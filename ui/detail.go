@@ -29,12 +29,41 @@ type historyMsg struct {
 }
 
 func (m *Model) openDetail(id string) tea.Cmd {
-	m.push(page{kind: pageDetail, id: id})
-	m.detail = detailView{id: id}
+	m.push(&detailView{id: id})
 	b := m.b
 	return func() tea.Msg {
 		ev, err := b.History(id, detailEvents)
 		return historyMsg{id: id, events: ev, err: err}
+	}
+}
+
+func (d *detailView) crumb() string     { return "details" }
+func (d *detailView) sessionID() string { return d.id }
+
+func (d *detailView) shortKeys(m *Model) []key.Binding {
+	t := m.km.Table
+	return []key.Binding{m.km.Detail.Pair, t.Chats, t.Queue, t.Start, t.Stop, t.Restart}
+}
+
+func (d *detailView) allKeys(m *Model) []key.Binding {
+	t := m.km.Table
+	return []key.Binding{m.km.Detail.Pair, t.Chats, t.Queue, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
+}
+
+func (d *detailView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
+	h, ok := msg.(historyMsg)
+	if ok {
+		d.setHistory(h)
+	}
+	return nil, ok
+}
+
+// feed adds the session's new events.
+func (d *detailView) feed(_ *Model, batch []session.Update) {
+	for _, u := range batch {
+		if u.Event != nil && u.Session == d.id {
+			d.addEvent(*u.Event)
+		}
 	}
 }
 
@@ -69,17 +98,17 @@ func (d *detailView) trim() {
 	}
 }
 
-func (m *Model) detailKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+func (d *detailView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if key.Matches(msg, m.km.Detail.Pair) {
-		return m.openPairing(m.current()), true
+		return m.openPairing(d.id), true
 	}
-	return m.sessionKey(msg, m.current())
+	return m.sessionKey(msg, d.id)
 }
 
-func (m *Model) renderDetail(w, h int) string {
-	s, ok := m.sessions[m.detail.id]
+func (d *detailView) view(m *Model, w, h int) string {
+	s, ok := m.sessions[d.id]
 	if !ok {
-		return styles.Hint.Render("Session " + m.detail.id + " is gone.")
+		return styles.Hint.Render("Session " + d.id + " is gone.")
 	}
 	const labelW = 13
 	field := func(k, v string) string {
@@ -108,14 +137,14 @@ func (m *Model) renderDetail(w, h int) string {
 		styles.Heading.Render("Recent events"),
 	}
 	switch {
-	case m.detail.err != nil:
-		lines = append(lines, styles.Error.Render("could not read the history: "+m.detail.err.Error()))
-	case len(m.detail.events) == 0:
+	case d.err != nil:
+		lines = append(lines, styles.Error.Render("could not read the history: "+d.err.Error()))
+	case len(d.events) == 0:
 		lines = append(lines, styles.Hint.Render("no events yet"))
 	}
-	rows := make([][]string, 0, len(m.detail.events))
-	for i := len(m.detail.events) - 1; i >= 0; i-- { // newest first
-		e := m.detail.events[i]
+	rows := make([][]string, 0, len(d.events))
+	for i := len(d.events) - 1; i >= 0; i-- { // newest first
+		e := d.events[i]
 		move := "" // a transition, or the state an event happened in
 		switch {
 		case e.From != "" && e.From != e.To:

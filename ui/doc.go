@@ -1,7 +1,15 @@
 // Package ui is the console's Bubble Tea program: one root model (Model)
-// with plain child structs for the screens (sessions table, pairing,
-// detail, chats, chat, queue), k9s grammar (':' commands, '/' filter, '?'
-// help, esc back, breadcrumbs, a flash line that clears itself).
+// that keeps a stack of screens (sessions table, pairing, detail, chats,
+// chat, queue), k9s grammar (':' commands, '/' filter, '?' help, esc back,
+// breadcrumbs, a flash line that clears itself).
+//
+// Adding a screen: write one file with a type that implements pane
+// (pane.go: crumb, session, keys, update, view) and whichever optional
+// interfaces it needs (poller, filterable, feeder, receiver, resizer,
+// typist, fullScreen), and an open function that builds it and calls
+// m.push. Then register it with one line: a row in the ':' command table
+// (command_table.go), or a key of the screen it is opened from; its keys
+// go in keymap. The root model needs no change.
 //
 // Rules that keep it responsive and predictable:
 //   - Update never does I/O: every Backend call runs in a tea.Cmd that

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 )
 
 // ShortHelp is the help line: the keys of what has focus now.
@@ -14,25 +15,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{d.Submit, d.Cancel}
 	case m.showHelp:
 		return []key.Binding{withDesc(g.Help, "close help"), g.Quit}
-	case m.top().kind == pageChat && m.chat.composing():
-		return []key.Binding{m.km.Chat.Send, withDesc(g.Back, "stop writing"), g.ForceQuit}
+	case m.typing():
+		return m.top().shortKeys(m)
 	}
-	var bs []key.Binding
-	t := m.km.Table
-	switch m.top().kind {
-	case pageSessions:
-		bs = []key.Binding{t.Open, t.Add, t.Start, t.Stop, t.Chats, t.Queue, g.Filter, g.Command}
-	case pageDetail:
-		bs = []key.Binding{m.km.Detail.Pair, t.Chats, t.Queue, t.Start, t.Stop, t.Restart}
-	case pagePairing:
-		bs = m.pairingBindings(m.sessions[m.current()].State)
-	case pageChats:
-		bs = []key.Binding{m.km.Chats.Open, m.km.Chats.Reload, g.Filter}
-	case pageChat:
-		bs = []key.Binding{m.km.Chat.Compose, m.km.Nav.Up, m.km.Nav.Down}
-	case pageQueue:
-		bs = []key.Binding{m.km.Queue.Inspect, m.km.Queue.Retry, m.km.Queue.Discard, m.km.Queue.Pause, m.km.Queue.Edit}
-	}
+	bs := m.top().shortKeys(m)
 	if len(m.stack) > 1 {
 		bs = append(bs, g.Back)
 	}
@@ -42,25 +28,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is the help page: the screen's keys, then moving, then the
 // keys that work everywhere.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{m.paneBindings(), m.km.Nav.Bindings(), m.km.Global.Bindings()}
-}
-
-// paneBindings are every key of the screen on display.
-func (m *Model) paneBindings() []key.Binding {
-	switch m.top().kind {
-	case pageDetail:
-		t := m.km.Table
-		return []key.Binding{m.km.Detail.Pair, t.Chats, t.Queue, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
-	case pagePairing:
-		return m.km.Pairing.Bindings()
-	case pageChats:
-		return m.km.Chats.Bindings()
-	case pageChat:
-		return m.km.Chat.Bindings()
-	case pageQueue:
-		return m.km.Queue.Bindings()
-	}
-	return m.km.Table.Bindings()
+	return [][]key.Binding{m.top().allKeys(m), m.km.Nav.Bindings(), m.km.Global.Bindings()}
 }
 
 // withDesc is b with another description, for help that depends on context.
@@ -69,15 +37,23 @@ func withDesc(b key.Binding, desc string) key.Binding {
 	return b
 }
 
-// renderHelp is the help page, which ? (or esc) closes.
+// renderHelp is the help page, which ? (or esc) closes. The commands take
+// one line each, or one paragraph when the terminal is too short for that.
 func (m *Model) renderHelp(w, h int) string {
-	keys := m.help.FullHelpView(m.FullHelp())
+	page := m.helpPage(commandList(), w)
+	if lipgloss.Height(page) > h {
+		page = m.helpPage(commandHelp(), w)
+	}
+	return fit(page, w, h)
+}
+
+func (m *Model) helpPage(commands string, w int) string {
 	notes := []string{
 		styles.Heading.Render("Keys"),
-		keys,
+		m.help.FullHelpView(m.FullHelp()),
 		"",
 		styles.Heading.Render("Commands (type : first)"),
-		wrap(commandHelp, w),
+		wrap(commands, w),
 		"",
 		styles.Heading.Render("Filter (type / first)"),
 		wrap("Text or a regular expression, case-insensitive, over id, state and phone (name and id in the chat list); a leading ! inverts it; esc clears it.", w),
@@ -85,5 +61,5 @@ func (m *Model) renderHelp(w, h int) string {
 	if m.opts.ReadOnly {
 		notes = append(notes, "", styles.Badge.Render("Read-only mode: the destructive keys (stop, restart, logout, delete, discard) are disabled and hidden."))
 	}
-	return fit(strings.Join(notes, "\n"), w, h)
+	return strings.Join(notes, "\n")
 }

@@ -202,3 +202,19 @@ func requireNotContains(t *testing.T, s string, subs ...string) {
 		}
 	}
 }
+
+// where names the screen on display and its session, e.g. "queue alpha".
+func where(m *Model) string { return strings.TrimSpace(m.top().crumb() + " " + m.current()) }
+
+// paneOf is the topmost pane of type T on the stack.
+func paneOf[T pane](t *testing.T, m *Model) T {
+	t.Helper()
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if p, ok := m.stack[i].(T); ok {
+			return p
+		}
+	}
+	var none T
+	t.Fatalf("no %T on the stack; on display: %s", none, where(m))
+	return none
+}

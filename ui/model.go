@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"reflect"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -11,26 +12,8 @@ import (
 	"github.com/waconsole/waconsole/session"
 )
 
-// pageKind names the screens of the view stack.
-type pageKind int
-
-const (
-	pageSessions pageKind = iota
-	pageDetail
-	pagePairing
-	pageChats
-	pageChat
-	pageQueue
-)
-
-// page is one entry of the view stack; the breadcrumbs are drawn from it.
-type page struct {
-	kind pageKind
-	id   string // the session; empty for the sessions table
-}
-
-// Model is the console: the only tea.Model. Screens are plain structs it
-// owns; it routes keys to them and draws them.
+// Model is the console: the only tea.Model. It keeps the stack of panes
+// (pane.go) and what they share, and routes keys and messages to them.
 type Model struct {
 	b    Backend
 	opts Options
@@ -43,13 +26,8 @@ type Model struct {
 	feed        <-chan session.Update
 	unsubscribe func()
 
-	stack   []page
-	table   sessionsTable
-	detail  detailView
-	pairing pairingView
-	chats   chatsView
-	chat    chatView
-	queue   queueView
+	stack []pane
+	table *sessionsTable // the bottom of the stack, always there
 
 	dialog   dialog // open modal; it gets every key
 	prompt   prompt // ':' command or '/' filter line
@@ -73,15 +51,16 @@ func New(b Backend, opts Options) *Model {
 	km.SetReadOnly(opts.ReadOnly)
 	h := help.New()
 	h.Styles = styles.Help
+	table := &sessionsTable{}
 	m := &Model{
 		b:        b,
 		opts:     opts,
 		km:       km,
 		help:     h,
 		sessions: map[string]session.Snapshot{},
-		stack:    []page{{kind: pageSessions}},
-		chat:     newChatView(),
-		prompt:   prompt{input: newInput(":", "", 40)},
+		stack:    []pane{table},
+		table:    table,
+		prompt:   newPrompt(),
 	}
 	if opts.Pairing != "" {
 		m.openPairing(opts.Pairing)
@@ -97,10 +76,10 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) now() time.Time { return m.opts.Now() }
 
 // top is the screen on display.
-func (m *Model) top() page { return m.stack[len(m.stack)-1] }
+func (m *Model) top() pane { return m.stack[len(m.stack)-1] }
 
 // current is the session the screen on display is about.
-func (m *Model) current() string { return m.top().id }
+func (m *Model) current() string { return m.top().sessionID() }
 
 // Update is the only place state changes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -137,30 +116,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) setFlash(f flashMsg) tea.Cmd { return m.flash.set(f) }
 
-// handleResult takes the answers of backend commands to the screens.
+// handleResult takes the answers of backend calls to the panes on the
+// stack. A send whose chat was left meanwhile still reports a failure.
 func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case addedMsg:
+	if msg, ok := msg.(addedMsg); ok {
 		return m.added(msg)
-	case historyMsg:
-		m.detail.setHistory(msg)
-	case chatsMsg:
-		return m.chats.loaded(msg)
-	case messagesMsg:
-		return m.chat.loaded(msg)
-	case sentMsg:
-		return m.chat.sent(msg)
-	case queueMsg:
-		return m.queue.loaded(msg)
+	}
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if r, ok := m.stack[i].(receiver); ok {
+			if cmd, ok := r.receive(m, msg); ok {
+				return cmd
+			}
+		}
+	}
+	if msg, ok := msg.(sentMsg); ok && msg.err != nil {
+		return m.setFlash(msg.failure())
 	}
 	return nil
 }
 
-// poll refreshes the views that have no live feed of their own.
+// poll refreshes the pane on display if it has no live feed of its own.
 func (m *Model) poll() tea.Cmd {
-	switch m.top().kind {
-	case pageQueue:
-		return m.queue.refresh(m.b)
+	if p, ok := m.top().(poller); ok {
+		return p.poll(m)
 	}
 	return nil
 }
@@ -169,7 +147,11 @@ func (m *Model) resize(w, h int) {
 	m.width, m.height = w, h
 	m.help.SetWidth(w)
 	m.prompt.input.SetWidth(max(w-4, 10))
-	m.chat.resize(w, m.bodyHeight())
+	for _, p := range m.stack {
+		if r, ok := p.(resizer); ok {
+			r.resize(w, m.bodyHeight())
+		}
+	}
 }
 
 // bodyHeight is what the screens get: all but header, breadcrumbs, the
@@ -196,8 +178,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.dialogMsg(msg)
 	case m.prompt.active():
 		return m.promptKey(msg)
-	case m.top().kind == pageChat && m.chat.composing():
-		return m.composeKey(msg)
+	case m.typing():
+		cmd, _ := m.top().update(m, msg)
+		return cmd
 	case m.showHelp && key.Matches(msg, g.Help, g.Back):
 		m.showHelp = false
 		return nil
@@ -222,29 +205,20 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 // paneKey gives the key to the screen on display. A key that only a
 // read-only console refuses is explained instead of ignored.
 func (m *Model) paneKey(msg tea.KeyPressMsg) tea.Cmd {
-	var cmd tea.Cmd
-	var handled bool
-	switch m.top().kind {
-	case pageSessions:
-		cmd, handled = m.tableKey(msg)
-	case pageDetail:
-		cmd, handled = m.detailKey(msg)
-	case pagePairing:
-		cmd, handled = m.pairingKey(msg)
-	case pageChats:
-		cmd, handled = m.chatsKey(msg)
-	case pageChat:
-		cmd, handled = m.chatKey(msg)
-	case pageQueue:
-		cmd, handled = m.queueKey(msg)
-	}
+	cmd, handled := m.top().update(m, msg)
 	if handled {
 		return cmd
 	}
-	if b, ok := keymap.Blocked(msg, m.paneBindings()...); ok {
+	if b, ok := keymap.Blocked(msg, m.top().allKeys(m)...); ok {
 		return m.setFlash(warn("read-only mode: %q (%s) is disabled", b.Help().Key, b.Help().Desc))
 	}
 	return nil
+}
+
+// typing is whether the screen on display has a text input with focus.
+func (m *Model) typing() bool {
+	t, ok := m.top().(typist)
+	return ok && t.typing()
 }
 
 // handlePaste gives pasted text to whatever input has focus.
@@ -254,21 +228,21 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 		return m.dialogMsg(msg)
 	case m.prompt.active():
 		return m.prompt.update(msg, m)
-	case m.top().kind == pageChat && m.chat.composing():
-		return m.chat.updateInput(msg)
+	case m.typing():
+		return m.top().(typist).paste(msg)
 	}
 	return nil
 }
 
-// push shows a screen; a screen already on the stack is returned to
-// instead, so the breadcrumbs never repeat, and a screen of another session
-// starts from the sessions table.
-func (m *Model) push(p page) {
-	if len(m.stack) > 1 && m.stack[1].id != p.id {
+// push shows a screen; a screen of the same type already on the stack is
+// returned to instead, so the breadcrumbs never repeat, and a screen of
+// another session starts from the sessions table.
+func (m *Model) push(p pane) {
+	if len(m.stack) > 1 && m.stack[1].sessionID() != p.sessionID() {
 		m.stack = m.stack[:1]
 	}
 	for i, q := range m.stack {
-		if q.kind == p.kind && i > 0 {
+		if i > 0 && reflect.TypeOf(q) == reflect.TypeOf(p) {
 			m.stack = m.stack[:i]
 			break
 		}
@@ -277,14 +251,16 @@ func (m *Model) push(p page) {
 	m.showHelp = false
 }
 
+// home leaves every screen but the sessions table.
+func (m *Model) home() { m.stack = m.stack[:1] }
+
 // back clears a filter first, then leaves the screen.
 func (m *Model) back() {
-	switch top := m.top().kind; {
-	case top == pageSessions && m.table.filter != "":
-		m.table.filter = ""
-	case top == pageChats && m.chats.filter != "":
-		m.chats.filter = ""
-	case len(m.stack) > 1:
+	if f, ok := m.top().(filterable); ok && f.filterTerm() != "" {
+		f.setFilter("")
+		return
+	}
+	if len(m.stack) > 1 {
 		m.stack = m.stack[:len(m.stack)-1]
 	}
 }

@@ -76,8 +76,8 @@ func TestKeyRoutingOrder(t *testing.T) {
 	// Global before the pane: ? opens help on the pairing view, and the help
 	// page swallows pane keys.
 	press(t, m, "down", "enter")
-	if m.top().kind != pagePairing {
-		t.Fatalf("enter on bravo (QR) opened %v, not the pairing view", m.top().kind)
+	if where(m) != "pairing bravo" {
+		t.Fatalf("enter on bravo (QR) opened %s, not the pairing view", where(m))
 	}
 	press(t, m, "?", "r")
 	if !m.showHelp {
@@ -125,8 +125,8 @@ func TestAddDialogValidation(t *testing.T) {
 	typeText(t, m, "447700900123")
 	press(t, m, "enter")
 	requireCalls(t, f, "Add demo link 447700900123")
-	if m.dialog != nil || m.top() != (page{kind: pagePairing, id: "demo"}) {
-		t.Fatalf("after add: dialog %v, page %+v; want the pairing view of demo", m.dialog, m.top())
+	if m.dialog != nil || where(m) != "pairing demo" {
+		t.Fatalf("after add: dialog %v, page %s; want the pairing view of demo", m.dialog, where(m))
 	}
 }
 
@@ -217,7 +217,7 @@ func TestFilter(t *testing.T) {
 	m, _ := newTestModel(t, f, 120, 40, Options{})
 	check := func(want ...string) {
 		t.Helper()
-		if got := ids(m.visibleSessions()); !slices.Equal(got, want) {
+		if got := ids(m.table.visible(m)); !slices.Equal(got, want) {
 			t.Fatalf("filter %q shows %q, want %q", m.table.filter, got, want)
 		}
 	}
@@ -261,8 +261,8 @@ func TestCommandAliases(t *testing.T) {
 		return append(out, press(t, m, "enter")...)
 	}
 	cmd("chats alpha")
-	if m.top() != (page{kind: pageChats, id: "alpha"}) {
-		t.Fatalf(":chats alpha opened %+v", m.top())
+	if where(m) != "chats alpha" {
+		t.Fatalf(":chats alpha opened %s", where(m))
 	}
 	requireCalls(t, f, "Chats alpha")
 	cmd("s")
@@ -270,20 +270,20 @@ func TestCommandAliases(t *testing.T) {
 		t.Fatal(":s did not go back to the sessions")
 	}
 	cmd("queue delta")
-	if m.top() != (page{kind: pageQueue, id: "delta"}) {
-		t.Fatalf(":queue delta opened %+v", m.top())
+	if where(m) != "queue delta" {
+		t.Fatalf(":queue delta opened %s", where(m))
 	}
 	cmd("sessions")
 	cmd("u") // the session under the cursor
-	if m.top() != (page{kind: pageQueue, id: "alpha"}) {
-		t.Fatalf(":u opened %+v", m.top())
+	if where(m) != "queue alpha" {
+		t.Fatalf(":u opened %s", where(m))
 	}
 	cmd("chats nosuch")
 	requireContains(t, screen(m), "which session?")
 	cmd("add demo 447700900123")
 	requireCalls(t, f, "Add demo link 447700900123")
-	if m.top() != (page{kind: pagePairing, id: "demo"}) {
-		t.Fatalf(":add did not open the pairing view: %+v", m.top())
+	if where(m) != "pairing demo" {
+		t.Fatalf(":add did not open the pairing view: %s", where(m))
 	}
 	cmd("add Demo")
 	requireContains(t, screen(m), `session id "Demo" is not valid`)
@@ -359,13 +359,13 @@ func TestEnterOpensPairingOrDetail(t *testing.T) {
 	m, _ := newTestModel(t, f, 120, 40, Options{})
 	for _, c := range []struct {
 		id   string
-		want pageKind
-	}{{"alpha", pageDetail}, {"bravo", pagePairing}, {"charlie", pagePairing}, {"delta", pageDetail},
-		{"echo", pageDetail}, {"foxtrot", pagePairing}, {"golf", pagePairing}} {
+		want string
+	}{{"alpha", "details"}, {"bravo", "pairing"}, {"charlie", "pairing"}, {"delta", "details"},
+		{"echo", "details"}, {"foxtrot", "pairing"}, {"golf", "pairing"}} {
 		m.table.selected = c.id
 		press(t, m, "enter")
-		if m.top() != (page{kind: c.want, id: c.id}) {
-			t.Fatalf("enter on %s opened %+v", c.id, m.top())
+		if where(m) != c.want+" "+c.id {
+			t.Fatalf("enter on %s opened %s", c.id, where(m))
 		}
 		press(t, m, "esc")
 	}
@@ -534,12 +534,12 @@ func TestOptionsPairingOpensAtStart(t *testing.T) {
 	f := newFake(fixedNow)
 	fixture(f)
 	m, _ := newTestModel(t, f, 120, 40, Options{Pairing: "bravo"})
-	if m.top() != (page{kind: pagePairing, id: "bravo"}) {
-		t.Fatalf("opened on %+v, want the pairing screen of bravo", m.top())
+	if where(m) != "pairing bravo" {
+		t.Fatalf("opened on %s, want the pairing screen of bravo", where(m))
 	}
 	requireContains(t, screen(m), "sessions > bravo > pairing")
 	press(t, m, "esc")
-	if m.top().kind != pageSessions {
-		t.Fatalf("esc from the start screen went to %+v", m.top())
+	if m.top() != pane(m.table) {
+		t.Fatalf("esc from the start screen went to %s", where(m))
 	}
 }

@@ -17,6 +17,7 @@ import (
 // QR or link code to READY, without a key press. It only caches the drawn
 // QR, which changes with every rotation, in each style asked for.
 type pairingView struct {
+	id      string
 	payload string
 	drawn   map[termtext.QRStyle]termtext.QR
 	qr      termtext.QR // the one on display
@@ -30,9 +31,18 @@ const (
 )
 
 func (m *Model) openPairing(id string) tea.Cmd {
-	m.push(page{kind: pagePairing, id: id})
+	m.push(&pairingView{id: id})
 	return nil
 }
+
+func (p *pairingView) crumb() string     { return "pairing" }
+func (p *pairingView) sessionID() string { return p.id }
+
+func (p *pairingView) shortKeys(m *Model) []key.Binding {
+	return m.pairingBindings(m.sessions[p.id].State)
+}
+
+func (p *pairingView) allKeys(m *Model) []key.Binding { return m.km.Pairing.Bindings() }
 
 // restartable states are fixed by a new browser; startable ones need one.
 func restartable(s session.State) bool {
@@ -70,8 +80,8 @@ func (m *Model) pairingBindings(s session.State) []key.Binding {
 	return bs
 }
 
-func (m *Model) pairingKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	id, b := m.current(), m.b
+func (pv *pairingView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	id, b := pv.id, m.b
 	s := m.sessions[id]
 	p := m.km.Pairing
 	switch {
@@ -110,8 +120,8 @@ func pairingHead(s session.Snapshot, w int) string {
 	return wrap(head, w)
 }
 
-func (m *Model) renderPairing(w, h int) string {
-	id := m.current()
+func (p *pairingView) view(m *Model, w, h int) string {
+	id := p.id
 	s, ok := m.sessions[id]
 	if !ok {
 		return styles.Hint.Render("Session " + id + " is gone.")
@@ -123,11 +133,11 @@ func (m *Model) renderPairing(w, h int) string {
 	case session.QR:
 		// The blank line under the heading is the row a sextant QR lacks
 		// at 80×24: it goes when the code needs it.
-		if body = m.renderQRState(s, w, bh+1); lipgloss.Height(body) > bh {
+		if body = p.renderQRState(m, s, w, bh+1); lipgloss.Height(body) > bh {
 			return head + "\n" + body
 		}
 	case session.LinkCode:
-		body = m.renderLinkCode(s, w)
+		body = renderLinkCode(s, m.now(), w)
 	case session.Ready:
 		body = styles.Success.Render("✓ Paired with "+phone(s.Account)) + "\n\n" +
 			wrap(id+" is READY: it sends and receives. esc goes back to the sessions; there c opens its chats and u its queue.", w)
@@ -195,8 +205,8 @@ func (p *pairingView) drawQR(payload string, style termtext.QRStyle) (termtext.Q
 // auto, half blocks where they fit (on the pairing screen, or alone on the
 // terminal) and sextants where not. It reports whether there is one to
 // show, or an error to say instead.
-func (m *Model) cacheQR(s session.Snapshot) bool {
-	qr, p := s.QR, &m.pairing
+func (p *pairingView) cacheQR(m *Model, s session.Snapshot) bool {
+	qr := s.QR
 	if s.State != session.QR || qr.Expired || qr.Payload == "" {
 		return false
 	}
@@ -214,8 +224,8 @@ func (m *Model) cacheQR(s session.Snapshot) bool {
 }
 
 // qrStatus is the countdown and rotation count of the QR on display.
-func (m *Model) qrStatus(qr session.QRInfo) string {
-	return joinNonEmpty(" · ", countdown(m.now(), qr.Expires), codeOf(qr))
+func qrStatus(now time.Time, qr session.QRInfo) string {
+	return joinNonEmpty(" · ", countdown(now, qr.Expires), codeOf(qr))
 }
 
 // Layout of the QR: beside its instructions when wide, above one status
@@ -247,18 +257,18 @@ func belowQR(q termtext.QR, status string, w int) string {
 
 // renderQRState draws the QR beside its instructions, or above a status
 // line, or says exactly what does not fit.
-func (m *Model) renderQRState(s session.Snapshot, w, h int) string {
+func (p *pairingView) renderQRState(m *Model, s session.Snapshot, w, h int) string {
 	qr := s.QR
 	switch {
 	case qr.Expired:
 		return wrap("The QR code expired: WhatsApp shows only a few codes before it waits. Press r for a fresh one, or l to pair with a link code.", w)
-	case !m.cacheQR(s):
+	case !p.cacheQR(m, s):
 		return wrap("Waiting for WhatsApp Web to show a QR code…", w)
-	case m.pairing.err != nil:
-		return wrap(m.pairing.err.Error()+". Press l to pair with a link code instead.", w)
+	case p.err != nil:
+		return wrap(p.err.Error()+". Press l to pair with a link code instead.", w)
 	}
-	q := m.pairing.qr
-	status := m.qrStatus(qr)
+	q := p.qr
+	status := qrStatus(m.now(), qr)
 	switch {
 	case qrFitsBeside(q, w, h):
 		text := styles.Heading.Render("Scan with WhatsApp") + "\n" + status + "\n\n" + qrSteps
@@ -275,20 +285,20 @@ func (m *Model) renderQRState(s session.Snapshot, w, h int) string {
 		q.Width, q.Height, q.Width, q.Height+qrLinesBelow(q), m.width, m.height), w) + "\n\n" + status
 }
 
-// renderQRAlone fills the whole screen with the QR and its status when it
+// alone fills the whole screen with the QR and its status when it
 // fits only without the console around it: an operator on a small
 // terminal can still scan.
-func (m *Model) renderQRAlone(w, h int) (string, bool) {
-	s := m.sessions[m.current()]
-	if !m.cacheQR(s) || m.pairing.err != nil {
+func (p *pairingView) alone(m *Model, w, h int) (string, bool) {
+	s := m.sessions[p.id]
+	if !p.cacheQR(m, s) || p.err != nil {
 		return "", false
 	}
-	q := m.pairing.qr
+	q := p.qr
 	bw, bh := m.qrRoom(s)
 	if qrFitsBeside(q, bw, bh) || qrFitsAbove(q, bw, bh) || !qrFitsAbove(q, w, h) {
 		return "", false
 	}
-	status := joinNonEmpty(" · ", "l link code", m.qrStatus(s.QR), "esc back", "WhatsApp > Linked devices > Link a device")
+	status := joinNonEmpty(" · ", "l link code", qrStatus(m.now(), s.QR), "esc back", "WhatsApp > Linked devices > Link a device")
 	return q.Block + "\n" + belowQR(q, status, w), true
 }
 
@@ -302,7 +312,7 @@ func codeOf(qr session.QRInfo) string {
 
 // renderLinkCode draws the code large, the phone it is for, its expiry
 // and the steps on the phone.
-func (m *Model) renderLinkCode(s session.Snapshot, w int) string {
+func renderLinkCode(s session.Snapshot, now time.Time, w int) string {
 	c := s.Code
 	if c.Code == "" {
 		return wrap("Requesting a link code for "+phone(s.PairPhone)+"…", w)
@@ -316,7 +326,7 @@ func (m *Model) renderLinkCode(s session.Snapshot, w int) string {
 	}
 	lines := []string{
 		box.Render(styles.BigCode.Render(big)),
-		styles.Heading.Render("Link code "+code) + "  for " + phone(c.Phone) + "  " + countdown(m.now(), c.Expires),
+		styles.Heading.Render("Link code "+code) + "  for " + phone(c.Phone) + "  " + countdown(now, c.Expires),
 		"",
 		wrap(linkSteps, w),
 		"",

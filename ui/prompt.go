@@ -27,6 +27,15 @@ type prompt struct {
 	hpos    int
 }
 
+func newPrompt() prompt {
+	in := newInput(":", "", 40)
+	in.ShowSuggestions = true
+	// up and down walk the history; tab takes the completion.
+	in.KeyMap.NextSuggestion.SetKeys("ctrl+n")
+	in.KeyMap.PrevSuggestion.SetKeys("ctrl+p")
+	return prompt{input: in}
+}
+
 func (p *prompt) active() bool { return p.mode != promptNone }
 
 func (p *prompt) open(mode promptMode, value string) tea.Cmd {
@@ -38,6 +47,11 @@ func (p *prompt) open(mode promptMode, value string) tea.Cmd {
 	p.input.Prompt = prefix
 	p.input.SetValue(value)
 	p.input.CursorEnd()
+	var words []string // a filter completes nothing
+	if mode == promptCommand {
+		words = commandWords()
+	}
+	p.input.SetSuggestions(words)
 	p.hpos = len(p.history)
 	return p.input.Focus()
 }
@@ -60,21 +74,15 @@ func (p *prompt) update(msg tea.Msg, m *Model) tea.Cmd {
 }
 
 func (m *Model) openFilter() tea.Cmd {
-	switch m.top().kind {
-	case pageSessions:
-		return m.prompt.open(promptFilter, m.table.filter)
-	case pageChats:
-		return m.prompt.open(promptFilter, m.chats.filter)
+	if f, ok := m.top().(filterable); ok {
+		return m.prompt.open(promptFilter, f.filterTerm())
 	}
 	return m.setFlash(warn("nothing to filter here: / filters the sessions table and the chat list"))
 }
 
 func (m *Model) setFilter(v string) {
-	switch m.top().kind {
-	case pageSessions:
-		m.table.filter = v
-	case pageChats:
-		m.chats.filter = v
+	if f, ok := m.top().(filterable); ok {
+		f.setFilter(v)
 	}
 }
 
@@ -111,39 +119,17 @@ func (m *Model) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// commandHelp lists the commands for the flash and the help page.
-const commandHelp = ":sessions (:s)  :chats [ID]  :queue [ID] (:u)  :add ID [PHONE]  :help  :quit (:q)"
-
 // runCommand runs one ':' command line.
 func (m *Model) runCommand(line string) tea.Cmd {
 	args := strings.Fields(strings.TrimPrefix(line, ":"))
 	if len(args) == 0 {
 		return nil
 	}
-	switch strings.ToLower(args[0]) {
-	case "q", "quit", "exit", "q!":
-		return m.quit()
-	case "s", "sessions", "session":
-		m.stack = m.stack[:1]
-		m.showHelp = false
-	case "help", "h":
-		m.showHelp = true
-	case "chats", "chat", "c":
-		if id, ok := m.commandTarget(args); ok {
-			return m.openChats(id)
-		}
-		return m.setFlash(warn("which session? type :chats ID"))
-	case "queue", "u", "outbox":
-		if id, ok := m.commandTarget(args); ok {
-			return m.openQueue(id)
-		}
-		return m.setFlash(warn("which session? type :queue ID"))
-	case "add", "a":
-		return m.addCommand(args[1:])
-	default:
-		return m.setFlash(flashMsg{flashError, "unknown command :" + args[0] + ": try " + commandHelp})
+	c, ok := lookupCommand(args[0])
+	if !ok {
+		return m.setFlash(flashMsg{flashError, "unknown command :" + args[0] + ": ? lists the commands; try " + commandUsage()})
 	}
-	return nil
+	return c.run(m, args)
 }
 
 // commandTarget is the session a command names, or the one on display, or
@@ -156,7 +142,7 @@ func (m *Model) commandTarget(args []string) (string, bool) {
 	if id := m.current(); id != "" {
 		return id, true
 	}
-	return m.selectedSession()
+	return m.table.selectedSession(m)
 }
 
 // addCommand is ':add ID [PHONE]': a phone means a link code.

@@ -43,8 +43,8 @@ func TestPairingScreenQRDecodes(t *testing.T) {
 			if err != nil || got != qrPayload(1) {
 				t.Fatalf("the pairing screen's QR decodes to %q, %v:\n%s", got, err, ansi.Strip(screen))
 			}
-			if m.pairing.qr.Style != c.want {
-				t.Fatalf("drew %s, want %s", m.pairing.qr.Style, c.want)
+			if p := paneOf[*pairingView](t, m); p.qr.Style != c.want {
+				t.Fatalf("drew %s, want %s", p.qr.Style, c.want)
 			}
 			plain := strings.Join(strings.Fields(ansi.Strip(screen)), " ")
 			if hasNote := strings.Contains(plain, "Sextant characters:"); hasNote != c.sextantOK {

@@ -32,9 +32,29 @@ type queueMsg struct {
 }
 
 func (m *Model) openQueue(id string) tea.Cmd {
-	m.push(page{kind: pageQueue, id: id})
-	m.queue = queueView{id: id}
-	return m.queue.refresh(m.b)
+	q := &queueView{id: id}
+	m.push(q)
+	return q.refresh(m.b)
+}
+
+func (q *queueView) crumb() string     { return "queue" }
+func (q *queueView) sessionID() string { return q.id }
+
+func (q *queueView) shortKeys(m *Model) []key.Binding {
+	k := m.km.Queue
+	return []key.Binding{k.Inspect, k.Retry, k.Discard, k.Pause, k.Edit}
+}
+
+func (q *queueView) allKeys(m *Model) []key.Binding { return m.km.Queue.Bindings() }
+
+func (q *queueView) poll(m *Model) tea.Cmd { return q.refresh(m.b) }
+
+func (q *queueView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
+	r, ok := msg.(queueMsg)
+	if !ok {
+		return nil, false
+	}
+	return q.loaded(r), true
 }
 
 // refresh fetches the numbers unless a fetch is still in flight.
@@ -78,8 +98,8 @@ func (m *Model) jobRows() int { return max(m.bodyHeight()-queueHead-1, 1) }
 // queueHead is the number of lines above the job table.
 const queueHead = 8
 
-func (m *Model) queueKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	q, k, b := &m.queue, m.km.Queue, m.b
+func (q *queueView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k, b := m.km.Queue, m.b
 	id := q.id
 	if q.cur.move(msg, m.km.Nav, len(q.jobs), m.jobRows()) {
 		return nil, true
@@ -144,8 +164,7 @@ func jobText(j session.Job) string {
 	return strings.Join(lines, "\n") + "\n\n" + j.Body
 }
 
-func (m *Model) renderQueue(w, h int) string {
-	q := &m.queue
+func (q *queueView) view(m *Model, w, h int) string {
 	st := q.stats
 	state := styles.Info.Render("sending")
 	switch {

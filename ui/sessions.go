@@ -19,18 +19,31 @@ type sessionsTable struct {
 	filter   string
 }
 
-// visibleSessions is the table's rows: sorted by id, filtered.
-func (m *Model) visibleSessions() []session.Snapshot {
+func (t *sessionsTable) crumb() string     { return "sessions" }
+func (t *sessionsTable) sessionID() string { return "" }
+
+func (t *sessionsTable) filterTerm() string    { return t.filter }
+func (t *sessionsTable) setFilter(term string) { t.filter = term }
+
+func (t *sessionsTable) shortKeys(m *Model) []key.Binding {
+	k, g := m.km.Table, m.km.Global
+	return []key.Binding{k.Open, k.Add, k.Start, k.Stop, k.Chats, k.Queue, g.Filter, g.Command}
+}
+
+func (t *sessionsTable) allKeys(m *Model) []key.Binding { return m.km.Table.Bindings() }
+
+// visible is the table's rows: sorted by id, filtered.
+func (t *sessionsTable) visible(m *Model) []session.Snapshot {
 	ids := make([]string, 0, len(m.sessions))
 	for id := range m.sessions {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	match := matcher(m.table.filter)
+	match := matcher(t.filter)
 	var rows []session.Snapshot
 	for _, id := range ids {
 		s := m.sessions[id]
-		if m.table.filter == "" || match(s.ID, string(s.State), s.Account, s.PairPhone) {
+		if t.filter == "" || match(s.ID, string(s.State), s.Account, s.PairPhone) {
 			rows = append(rows, s)
 		}
 	}
@@ -38,44 +51,45 @@ func (m *Model) visibleSessions() []session.Snapshot {
 }
 
 // syncCursor puts the cursor on the selected session and returns the rows.
-func (m *Model) syncCursor() []session.Snapshot {
-	rows := m.visibleSessions()
+func (t *sessionsTable) syncCursor(m *Model) []session.Snapshot {
+	rows := t.visible(m)
 	for i, s := range rows {
-		if s.ID == m.table.selected {
-			m.table.cur.idx = i
+		if s.ID == t.selected {
+			t.cur.idx = i
 		}
 	}
-	m.table.cur.clamp(len(rows), m.tableRows())
+	t.cur.clamp(len(rows), m.tableRows())
 	if len(rows) > 0 {
-		m.table.selected = rows[m.table.cur.idx].ID
+		t.selected = rows[t.cur.idx].ID
 	}
 	return rows
 }
 
-// tableRows is how many sessions fit under the title and column headers.
+// tableRows is how many rows of a list fit under its title and column
+// headers.
 func (m *Model) tableRows() int { return max(m.bodyHeight()-2, 1) }
 
 // selectedSession is the session under the cursor, if any.
-func (m *Model) selectedSession() (string, bool) {
-	rows := m.syncCursor()
+func (t *sessionsTable) selectedSession(m *Model) (string, bool) {
+	rows := t.syncCursor(m)
 	if len(rows) == 0 {
 		return "", false
 	}
-	return rows[m.table.cur.idx].ID, true
+	return rows[t.cur.idx].ID, true
 }
 
-func (m *Model) tableKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	rows := m.syncCursor()
-	if m.table.cur.move(msg, m.km.Nav, len(rows), m.tableRows()) {
+func (t *sessionsTable) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	rows := t.syncCursor(m)
+	if t.cur.move(msg, m.km.Nav, len(rows), m.tableRows()) {
 		if len(rows) > 0 {
-			m.table.selected = rows[m.table.cur.idx].ID
+			t.selected = rows[t.cur.idx].ID
 		}
 		return nil, true
 	}
 	if key.Matches(msg, m.km.Table.Add) {
 		return m.openAdd(), true
 	}
-	id, ok := m.selectedSession()
+	id, ok := t.selectedSession(m)
 	if !ok {
 		if key.Matches(msg, m.km.Table.Bindings()...) {
 			return m.setFlash(warn("no session selected: press n to add one")), true
@@ -133,10 +147,10 @@ func (m *Model) openSession(id string) tea.Cmd {
 	return m.openDetail(id)
 }
 
-func (m *Model) renderTable(w, h int) string {
-	rows := m.syncCursor()
+func (t *sessionsTable) view(m *Model, w, h int) string {
+	rows := t.syncCursor(m)
 	title := styles.Heading.Render(fmt.Sprintf("Sessions (%d)", len(m.sessions))) +
-		filterNote(m.table.filter, len(rows), len(m.sessions))
+		filterNote(t.filter, len(rows), len(m.sessions))
 	if len(m.sessions) == 0 {
 		return title + "\n\n" + styles.Hint.Render("No sessions yet. Press n to add one, or type :add ID [PHONE].")
 	}
@@ -168,5 +182,5 @@ func (m *Model) renderTable(w, h int) string {
 			strconv.Itoa(s.Queue.Depth), fails, s.LastError,
 		}
 	}
-	return title + "\n" + renderTable(cols, cells, m.table.cur, w, h-1)
+	return title + "\n" + renderTable(cols, cells, t.cur, w, h-1)
 }

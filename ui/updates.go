@@ -67,7 +67,8 @@ func waitUpdates(ch <-chan session.Update) tea.Cmd {
 }
 
 // applyUpdates folds a batch into the model: snapshots replace each other,
-// events and messages go to the open views, removals close them.
+// removals close the screens of their session, and the panes on the stack
+// that follow the feed get the batch.
 func (m *Model) applyUpdates(batch []session.Update) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, u := range batch {
@@ -75,26 +76,17 @@ func (m *Model) applyUpdates(batch []session.Update) tea.Cmd {
 		case u.Removed:
 			delete(m.sessions, u.Session)
 			if m.current() == u.Session {
-				m.stack = m.stack[:1]
+				m.home()
 				cmds = append(cmds, m.setFlash(warn("session %s was deleted", u.Session)))
 			}
 		case u.Snapshot != nil:
 			m.sessions[u.Session] = *u.Snapshot
 		}
-		if u.Event != nil && m.detail.id == u.Session {
-			m.detail.addEvent(*u.Event)
-		}
-		if u.Job != nil && u.Session == m.chat.id {
-			m.chat.jobChanged(*u.Job)
-		}
-		if u.Message != nil && u.Session == m.chats.id {
-			open := m.top().kind == pageChat && m.chat.id == u.Session && m.chat.chatID == u.Message.Chat
-			m.chats.noteMessage(*u.Message, open)
-			if open { // a chat left is loaded afresh when opened again
-				m.chat.upsert(*u.Message)
-			}
+	}
+	for _, p := range m.stack {
+		if f, ok := p.(feeder); ok {
+			f.feed(m, batch)
 		}
 	}
-	m.chat.rebuild()
 	return tea.Batch(cmds...)
 }

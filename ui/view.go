@@ -32,9 +32,9 @@ func (m *Model) render() string {
 		return fit(wrap(fmt.Sprintf("The console needs at least %d columns × %d rows; this terminal is %d × %d. Enlarge it (ctrl+c quits).",
 			minWidth, minHeight, w, h), w), w, h)
 	}
-	if m.top().kind == pagePairing && m.dialog == nil && !m.showHelp && !m.prompt.active() {
-		if qr, ok := m.renderQRAlone(w, h); ok {
-			return fit(qr, w, h)
+	if f, ok := m.top().(fullScreen); ok && m.dialog == nil && !m.showHelp && !m.prompt.active() {
+		if s, ok := f.alone(m, w, h); ok {
+			return fit(s, w, h)
 		}
 	}
 	bh := m.bodyHeight()
@@ -61,19 +61,7 @@ func (m *Model) renderBody(w, h int) string {
 	if m.showHelp {
 		return m.renderHelp(w, h)
 	}
-	switch m.top().kind {
-	case pageDetail:
-		return m.renderDetail(w, h)
-	case pagePairing:
-		return m.renderPairing(w, h)
-	case pageChats:
-		return m.renderChats(w, h)
-	case pageChat:
-		return m.renderChat(w, h)
-	case pageQueue:
-		return m.renderQueue(w, h)
-	}
-	return m.renderTable(w, h)
+	return m.top().view(m, w, h)
 }
 
 // bySeverity orders states for the header, those that need the operator
@@ -123,23 +111,12 @@ func (m *Model) renderHeader(w int) string {
 
 // renderCrumbs draws the view stack: sessions > demo > chats > Alice.
 func (m *Model) renderCrumbs() string {
-	names := []string{"sessions"}
-	for i, p := range m.stack[1:] {
-		if i == 0 {
-			names = append(names, p.id)
+	var names []string
+	for i, p := range m.stack {
+		if i == 1 {
+			names = append(names, p.sessionID())
 		}
-		switch p.kind {
-		case pageDetail:
-			names = append(names, "details")
-		case pagePairing:
-			names = append(names, "pairing")
-		case pageChats:
-			names = append(names, "chats")
-		case pageChat:
-			names = append(names, m.chat.title())
-		case pageQueue:
-			names = append(names, "queue")
-		}
+		names = append(names, p.crumb())
 	}
 	if m.showHelp {
 		names = append(names, "help")
