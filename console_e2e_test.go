@@ -27,6 +27,8 @@ type console struct {
 	tty  *os.File
 	term *vt.SafeEmulator
 	done chan struct{}
+	// drained closes when everything the console wrote has reached term.
+	drained chan struct{}
 }
 
 func startConsole(t *testing.T, args ...string) *console {
@@ -37,14 +39,17 @@ func startConsole(t *testing.T, args ...string) *console {
 // startSized runs the binary in a pseudo-terminal of cols × rows.
 func startSized(t *testing.T, cols, rows int, args ...string) *console {
 	t.Helper()
-	c := &console{cmd: exec.Command(binPath, args...), term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{})}
+	c := &console{cmd: exec.Command(binPath, args...), term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{}), drained: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	tty, err := pty.StartWithSize(c.cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.tty = tty
-	go func() { _, _ = io.Copy(c.term, tty) }()
+	go func() {
+		_, _ = io.Copy(c.term, tty) // ends when the console and its children have closed the terminal
+		close(c.drained)
+	}()
 	go func() { _, _ = io.Copy(tty, c.term) }() // the terminal's answers to queries
 	go func() {
 		_ = c.cmd.Wait()
@@ -168,6 +173,11 @@ func TestConsoleRefusesASecondInstance(t *testing.T) {
 	case <-c.done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("a second console on a held data dir kept running")
+	}
+	select { // the exit can come before its last words reach the screen
+	case <-c.drained:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the terminal was not closed after the console exited")
 	}
 	s := ansi.Strip(c.screen())
 	if c.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, "in use") || !strings.Contains(s, strconv.Itoa(srv.cmd.Process.Pid)) {
