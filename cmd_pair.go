@@ -49,7 +49,7 @@ func cmdPair(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if snap.State == session.QR && snap.QR.Expired {
+	if snap.State == string(session.QR) && snap.QR.Expired {
 		if _, err := c.Action(ctx, id, "refresh-qr"); err != nil {
 			return err
 		}
@@ -80,12 +80,12 @@ func (p *pairPrinter) show(ev api.PairingEvent) error {
 		return nil
 	case ev.Done:
 		return exitError{1, fmt.Sprintf("pairing failed: session %s is %s: %s", s.ID, s.State, s.Reason)}
-	case s.State == session.QR && s.QR.Expired:
+	case s.State == string(session.QR) && s.QR.Expired:
 		return exitError{1, fmt.Sprintf("the QR codes expired unscanned: run `waconsole pair %s` again for fresh ones", p.id)}
-	case s.State == session.QR && s.QR.Payload != "" && s.QR.Payload != p.lastQR:
+	case s.State == string(session.QR) && s.QR.Payload != "" && s.QR.Payload != p.lastQR:
 		p.lastQR = s.QR.Payload
 		p.drawQR(s)
-	case s.State == session.LinkCode && s.Code.Code != "" && s.Code.Code != p.lastCode:
+	case s.State == string(session.LinkCode) && s.Code.Code != "" && s.Code.Code != p.lastCode:
 		p.lastCode = s.Code.Code
 		p.clear()
 		fmt.Fprintf(p.w, "Link code for +%s (valid until %s):\n\n    %s\n\n", s.Code.Phone, s.Code.Expires.Format("15:04:05"), s.Code.Code)
@@ -108,7 +108,7 @@ func (p *pairPrinter) clear() {
 	p.lastLine = ""
 }
 
-func (p *pairPrinter) drawQR(s session.Snapshot) {
+func (p *pairPrinter) drawQR(s api.Session) {
 	block, w, h := ui.RenderQR(s.QR.Payload)
 	if p.tty {
 		// Three more rows: the instructions under the code and the cursor.

@@ -50,7 +50,7 @@ func cmdSend(args []string, stdout io.Writer) error {
 	}
 	for _, j := range resp.Jobs {
 		note := ""
-		if j.State == session.JobHeld {
+		if j.State == string(session.JobHeld) {
 			note = " (held: " + j.HoldReason + ")"
 		}
 		fmt.Fprintf(stdout, "queued job %d, message id %s, to %s%s\n", j.Seq, j.MsgID, j.ChatID, note)
@@ -121,10 +121,10 @@ func cmdOutbox(args []string, stdout io.Writer) error {
 		}
 		return err
 	case len(pos) == 1:
-		var st []session.JobState
+		var st []string
 		if *states != "" {
 			for _, s := range strings.Split(*states, ",") {
-				st = append(st, session.JobState(strings.TrimSpace(s)))
+				st = append(st, strings.TrimSpace(s))
 			}
 		}
 		jobs, err := c.Jobs(ctx, pos[0], st...)

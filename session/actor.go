@@ -131,7 +131,7 @@ func (a *actor) snapshot() Snapshot {
 
 func (a *actor) publish() {
 	a.snap.Queue = a.out.info()
-	a.snap.Pacing = a.out.pacing
+	a.snap.Pacing, a.snap.PacingSet = a.out.pacing, a.out.stored
 	s := a.snap
 	a.pubMu.Lock()
 	a.pub = s

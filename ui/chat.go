@@ -74,7 +74,7 @@ func (m *Model) openChat(id string, ch session.Chat) tea.Cmd {
 	return loadMessages(m.b, id, ch.ID, "")
 }
 
-func loadMessages(b Backend, id, chatID, before string) tea.Cmd {
+func loadMessages(b session.Runtime, id, chatID, before string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := pageCtx()
 		defer cancel()

@@ -35,7 +35,7 @@ func (m *Model) openChats(id string) tea.Cmd {
 	return loadChats(m.b, id)
 }
 
-func loadChats(b Backend, id string) tea.Cmd {
+func loadChats(b session.Runtime, id string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := pageCtx()
 		defer cancel()

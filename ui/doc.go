@@ -4,7 +4,7 @@
 // help, esc back, breadcrumbs, a flash line that clears itself).
 //
 // Rules that keep it responsive and predictable:
-//   - Update never does I/O: every Backend call runs in a tea.Cmd that
+//   - Update never does I/O: every session.Runtime call runs in a tea.Cmd that
 //     captures values (never the model) and returns a typed message.
 //   - Keys are routed quit, then an open dialog, then a focused input, then
 //     the global keys, then the screen on display; only keymap bindings

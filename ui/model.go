@@ -32,7 +32,7 @@ type page struct {
 // Model is the console: the only tea.Model. Screens are plain structs it
 // owns; it routes keys to them and draws them.
 type Model struct {
-	b    Backend
+	b    session.Runtime
 	opts Options
 	km   keymap.KeyMap
 	help help.Model
@@ -65,7 +65,7 @@ func tick() tea.Cmd {
 }
 
 // New builds the console over b. Nothing talks to b until Init's commands run.
-func New(b Backend, opts Options) *Model {
+func New(b session.Runtime, opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

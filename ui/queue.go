@@ -38,7 +38,7 @@ func (m *Model) openQueue(id string) tea.Cmd {
 }
 
 // refresh fetches the numbers unless a fetch is still in flight.
-func (q *queueView) refresh(b Backend) tea.Cmd {
+func (q *queueView) refresh(b session.Runtime) tea.Cmd {
 	if q.inFlight {
 		return nil
 	}
