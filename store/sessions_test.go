@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"reflect"
 	"testing"
@@ -225,5 +226,31 @@ func TestPacingZeroIsNotUnset(t *testing.T) {
 	}
 	if got, _ := db.GetSession("s1"); got.Pacing.MinGap != nil {
 		t.Fatalf("min gap still set after unsetting it: %v", *got.Pacing.MinGap)
+	}
+}
+
+// Files written before a set zero could be stored kept a key only for a
+// non-zero pacing value: they read as set where a key is, unset elsewhere,
+// so no migration is needed.
+func TestPacingOfEarlierFilesReadsAsSetOrUnset(t *testing.T) {
+	path := tempPath(t)
+	writeAtVersion(t, path, currentVersion, func(tx *bolt.Tx) error {
+		b, err := createBucketIfNotExists(tx, sessionPath("old")...)
+		if err != nil {
+			return err
+		}
+		p, err := b.CreateBucket(bucketPacing)
+		if err != nil {
+			return err
+		}
+		return p.Put(fieldChatGap, binary.AppendVarint(nil, int64(time.Minute)))
+	})
+	db := openTest(t, path, Options{})
+	s, err := db.GetSession("old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := s.Pacing; p.ChatGap == nil || *p.ChatGap != time.Minute || p.MinGap != nil || p.JitterMin != nil || p.Jitter != nil || p.BulkLimit != nil {
+		t.Fatalf("pacing %+v, want the chat gap set to 1m and the rest unset", p)
 	}
 }
