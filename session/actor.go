@@ -71,6 +71,8 @@ func newActor(m *Manager, s store.Session) *actor {
 		a.snap.State = Stopped
 	}
 	a.out.init(a, s)
+	// The bulk guard reads the pacing from the snapshot from the start.
+	a.snap.Pacing, a.snap.PacingSet = a.out.pacing, a.out.stored
 	a.pub = a.snap
 	go a.loop()
 	return a

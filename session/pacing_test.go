@@ -102,3 +102,29 @@ func TestValidatePacing(t *testing.T) {
 		}
 	}
 }
+
+// What the operator set survives a restart as set, zero included; the rest
+// stays unset and takes the defaults.
+func TestPacingSettingsSurviveARestart(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.m.Add(AddRequest{ID: "keep"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.m.Set("keep", Settings{Pacing: &PacingSettings{MinGap: ptr(time.Duration(0)), BulkLimit: ptr(2)}}); err != nil {
+		t.Fatal(err)
+	}
+	e.close()
+	e.open(t)
+	s, err := e.m.Get("keep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := defaultPacing
+	want.MinGap, want.BulkLimit = 0, 2
+	if s.Pacing != want {
+		t.Errorf("after a restart the pacing in effect is %+v, want %+v", s.Pacing, want)
+	}
+	if p := s.PacingSet; p.MinGap == nil || *p.MinGap != 0 || p.BulkLimit == nil || *p.BulkLimit != 2 || p.JitterMin != nil || p.Jitter != nil || p.ChatGap != nil {
+		t.Errorf("after a restart the settings are %+v, want only min gap 0s and bulk limit 2", p)
+	}
+}
