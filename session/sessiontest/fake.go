@@ -89,10 +89,12 @@ func (f *Fake) Subscribers() int {
 	return len(f.subs)
 }
 
-// Put stores a snapshot without publishing it (test setup).
+// Put stores a snapshot without publishing it (test setup). Its pacing in
+// effect follows from its PacingSet, as in the runtime.
 func (f *Fake) Put(s session.Snapshot) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	s.Pacing = session.EffectivePacing(s.PacingSet)
 	f.Snapshots[s.ID] = s
 }
 
