@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/simweb"
 	"github.com/waconsole/waconsole/store"
@@ -94,7 +95,7 @@ func TestKilledWhileSendingNeitherLosesNorDuplicates(t *testing.T) {
 		// still starts.
 		if kills%3 != 2 {
 			deadline := time.Now().Add(30 * time.Second)
-			for st, _ := status(t, dir); st.Sessions[0].State != session.Ready; st, _ = status(t, dir) {
+			for st, _ := status(t, dir); st.Sessions[0].State != string(session.Ready); st, _ = status(t, dir) {
 				if time.Now().After(deadline) {
 					t.Fatalf("not READY 30 s after restart %d: %+v\nserve log:\n%s", kills, st.Sessions[0], srv.stderr.String())
 				}
@@ -142,11 +143,11 @@ func TestKilledWhileSendingNeitherLosesNorDuplicates(t *testing.T) {
 
 	waitFor(t, 120*time.Second, "every job sent", func() bool {
 		out, _, _ := cli(t, "outbox", id, "--state", "queued,sending,retrying,dead,held", "--json", "--data-dir", dir)
-		var res struct{ Jobs []session.Job }
+		var res api.JobList
 		return json.Unmarshal([]byte(out), &res) == nil && len(res.Jobs) == 0
 	})
 	out, _, _ := cli(t, "outbox", id, "--state", "sent", "--json", "--data-dir", dir)
-	var res struct{ Jobs []session.Job }
+	var res api.JobList
 	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res.Jobs) != 300 {
 		t.Fatalf("%d jobs sent (%v), want 300", len(res.Jobs), err)
 	}

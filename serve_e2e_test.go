@@ -51,8 +51,8 @@ func pairByCLI(t *testing.T, dir, id, phone string, sim *simweb.Client) {
 }
 
 type statusJSON struct {
-	Healthy  bool               `json:"healthy"`
-	Sessions []session.Snapshot `json:"sessions"`
+	Healthy  bool          `json:"healthy"`
+	Sessions []api.Session `json:"sessions"`
 }
 
 func status(t *testing.T, dir string) (statusJSON, int) {
@@ -72,12 +72,12 @@ func TestServePairStatusAndCleanStop(t *testing.T) {
 	if out, errOut, code := cli(t, "session", "add", "ops", "--data-dir", dir); code != 0 || !strings.Contains(out, "ops: STOPPED") {
 		t.Fatalf("session add: %d %s %s", code, out, errOut)
 	}
-	if st, code := status(t, dir); code != 1 || st.Healthy || st.Sessions[0].State != session.Stopped {
+	if st, code := status(t, dir); code != 1 || st.Healthy || st.Sessions[0].State != string(session.Stopped) {
 		t.Fatalf("status before pairing: exit %d %+v", code, st)
 	}
 	pairByCLI(t, dir, "ops", "15552220001", sim)
 	st, code := status(t, dir)
-	if code != 0 || !st.Healthy || len(st.Sessions) != 1 || st.Sessions[0].State != session.Ready || st.Sessions[0].Account != "15552220001" {
+	if code != 0 || !st.Healthy || len(st.Sessions) != 1 || st.Sessions[0].State != string(session.Ready) || st.Sessions[0].Account != "15552220001" {
 		t.Fatalf("status after pairing: exit %d %+v", code, st)
 	}
 	table, _, _ := cli(t, "status", "--data-dir", dir)
@@ -146,7 +146,7 @@ func TestServeKilledComesBackWithoutPairing(t *testing.T) {
 	startServe(t, dir, url)
 	waitFor(t, 30*time.Second, "the session READY again without pairing", func() bool {
 		st, code := status(t, dir)
-		return code == 0 && st.Sessions[0].State == session.Ready
+		return code == 0 && st.Sessions[0].State == string(session.Ready)
 	})
 	if n := mainBrowsers(dir); n != 1 {
 		t.Fatalf("%d browsers for one session after the restart", n)

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"syscall"
 	"unicode/utf8"
-
-	"github.com/waconsole/waconsole/session"
 )
 
 // ErrNoServer means nothing serves the API on the data dir.
@@ -116,34 +114,32 @@ func (c *Client) Info(ctx context.Context) (Info, error) {
 }
 
 // List returns every session.
-func (c *Client) List(ctx context.Context) ([]session.Snapshot, error) {
-	var out struct {
-		Sessions []session.Snapshot `json:"sessions"`
-	}
+func (c *Client) List(ctx context.Context) ([]Session, error) {
+	var out SessionList
 	return out.Sessions, c.do(ctx, "GET", "/v1/sessions", nil, &out)
 }
 
 // Get returns one session.
-func (c *Client) Get(ctx context.Context, id string) (session.Snapshot, error) {
-	var s session.Snapshot
+func (c *Client) Get(ctx context.Context, id string) (Session, error) {
+	var s Session
 	return s, c.do(ctx, "GET", sessionPath(id), nil, &s)
 }
 
 // Add creates a session.
-func (c *Client) Add(ctx context.Context, req session.AddRequest) (session.Snapshot, error) {
-	var s session.Snapshot
+func (c *Client) Add(ctx context.Context, req AddRequest) (Session, error) {
+	var s Session
 	return s, c.do(ctx, "POST", "/v1/sessions", req, &s)
 }
 
 // Action runs start, stop, restart, logout or refresh-qr on a session.
-func (c *Client) Action(ctx context.Context, id, action string) (session.Snapshot, error) {
-	var s session.Snapshot
+func (c *Client) Action(ctx context.Context, id, action string) (Session, error) {
+	var s Session
 	return s, c.do(ctx, "POST", sessionPath(id, action), nil, &s)
 }
 
 // Set changes a session's settings.
-func (c *Client) Set(ctx context.Context, id string, req SettingsRequest) (session.Snapshot, error) {
-	var s session.Snapshot
+func (c *Client) Set(ctx context.Context, id string, req SettingsRequest) (Session, error) {
+	var s Session
 	return s, c.do(ctx, "PATCH", sessionPath(id), req, &s)
 }
 
@@ -153,16 +149,14 @@ func (c *Client) Delete(ctx context.Context, id string) error {
 }
 
 // Events returns the last n events of a session.
-func (c *Client) Events(ctx context.Context, id string, n int) ([]session.Event, error) {
-	var out struct {
-		Events []session.Event `json:"events"`
-	}
+func (c *Client) Events(ctx context.Context, id string, n int) ([]Event, error) {
+	var out EventList
 	return out.Events, c.do(ctx, "GET", sessionPath(id, fmt.Sprintf("events?n=%d", n)), nil, &out)
 }
 
 // Pair makes a session pair by the given method, starting it if needed.
-func (c *Client) Pair(ctx context.Context, id string, req PairRequest) (session.Snapshot, error) {
-	var s session.Snapshot
+func (c *Client) Pair(ctx context.Context, id string, req PairRequest) (Session, error) {
+	var s Session
 	return s, c.do(ctx, "POST", sessionPath(id, "pair"), req, &s)
 }
 
@@ -211,17 +205,11 @@ func (c *Client) Send(ctx context.Context, id string, req SendRequest) (SendResp
 }
 
 // Jobs lists a session's outbox jobs in the given states (all when none).
-func (c *Client) Jobs(ctx context.Context, id string, states ...session.JobState) ([]session.Job, error) {
-	var out struct {
-		Jobs []session.Job `json:"jobs"`
-	}
-	q := make([]string, len(states))
-	for i, s := range states {
-		q[i] = string(s)
-	}
+func (c *Client) Jobs(ctx context.Context, id string, states ...string) ([]Job, error) {
+	var out JobList
 	path := sessionPath(id, "outbox")
-	if len(q) > 0 {
-		path += "?state=" + url.QueryEscape(strings.Join(q, ","))
+	if len(states) > 0 {
+		path += "?state=" + url.QueryEscape(strings.Join(states, ","))
 	}
 	return out.Jobs, c.do(ctx, "GET", path, nil, &out)
 }
@@ -237,14 +225,14 @@ func (c *Client) DiscardJob(ctx context.Context, id string, seq uint64) error {
 }
 
 // Queue returns a session's queue figures.
-func (c *Client) Queue(ctx context.Context, id string) (session.QueueStats, error) {
-	var qs session.QueueStats
+func (c *Client) Queue(ctx context.Context, id string) (QueueStats, error) {
+	var qs QueueStats
 	return qs, c.do(ctx, "GET", sessionPath(id, "queue"), nil, &qs)
 }
 
 // QueueAction pauses or resumes a session's queue.
-func (c *Client) QueueAction(ctx context.Context, id, action string) (session.QueueStats, error) {
-	var qs session.QueueStats
+func (c *Client) QueueAction(ctx context.Context, id, action string) (QueueStats, error) {
+	var qs QueueStats
 	return qs, c.do(ctx, "POST", sessionPath(id, "queue", action), nil, &qs)
 }
 

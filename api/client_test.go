@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/session/sessiontest"
 )
 
 // startServer serves h on the socket of a new data dir and returns a client
@@ -47,7 +48,7 @@ func TestClientInfo(t *testing.T) {
 func TestClientAddListGet(t *testing.T) {
 	c, _ := startServer(t, Handler(newFake("a"), testInfo))
 	ctx := context.Background()
-	snap, err := c.Add(ctx, session.AddRequest{ID: "b", PairMethod: session.PairLink, PairPhone: "12025550108"})
+	snap, err := c.Add(ctx, AddRequest{ID: "b", PairMethod: session.PairLink, PairPhone: "12025550108"})
 	if err != nil || snap.ID != "b" || snap.PairMethod != session.PairLink {
 		t.Fatalf("Add = %+v, %v; want b by link", snap, err)
 	}
@@ -63,7 +64,7 @@ func TestClientAddListGet(t *testing.T) {
 
 func TestClientAddExisting(t *testing.T) {
 	c, _ := startServer(t, Handler(newFake("a"), testInfo))
-	_, err := c.Add(context.Background(), session.AddRequest{ID: "a"})
+	_, err := c.Add(context.Background(), AddRequest{ID: "a"})
 	wantAPIError(t, err, CodeExists)
 }
 
@@ -93,7 +94,7 @@ func TestClientAction(t *testing.T) {
 	f := newFake("s1")
 	c, _ := startServer(t, Handler(f, testInfo))
 	snap, err := c.Action(context.Background(), "s1", "start")
-	if err != nil || snap.State != session.Starting {
+	if err != nil || snap.State != string(session.Starting) {
 		t.Errorf("start = %+v, %v; want STARTING", snap, err)
 	}
 	_, err = c.Action(context.Background(), "s1", "explode")
@@ -104,7 +105,7 @@ func TestClientSetPacing(t *testing.T) {
 	c, _ := startServer(t, Handler(newFake("s1"), testInfo))
 	gap, jitter := "250ms", "1m"
 	snap, err := c.Set(context.Background(), "s1", SettingsRequest{Pacing: &PacingRequest{MinGap: &gap, Jitter: &jitter}})
-	if err != nil || snap.Pacing.MinGap != 250*time.Millisecond || snap.Pacing.Jitter != time.Minute {
+	if err != nil || snap.Pacing.MinGap != Duration(250*time.Millisecond) || snap.Pacing.Jitter != Duration(time.Minute) {
 		t.Errorf("Set = %+v, %v; want min gap 250ms, jitter 1m", snap.Pacing, err)
 	}
 	bad := "abc"
@@ -130,7 +131,7 @@ func TestClientDelete(t *testing.T) {
 func TestClientEventsAndPair(t *testing.T) {
 	c, _ := startServer(t, Handler(newFake("s1"), testInfo))
 	snap, err := c.Pair(context.Background(), "s1", PairRequest{Method: session.PairLink, Phone: "12025550108"})
-	if err != nil || snap.PairMethod != session.PairLink || snap.State != session.Starting {
+	if err != nil || snap.PairMethod != session.PairLink || snap.State != string(session.Starting) {
 		t.Errorf("Pair = %+v, %v; want STARTING by link", snap, err)
 	}
 	evs, err := c.Events(context.Background(), "s1", 1)
@@ -170,7 +171,7 @@ func TestClientJobsRetryDiscard(t *testing.T) {
 	held := f.AddJob("s1", session.JobHeld)
 	c, _ := startServer(t, Handler(f, testInfo))
 	ctx := context.Background()
-	jobs, err := c.Jobs(ctx, "s1", session.JobDead, session.JobHeld)
+	jobs, err := c.Jobs(ctx, "s1", string(session.JobDead), string(session.JobHeld))
 	if err != nil || len(jobs) != 2 {
 		t.Fatalf("Jobs(dead, held) = %+v, %v; want 2", jobs, err)
 	}
@@ -183,12 +184,12 @@ func TestClientJobsRetryDiscard(t *testing.T) {
 	if err := c.DiscardJob(ctx, "s1", held); err != nil {
 		t.Errorf("DiscardJob = %v", err)
 	}
-	if jobs, _ := c.Jobs(ctx, "s1", session.JobDead, session.JobHeld); len(jobs) != 0 {
+	if jobs, _ := c.Jobs(ctx, "s1", string(session.JobDead), string(session.JobHeld)); len(jobs) != 0 {
 		t.Errorf("dead or held jobs left: %+v", jobs)
 	}
 	wantAPIError(t, c.RetryJob(ctx, "s1", 99), CodeNotFound)
 	wantAPIError(t, c.DiscardJob(ctx, "s1", dead), CodeWrongState)
-	_, err = c.Jobs(ctx, "s1", session.JobState("lost"))
+	_, err = c.Jobs(ctx, "s1", "lost")
 	wantAPIError(t, err, CodeBadRequest)
 }
 
@@ -284,7 +285,7 @@ func TestClientBackup(t *testing.T) {
 	c, _ := startServer(t, Handler(newFake(), testInfo))
 	var buf strings.Builder
 	n, err := c.Backup(context.Background(), &buf)
-	if err != nil || n != int64(len(backupBytes)) || buf.String() != backupBytes {
+	if err != nil || n != int64(len(sessiontest.BackupBytes)) || buf.String() != sessiontest.BackupBytes {
 		t.Fatalf("Backup = %d %q %v", n, buf.String(), err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/session/sessiontest"
 )
 
 var fuzzMethods = []string{"GET", "POST", "PATCH", "DELETE", "PUT", "HEAD"}
@@ -64,7 +65,7 @@ func jsonObject(body []byte) bool {
 
 // fuzzFake has s1 showing a QR code, a READY s2, and a dead (2) and a held
 // (3) job in s1.
-func fuzzFake() *fake {
+func fuzzFake() *sessiontest.Fake {
 	f := newFake("s1", "s2")
 	f.SetState("s1", session.QR)
 	f.SetState("s2", session.Ready)

@@ -18,7 +18,7 @@ type SendRequest struct {
 
 // SendResponse lists the durable jobs, each with its WhatsApp message id.
 type SendResponse struct {
-	Jobs []session.Job `json:"jobs"`
+	Jobs []Job `json:"jobs"`
 }
 
 func (s *server) send(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +39,7 @@ func (s *server) send(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, SendResponse{Jobs: jobs})
+	writeJSON(w, http.StatusAccepted, SendResponse{Jobs: convert(jobs, fromJob)})
 }
 
 func (s *server) outbox(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +61,7 @@ func (s *server) outbox(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"jobs": orEmpty(jobs)})
+	writeJSON(w, http.StatusOK, JobList{Jobs: convert(jobs, fromJob)})
 }
 
 func jobSeq(w http.ResponseWriter, r *http.Request) (uint64, bool) {
@@ -82,7 +82,7 @@ func (s *server) retryJob(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"retried": seq})
+	writeJSON(w, http.StatusOK, Retried{Retried: seq})
 }
 
 func (s *server) discardJob(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +94,7 @@ func (s *server) discardJob(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"discarded": seq})
+	writeJSON(w, http.StatusOK, Discarded{Discarded: seq})
 }
 
 func (s *server) queue(w http.ResponseWriter, r *http.Request) {
@@ -103,7 +103,7 @@ func (s *server) queue(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, qs)
+	writeJSON(w, http.StatusOK, fromQueueStats(qs))
 }
 
 func (s *server) queueAction(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +131,7 @@ func (s *server) chats(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"chats": orEmpty(chats)})
+	writeJSON(w, http.StatusOK, ChatList{Chats: convert(chats, fromChat)})
 }
 
 func (s *server) messages(w http.ResponseWriter, r *http.Request) {
@@ -144,5 +144,5 @@ func (s *server) messages(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": orEmpty(msgs)})
+	writeJSON(w, http.StatusOK, MessageList{Messages: convert(msgs, fromMessage)})
 }

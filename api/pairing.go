@@ -10,9 +10,9 @@ import (
 
 // PairingEvent is one line of the pairing stream (newline-delimited JSON).
 type PairingEvent struct {
-	Snapshot session.Snapshot `json:"snapshot"`
-	Done     bool             `json:"done,omitempty"`   // the last line
-	Result   string           `json:"result,omitempty"` // on the last line: "ready" or "failed"
+	Snapshot Session `json:"snapshot"`
+	Done     bool    `json:"done,omitempty"`   // the last line
+	Result   string  `json:"result,omitempty"` // on the last line: "ready" or "failed"
 }
 
 // pairingOver says whether a pairing has ended, and how.
@@ -46,7 +46,7 @@ func (s *server) pairing(w http.ResponseWriter, r *http.Request) {
 	send := func(s session.Snapshot) bool {
 		last = s
 		done, result := pairingOver(s)
-		if enc.Encode(PairingEvent{Snapshot: s, Done: done, Result: result}) != nil {
+		if enc.Encode(PairingEvent{Snapshot: fromSnapshot(s), Done: done, Result: result}) != nil {
 			return true
 		}
 		if flusher != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/session/sessiontest"
 )
 
 // follow runs Client.Pairing for session id in the background and returns
@@ -51,7 +52,7 @@ func returned(t *testing.T, result <-chan error) error {
 }
 
 // qrSnapshot is s1 showing QR code n.
-func qrSnapshot(f *fake, n int) *session.Snapshot {
+func qrSnapshot(f *sessiontest.Fake, n int) *session.Snapshot {
 	snap, _ := f.Get("s1")
 	snap.State, snap.QR = session.QR, session.QRInfo{Payload: strings.Repeat("q", n), Index: n, Total: 6}
 	return &snap
@@ -63,7 +64,7 @@ func TestPairingStreamUntilReady(t *testing.T) {
 	c, _ := startServer(t, Handler(f, testInfo))
 	events, result := follow(t, context.Background(), c, "s1")
 
-	if ev := next(t, events); ev.Snapshot.ID != "s1" || ev.Snapshot.State != session.QR || ev.Done {
+	if ev := next(t, events); ev.Snapshot.ID != "s1" || ev.Snapshot.State != string(session.QR) || ev.Done {
 		t.Fatalf("first line %+v, want the current snapshot of s1 in QR", ev)
 	}
 	other, _ := f.Get("s2")
@@ -75,7 +76,7 @@ func TestPairingStreamUntilReady(t *testing.T) {
 		t.Fatalf("second line %+v, want s1 showing QR code 2 (s2 and events are not lines)", ev)
 	}
 	f.SetState("s1", session.Ready)
-	if ev := next(t, events); !ev.Done || ev.Result != "ready" || ev.Snapshot.State != session.Ready {
+	if ev := next(t, events); !ev.Done || ev.Result != "ready" || ev.Snapshot.State != string(session.Ready) {
 		t.Fatalf("last line %+v, want done, ready", ev)
 	}
 	if err := returned(t, result); err != nil {
@@ -92,7 +93,7 @@ func TestPairingEndsFailedOnTerminalStates(t *testing.T) {
 			events, result := follow(t, context.Background(), c, "s1")
 			next(t, events)
 			f.SetState("s1", state)
-			if ev := next(t, events); !ev.Done || ev.Result != "failed" || ev.Snapshot.State != state {
+			if ev := next(t, events); !ev.Done || ev.Result != "failed" || ev.Snapshot.State != string(state) {
 				t.Errorf("last line %+v, want done, failed, %s", ev, state)
 			}
 			if err := returned(t, result); err != nil {
@@ -135,9 +136,11 @@ func TestPairingEndsWhenDeleted(t *testing.T) {
 	snap.State, snap.PairMethod, snap.Code = session.LinkCode, session.PairLink, session.CodeInfo{Code: "ABCD-EFGH"}
 	f.Publish(session.Update{Session: "s1", Snapshot: &snap})
 	next(t, events)
-	f.Remove("s1")
+	if err := f.Delete("s1"); err != nil {
+		t.Fatal(err)
+	}
 	ev := next(t, events)
-	if !ev.Done || ev.Result != "failed" || ev.Snapshot.State != session.Stopped || !strings.Contains(ev.Snapshot.Reason, "deleted") {
+	if !ev.Done || ev.Result != "failed" || ev.Snapshot.State != string(session.Stopped) || !strings.Contains(ev.Snapshot.Reason, "deleted") {
 		t.Errorf("last line %+v, want done, failed, STOPPED because deleted", ev)
 	}
 	if ev.Snapshot.PairMethod != session.PairLink || ev.Snapshot.Code.Code != "" {

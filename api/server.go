@@ -5,7 +5,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,34 +17,6 @@ import (
 
 	"github.com/waconsole/waconsole/session"
 )
-
-// Backend is what the API serves; *session.Manager implements it.
-type Backend interface {
-	Subscribe() (<-chan session.Update, func())
-	List() []session.Snapshot
-	Get(id string) (session.Snapshot, error)
-	History(id string, n int) ([]session.Event, error)
-	Add(req session.AddRequest) (session.Snapshot, error)
-	Start(id string) error
-	Stop(id string) error
-	Restart(id string) error
-	Logout(id string) error
-	Delete(id string) error
-	RefreshQR(id string) error
-	UseLinkCode(id, phone string) error
-	UseQR(id string) error
-	Set(id string, s session.Settings) (session.Snapshot, error)
-	SendMany(ctx context.Context, id, chatID string, bodies []string) ([]session.Job, error)
-	Jobs(id string, states ...session.JobState) ([]session.Job, error)
-	RetryJob(id string, seq uint64) error
-	DiscardJob(id string, seq uint64) error
-	Pause(id string) error
-	Resume(id string) error
-	QueueStats(id string) (session.QueueStats, error)
-	Chats(ctx context.Context, id string) ([]session.Chat, error)
-	Messages(ctx context.Context, id, chatID, before string, limit int) ([]session.Message, error)
-	Backup(w io.Writer) (int64, error)
-}
 
 // Info describes the process serving the API.
 type Info struct {
@@ -60,31 +31,45 @@ type Info struct {
 // maxBody bounds a request body: a batch of messages at the text limit.
 const maxBody = 8 << 20
 
-// Handler returns the HTTP handler of the API.
-func Handler(b Backend, info Info) http.Handler {
-	s := &server{b: b, info: info}
+// route is one route of the API; openapi.yaml describes each.
+type route struct {
+	method, path string
+	handle       func(*server, http.ResponseWriter, *http.Request)
+}
+
+// routes is every route Handler serves, and what the OpenAPI test checks
+// the document against.
+var routes = []route{
+	{"GET", "/v1/info", (*server).getInfo},
+	{"GET", "/v1/backup", (*server).backup},
+	{"GET", "/v1/sessions", (*server).listSessions},
+	{"POST", "/v1/sessions", (*server).addSession},
+	{"GET", "/v1/sessions/{id}", (*server).getSession},
+	{"PATCH", "/v1/sessions/{id}", (*server).setSession},
+	{"DELETE", "/v1/sessions/{id}", (*server).deleteSession},
+	{"POST", "/v1/sessions/{id}/{action}", (*server).sessionAction},
+	{"GET", "/v1/sessions/{id}/events", (*server).events},
+	{"GET", "/v1/sessions/{id}/pairing", (*server).pairing},
+	{"POST", "/v1/sessions/{id}/pair", (*server).pair},
+	{"POST", "/v1/sessions/{id}/messages", (*server).send},
+	{"GET", "/v1/sessions/{id}/outbox", (*server).outbox},
+	{"POST", "/v1/sessions/{id}/outbox/{seq}/retry", (*server).retryJob},
+	{"DELETE", "/v1/sessions/{id}/outbox/{seq}", (*server).discardJob},
+	{"GET", "/v1/sessions/{id}/queue", (*server).queue},
+	{"POST", "/v1/sessions/{id}/queue/{action}", (*server).queueAction},
+	{"GET", "/v1/sessions/{id}/chats", (*server).chats},
+	{"GET", "/v1/sessions/{id}/chats/{chat}/messages", (*server).messages},
+}
+
+// Handler returns the HTTP handler of the API over the sessions of rt.
+func Handler(rt session.Runtime, info Info) http.Handler {
+	s := &server{b: rt, info: info}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/info", s.getInfo)
-	mux.HandleFunc("GET /v1/backup", s.backup)
-	mux.HandleFunc("GET /v1/sessions", s.listSessions)
-	mux.HandleFunc("POST /v1/sessions", s.addSession)
-	mux.HandleFunc("GET /v1/sessions/{id}", s.getSession)
-	mux.HandleFunc("PATCH /v1/sessions/{id}", s.setSession)
-	mux.HandleFunc("DELETE /v1/sessions/{id}", s.deleteSession)
-	mux.HandleFunc("POST /v1/sessions/{id}/{action}", s.sessionAction)
-	mux.HandleFunc("GET /v1/sessions/{id}/events", s.events)
-	mux.HandleFunc("GET /v1/sessions/{id}/pairing", s.pairing)
-	mux.HandleFunc("POST /v1/sessions/{id}/pair", s.pair)
-	mux.HandleFunc("POST /v1/sessions/{id}/messages", s.send)
-	mux.HandleFunc("GET /v1/sessions/{id}/outbox", s.outbox)
-	mux.HandleFunc("POST /v1/sessions/{id}/outbox/{seq}/retry", s.retryJob)
-	mux.HandleFunc("DELETE /v1/sessions/{id}/outbox/{seq}", s.discardJob)
-	mux.HandleFunc("GET /v1/sessions/{id}/queue", s.queue)
-	mux.HandleFunc("POST /v1/sessions/{id}/queue/{action}", s.queueAction)
-	mux.HandleFunc("GET /v1/sessions/{id}/chats", s.chats)
-	mux.HandleFunc("GET /v1/sessions/{id}/chats/{chat}/messages", s.messages)
+	for _, r := range routes {
+		mux.HandleFunc(r.method+" "+r.path, func(w http.ResponseWriter, req *http.Request) { r.handle(s, w, req) })
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route %s %s: see the API section of the README", r.Method, r.URL.Path))
+		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route %s %s: see api/openapi.yaml or the API section of the README", r.Method, r.URL.Path))
 	})
 	return canonical(mux)
 }
@@ -120,17 +105,8 @@ func cleanPath(p string) string {
 }
 
 type server struct {
-	b    Backend
+	b    session.Runtime
 	info Info
-}
-
-// orEmpty makes a nil list an empty one, so that every list is an array in
-// JSON, never null.
-func orEmpty[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -247,7 +223,7 @@ func (s *server) backup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) listSessions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"sessions": s.b.List()})
+	writeJSON(w, http.StatusOK, SessionList{Sessions: convert(s.b.List(), fromSnapshot)})
 }
 
 func (s *server) getSession(w http.ResponseWriter, r *http.Request) {
@@ -256,20 +232,20 @@ func (s *server) getSession(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, snap)
+	writeJSON(w, http.StatusOK, fromSnapshot(snap))
 }
 
 func (s *server) addSession(w http.ResponseWriter, r *http.Request) {
-	var req session.AddRequest
+	var req AddRequest
 	if !decode(w, r, &req) {
 		return
 	}
-	snap, err := s.b.Add(req)
+	snap, err := s.b.Add(session.AddRequest{ID: req.ID, PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart, Start: req.Start})
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, snap)
+	writeJSON(w, http.StatusCreated, fromSnapshot(snap))
 }
 
 func (s *server) setSession(w http.ResponseWriter, r *http.Request) {
@@ -277,12 +253,7 @@ func (s *server) setSession(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	cur, err := s.b.Get(r.PathValue("id"))
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	set, err := req.settings(cur.Pacing)
+	set, err := req.settings()
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, CodeInvalid, err.Error())
 		return
@@ -292,7 +263,7 @@ func (s *server) setSession(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, snap)
+	writeJSON(w, http.StatusOK, fromSnapshot(snap))
 }
 
 func (s *server) deleteSession(w http.ResponseWriter, r *http.Request) {
@@ -300,7 +271,7 @@ func (s *server) deleteSession(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"deleted": r.PathValue("id")})
+	writeJSON(w, http.StatusOK, Deleted{Deleted: r.PathValue("id")})
 }
 
 func (s *server) sessionAction(w http.ResponseWriter, r *http.Request) {
@@ -331,7 +302,7 @@ func (s *server) events(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"events": orEmpty(evs)})
+	writeJSON(w, http.StatusOK, EventList{Events: convert(evs, fromEvent)})
 }
 
 func intParam(w http.ResponseWriter, r *http.Request, name string, def int) (int, bool) {

@@ -12,12 +12,24 @@ import (
 	"time"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/session/sessiontest"
 )
+
+// newFake returns the shared fake runtime with a stopped session of each id.
+func newFake(ids ...string) *sessiontest.Fake {
+	f := sessiontest.New()
+	for _, id := range ids {
+		if _, err := f.Add(session.AddRequest{ID: id}); err != nil {
+			panic(err)
+		}
+	}
+	return f
+}
 
 var testInfo = Info{PID: 4242, Mode: "serve", DataDir: "/data", WAURL: "http://wa.test", Started: time.Unix(1700000000, 0).UTC(), Version: "test"}
 
 // serve sends one request to a handler over f and returns the response.
-func serve(t *testing.T, f *fake, method, path, body string) *httptest.ResponseRecorder {
+func serve(t *testing.T, f *sessiontest.Fake, method, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	rec := httptest.NewRecorder()
@@ -66,7 +78,7 @@ func TestInfoRoute(t *testing.T) {
 }
 
 func TestListSessionsSortedByID(t *testing.T) {
-	var got struct{ Sessions []session.Snapshot }
+	var got SessionList
 	ok(t, serve(t, newFake("b", "c", "a"), "GET", "/v1/sessions", ""), http.StatusOK, &got)
 	var ids []string
 	for _, s := range got.Sessions {
@@ -85,18 +97,18 @@ func TestListNoSessionsIsEmptyArray(t *testing.T) {
 }
 
 func TestAddSessionDefaults(t *testing.T) {
-	var got session.Snapshot
+	var got Session
 	ok(t, serve(t, newFake(), "POST", "/v1/sessions", `{"id":"s2"}`), http.StatusCreated, &got)
-	if got.ID != "s2" || got.State != session.Stopped || got.PairMethod != session.PairQR || !got.AutoStart {
+	if got.ID != "s2" || got.State != string(session.Stopped) || got.PairMethod != session.PairQR || !got.AutoStart {
 		t.Errorf("snapshot %+v, want s2 STOPPED by qr with auto-start", got)
 	}
 }
 
 func TestAddSessionLinkAndStart(t *testing.T) {
 	f := newFake()
-	var got session.Snapshot
+	var got Session
 	ok(t, serve(t, f, "POST", "/v1/sessions", `{"id":"s2","pairMethod":"link","pairPhone":"12025550108","autoStart":false,"start":true}`), http.StatusCreated, &got)
-	if got.State != session.Starting || got.PairMethod != session.PairLink || got.PairPhone != "12025550108" || got.AutoStart {
+	if got.State != string(session.Starting) || got.PairMethod != session.PairLink || got.PairPhone != "12025550108" || got.AutoStart {
 		t.Errorf("snapshot %+v, want STARTING by link for 12025550108 without auto-start", got)
 	}
 	if _, err := f.Get("s2"); err != nil {
@@ -109,40 +121,59 @@ func TestAddSessionEmptyBodyIsInvalidID(t *testing.T) {
 }
 
 func TestGetSession(t *testing.T) {
-	var got session.Snapshot
+	var got Session
 	ok(t, serve(t, newFake("s1"), "GET", "/v1/sessions/s1", ""), http.StatusOK, &got)
-	if got.ID != "s1" || got.State != session.Stopped {
+	if got.ID != "s1" || got.State != string(session.Stopped) {
 		t.Errorf("snapshot %+v, want s1 STOPPED", got)
 	}
 }
 
+func durationPtr(d time.Duration) *time.Duration { return &d }
+
 func TestSetSessionMergesPacing(t *testing.T) {
 	f := newFake("s1")
-	if _, err := f.Set("s1", session.Settings{Pacing: &session.Pacing{ChatGap: time.Minute, BulkLimit: 3}}); err != nil {
+	limit := 3
+	if _, err := f.Set("s1", session.Settings{Pacing: &session.PacingSettings{ChatGap: durationPtr(time.Minute), BulkLimit: &limit}}); err != nil {
 		t.Fatal(err)
 	}
-	var got session.Snapshot
+	var got Session
 	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"autoStart":false,"pacing":{"minGap":"250ms","jitter":"1m30s","bulkLimit":7}}`), http.StatusOK, &got)
-	want := session.Pacing{MinGap: 250 * time.Millisecond, Jitter: 90 * time.Second, ChatGap: time.Minute, BulkLimit: 7}
+	want := Pacing{MinGap: Duration(250 * time.Millisecond), JitterMin: Duration(5 * time.Second), Jitter: Duration(90 * time.Second), ChatGap: Duration(time.Minute), BulkLimit: 7}
 	if got.Pacing != want || got.AutoStart {
 		t.Errorf("pacing %+v autoStart %v, want %+v and false", got.Pacing, got.AutoStart, want)
 	}
+	if got.PacingSet.JitterMin != nil || got.PacingSet.ChatGap == nil || *got.PacingSet.ChatGap != Duration(time.Minute) {
+		t.Errorf("pacing set %+v: want the chat gap kept and the jitter min still a default", got.PacingSet)
+	}
 }
 
-func TestSetSessionZeroRestoresDefault(t *testing.T) {
+// "0s" is zero, not the default; "defaults" returns a field to its default.
+func TestSetSessionZeroIsZero(t *testing.T) {
 	f := newFake("s1")
-	if _, err := f.Set("s1", session.Settings{Pacing: &session.Pacing{MinGap: time.Minute}}); err != nil {
-		t.Fatal(err)
-	}
-	var got session.Snapshot
+	var got Session
 	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"minGap":"0s"}}`), http.StatusOK, &got)
-	if got.Pacing.MinGap != 0 {
-		t.Errorf("min gap %s, want 0 (the default)", got.Pacing.MinGap)
+	if got.Pacing.MinGap != 0 || got.PacingSet.MinGap == nil || *got.PacingSet.MinGap != 0 {
+		t.Errorf("after minGap 0s: pacing %+v, set %+v; want a set zero", got.Pacing, got.PacingSet)
+	}
+	got = Session{}
+	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"defaults":["minGap"]}}`), http.StatusOK, &got)
+	if got.Pacing.MinGap != Duration(15*time.Second) || got.PacingSet.MinGap != nil {
+		t.Errorf("after defaults [minGap]: pacing %+v, set %+v; want the 15s default, unset", got.Pacing, got.PacingSet)
+	}
+}
+
+// A PATCH stores only what it names: the other fields stay unset.
+func TestSetSessionKeepsDefaultsUnset(t *testing.T) {
+	rec := serve(t, newFake("s1"), "PATCH", "/v1/sessions/s1", `{"pacing":{"chatGap":"45s"}}`)
+	var got map[string]json.RawMessage
+	ok(t, rec, http.StatusOK, &got)
+	if string(got["pacingSet"]) != `{"chatGap":"45s"}` {
+		t.Errorf("pacingSet %s, want only the chat gap", got["pacingSet"])
 	}
 }
 
 func TestSetSessionPairing(t *testing.T) {
-	var got session.Snapshot
+	var got Session
 	ok(t, serve(t, newFake("s1"), "PATCH", "/v1/sessions/s1", `{"pairMethod":"link","pairPhone":"12025550108"}`), http.StatusOK, &got)
 	if got.PairMethod != session.PairLink || got.PairPhone != "12025550108" {
 		t.Errorf("snapshot %+v, want link for 12025550108", got)
@@ -176,9 +207,9 @@ func TestSessionActionsReturnTheSnapshot(t *testing.T) {
 		t.Run(c.action, func(t *testing.T) {
 			f := newFake("s1")
 			f.SetState("s1", c.from)
-			var got session.Snapshot
+			var got Session
 			ok(t, serve(t, f, "POST", "/v1/sessions/s1/"+c.action, ""), http.StatusOK, &got)
-			if got.State != c.want {
+			if got.State != string(c.want) {
 				t.Errorf("%s from %s: state %s, want %s", c.action, c.from, got.State, c.want)
 			}
 		})
@@ -189,7 +220,7 @@ func TestEventsLastN(t *testing.T) {
 	f := newFake("s1")
 	f.SetState("s1", session.Starting)
 	f.SetState("s1", session.QR)
-	var got struct{ Events []session.Event }
+	var got EventList
 	ok(t, serve(t, f, "GET", "/v1/sessions/s1/events?n=2", ""), http.StatusOK, &got)
 	if len(got.Events) != 2 || got.Events[1].To != string(session.QR) {
 		t.Errorf("events %+v, want the last 2, ending in QR", got.Events)
@@ -208,9 +239,9 @@ func TestPairStartsTheSession(t *testing.T) {
 		{`{"method":"link","phone":"12025550108"}`, session.PairLink},
 	} {
 		f := newFake("s1")
-		var got session.Snapshot
+		var got Session
 		ok(t, serve(t, f, "POST", "/v1/sessions/s1/pair", c.body), http.StatusOK, &got)
-		if got.State != session.Starting || got.PairMethod != c.method {
+		if got.State != string(session.Starting) || got.PairMethod != c.method {
 			t.Errorf("pair %s: state %s method %s, want STARTING by %s", c.body, got.State, got.PairMethod, c.method)
 		}
 	}
@@ -241,7 +272,7 @@ func TestOutboxFiltersByState(t *testing.T) {
 	f.AddJob("s1", session.JobQueued)
 	dead := f.AddJob("s1", session.JobDead)
 	held := f.AddJob("s1", session.JobHeld)
-	var got struct{ Jobs []session.Job }
+	var got JobList
 	ok(t, serve(t, f, "GET", "/v1/sessions/s1/outbox?state=dead,%20held", ""), http.StatusOK, &got)
 	if len(got.Jobs) != 2 || got.Jobs[0].Seq != dead || got.Jobs[1].Seq != held {
 		t.Errorf("jobs %+v, want the dead and the held one", got.Jobs)
@@ -281,7 +312,7 @@ func TestDiscardJob(t *testing.T) {
 func TestQueuePauseResume(t *testing.T) {
 	f := newFake("s1")
 	f.AddJob("s1", session.JobQueued)
-	var qs session.QueueStats
+	var qs QueueStats
 	ok(t, serve(t, f, "GET", "/v1/sessions/s1/queue", ""), http.StatusOK, &qs)
 	if qs.Depth != 1 || qs.States["queued"] != 1 || qs.Paused {
 		t.Errorf("queue %+v, want depth 1, not paused", qs)
@@ -299,17 +330,18 @@ func TestQueuePauseResume(t *testing.T) {
 func TestChatsAndMessages(t *testing.T) {
 	f := newFake("s1")
 	f.SetState("s1", session.Ready)
-	f.sessions["s1"].chats = []session.Chat{{ID: "12025550108@c.us", Name: "Ann"}}
-	f.sessions["s1"].msgs = []session.Message{{ID: "1", Chat: "12025550108@c.us", Body: "a"}, {ID: "2", Chat: "12025550108@c.us", Body: "b"}, {ID: "3", Chat: "1@g.us"}}
-	var chats struct{ Chats []session.Chat }
+	f.ChatsOf["s1"] = []session.Chat{{ID: "12025550108@c.us", Name: "Ann"}}
+	f.MessagesOf["s1/12025550108@c.us"] = []session.Message{{ID: "1", Chat: "12025550108@c.us", Body: "a"}, {ID: "2", Chat: "12025550108@c.us", Body: "b"}}
+	f.MessagesOf["s1/1@g.us"] = []session.Message{{ID: "3", Chat: "1@g.us"}}
+	var chats ChatList
 	ok(t, serve(t, f, "GET", "/v1/sessions/s1/chats", ""), http.StatusOK, &chats)
 	if len(chats.Chats) != 1 || chats.Chats[0].Name != "Ann" {
 		t.Errorf("chats %+v, want Ann's", chats.Chats)
 	}
-	var msgs struct{ Messages []session.Message }
+	var msgs MessageList
 	ok(t, serve(t, f, "GET", "/v1/sessions/s1/chats/12025550108@c.us/messages?limit=1", ""), http.StatusOK, &msgs)
-	if len(msgs.Messages) != 1 || msgs.Messages[0].Body != "a" {
-		t.Errorf("messages %+v, want the first of Ann's", msgs.Messages)
+	if len(msgs.Messages) != 1 || msgs.Messages[0].Body != "b" {
+		t.Errorf("messages %+v, want the newest of Ann's", msgs.Messages)
 	}
 }
 
@@ -367,9 +399,11 @@ var errorCases = []struct {
 	{"set bad duration", "PATCH", "/v1/sessions/s1", `{"pacing":{"minGap":"abc"}}`, 422, CodeInvalid, "minGap"},
 	{"set negative duration", "PATCH", "/v1/sessions/s1", `{"pacing":{"chatGap":"-1s"}}`, 422, CodeInvalid, "chatGap"},
 	{"set negative bulk", "PATCH", "/v1/sessions/s1", `{"pacing":{"bulkLimit":-1}}`, 422, CodeInvalid, "bulk limit"},
+	{"set jitter min above max", "PATCH", "/v1/sessions/s1", `{"pacing":{"jitterMin":"20s","jitter":"10s"}}`, 422, CodeInvalid, "jitter min 20s is above jitter max 10s"},
+	{"set value and default", "PATCH", "/v1/sessions/s1", `{"pacing":{"minGap":"1s","defaults":["minGap"]}}`, 422, CodeInvalid, "min gap"},
+	{"set unknown default", "PATCH", "/v1/sessions/s1", `{"pacing":{"defaults":["speed"]}}`, 422, CodeInvalid, `"speed"`},
 	{"set bad phone", "PATCH", "/v1/sessions/s1", `{"pairPhone":"call me"}`, 422, CodeInvalid, "digits only"},
 	{"set link without phone", "PATCH", "/v1/sessions/s1", `{"pairMethod":"link"}`, 422, CodeInvalid, "phone"},
-	{"messages bad chat", "GET", "/v1/sessions/s1/chats/bob/messages", "", 422, CodeInvalid, "chat"},
 
 	{"existing id", "POST", "/v1/sessions", `{"id":"s1"}`, 409, CodeExists, "another id"},
 	{"refresh-qr stopped", "POST", "/v1/sessions/s1/refresh-qr", "", 409, CodeWrongState, "start it"},
@@ -401,6 +435,14 @@ func TestErrors(t *testing.T) {
 			wantError(t, serve(t, newFake("s1"), c.method, c.path, c.body), c.status, c.code, c.word)
 		})
 	}
+}
+
+// The chat id is read once the session can read chats at all, as the
+// sessions do: a stopped session says so first.
+func TestMessagesBadChat(t *testing.T) {
+	f := newFake("s1")
+	f.SetState("s1", session.Ready)
+	wantError(t, serve(t, f, "GET", "/v1/sessions/s1/chats/bob/messages", ""), http.StatusUnprocessableEntity, CodeInvalid, "chat")
 }
 
 func TestWrongStateOfJob(t *testing.T) {
@@ -499,15 +541,13 @@ func TestEmptyListsAreArrays(t *testing.T) {
 
 func TestSetJitterBelowDefaultMin(t *testing.T) {
 	f := newFake("s1")
-	// The snapshot shows the effective pacing, defaults filled in.
-	effective := session.Pacing{MinGap: 15 * time.Second, JitterMin: 5 * time.Second, Jitter: 15 * time.Second, ChatGap: 30 * time.Second, BulkLimit: 5}
-	if _, err := f.Set("s1", session.Settings{Pacing: &effective}); err != nil {
-		t.Fatal(err)
-	}
-	var got session.Snapshot
+	// The jitter min is a default: it follows a jitter max set below it.
+	var got Session
 	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"jitter":"2s"}}`), http.StatusOK, &got)
-	if got.Pacing.Jitter != 2*time.Second || got.Pacing.JitterMin != 2*time.Second {
+	if got.Pacing.Jitter != Duration(2*time.Second) || got.Pacing.JitterMin != Duration(2*time.Second) {
 		t.Errorf("pacing %+v, want jitter 2s and jitter min lowered to 2s", got.Pacing)
 	}
+	// Both set, the min may not pass the max.
 	wantError(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"jitterMin":"3s"}}`), http.StatusUnprocessableEntity, CodeInvalid, "jitter min")
+	wantError(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"pacing":{"jitterMin":"3s","jitter":"1s"}}`), http.StatusUnprocessableEntity, CodeInvalid, "above jitter max")
 }

@@ -8,7 +8,6 @@ import (
 )
 
 // SettingsRequest changes a session; absent fields stay as they are.
-// Durations are Go durations such as "15s" or "1m30s".
 type SettingsRequest struct {
 	AutoStart  *bool          `json:"autoStart,omitempty"`
 	PairMethod *string        `json:"pairMethod,omitempty"`
@@ -16,44 +15,56 @@ type SettingsRequest struct {
 	Pacing     *PacingRequest `json:"pacing,omitempty"`
 }
 
-// PacingRequest changes a session's send pacing; absent fields keep their
-// value, "0s" restores the default.
+// PacingRequest changes a session's send pacing. Absent fields keep their
+// setting; "0s" is zero; the fields named in Defaults return to their
+// defaults. Durations are Go durations such as "15s" or "1m30s".
 type PacingRequest struct {
-	MinGap    *string `json:"minGap,omitempty"`
-	JitterMin *string `json:"jitterMin,omitempty"`
-	Jitter    *string `json:"jitter,omitempty"`
-	ChatGap   *string `json:"chatGap,omitempty"`
-	BulkLimit *int    `json:"bulkLimit,omitempty"`
+	MinGap    *string  `json:"minGap,omitempty"`
+	JitterMin *string  `json:"jitterMin,omitempty"`
+	Jitter    *string  `json:"jitter,omitempty"`
+	ChatGap   *string  `json:"chatGap,omitempty"`
+	BulkLimit *int     `json:"bulkLimit,omitempty"`
+	Defaults  []string `json:"defaults,omitempty"` // minGap, jitterMin, jitter, chatGap, bulkLimit
 }
 
-func (r SettingsRequest) settings(current session.Pacing) (session.Settings, error) {
+func (r SettingsRequest) settings() (session.Settings, error) {
 	s := session.Settings{AutoStart: r.AutoStart, PairMethod: r.PairMethod, PairPhone: r.PairPhone}
 	if r.Pacing == nil {
 		return s, nil
 	}
-	p := current
+	p := session.PacingSettings{BulkLimit: r.Pacing.BulkLimit}
 	for _, f := range []struct {
 		name string
 		in   *string
-		out  *time.Duration
+		out  **time.Duration
 	}{{"minGap", r.Pacing.MinGap, &p.MinGap}, {"jitterMin", r.Pacing.JitterMin, &p.JitterMin}, {"jitter", r.Pacing.Jitter, &p.Jitter}, {"chatGap", r.Pacing.ChatGap, &p.ChatGap}} {
 		if f.in == nil {
 			continue
 		}
 		d, err := time.ParseDuration(*f.in)
-		if err != nil || d < 0 {
-			return s, fmt.Errorf("pacing %s %q is not a duration such as 15s or 1m30s", f.name, *f.in)
+		if err != nil {
+			return s, fmt.Errorf("pacing %s %q is not a duration such as 15s, 1m30s or 0s", f.name, *f.in)
 		}
-		*f.out = d
+		if d < 0 {
+			return s, fmt.Errorf("pacing %s %q is negative: give 0s or more", f.name, *f.in)
+		}
+		*f.out = &d
 	}
-	// current holds the effective values, defaults filled in: a jitter set
-	// below the jitter min the operator did not give takes the min down with
-	// it (as the defaults do), rather than failing for a value never set.
-	if r.Pacing.Jitter != nil && r.Pacing.JitterMin == nil && p.Jitter > 0 && p.JitterMin > p.Jitter {
-		p.JitterMin = p.Jitter
-	}
-	if r.Pacing.BulkLimit != nil {
-		p.BulkLimit = *r.Pacing.BulkLimit
+	for _, name := range r.Pacing.Defaults {
+		switch name {
+		case "minGap":
+			s.PacingDefaults.MinGap = true
+		case "jitterMin":
+			s.PacingDefaults.JitterMin = true
+		case "jitter":
+			s.PacingDefaults.Jitter = true
+		case "chatGap":
+			s.PacingDefaults.ChatGap = true
+		case "bulkLimit":
+			s.PacingDefaults.BulkLimit = true
+		default:
+			return s, fmt.Errorf("pacing defaults: %q is not a pacing field: use minGap, jitterMin, jitter, chatGap or bulkLimit", name)
+		}
 	}
 	s.Pacing = &p
 	return s, nil

@@ -8,8 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/waconsole/waconsole/session"
 )
 
 func cmdOutbox(args []string, stdout io.Writer) error {
@@ -48,10 +46,10 @@ func cmdOutbox(args []string, stdout io.Writer) error {
 		}
 		return err
 	case len(pos) == 1:
-		var st []session.JobState
+		var st []string
 		if *states != "" {
 			for _, s := range strings.Split(*states, ",") {
-				st = append(st, session.JobState(strings.TrimSpace(s)))
+				st = append(st, strings.TrimSpace(s))
 			}
 		}
 		jobs, err := c.Jobs(ctx, pos[0], st...)

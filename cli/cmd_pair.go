@@ -56,7 +56,7 @@ func cmdPair(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if snap.State == session.QR && snap.QR.Expired {
+	if snap.State == string(session.QR) && snap.QR.Expired {
 		if _, err := c.Action(ctx, id, "refresh-qr"); err != nil {
 			return err
 		}
@@ -88,14 +88,14 @@ func (p *pairPrinter) show(ev api.PairingEvent) error {
 		return nil
 	case ev.Done:
 		return exitError{1, fmt.Sprintf("pairing failed: session %s is %s: %s", s.ID, s.State, s.Reason)}
-	case s.State == session.QR && s.QR.Expired:
+	case s.State == string(session.QR) && s.QR.Expired:
 		return exitError{1, fmt.Sprintf("the QR codes expired unscanned: run `waconsole pair %s` again for fresh ones", p.id)}
-	case s.State == session.QR && s.QR.Payload != "" && s.QR.Payload != p.lastQR:
+	case s.State == string(session.QR) && s.QR.Payload != "" && s.QR.Payload != p.lastQR:
 		p.lastQR = s.QR.Payload
 		if err := p.drawQR(s); err != nil {
 			return err
 		}
-	case s.State == session.LinkCode && s.Code.Code != "" && s.Code.Code != p.lastCode:
+	case s.State == string(session.LinkCode) && s.Code.Code != "" && s.Code.Code != p.lastCode:
 		p.lastCode = s.Code.Code
 		p.clear()
 		fmt.Fprintf(p.w, "Link code for +%s (valid until %s):\n\n    %s\n\n", s.Code.Phone, s.Code.Expires.Format("15:04:05"), s.Code.Code)
@@ -121,7 +121,7 @@ func (p *pairPrinter) clear() {
 // drawQR draws the QR in the style asked for or, with auto, in half blocks
 // when the terminal has room for them and in sextants when not; off a
 // terminal there is no size to go by, and half blocks need no special font.
-func (p *pairPrinter) drawQR(s session.Snapshot) error {
+func (p *pairPrinter) drawQR(s api.Session) error {
 	half, err := termtext.RenderQR(s.QR.Payload, termtext.QRHalf)
 	if err != nil {
 		return fmt.Errorf("%w; pair with a link code instead: waconsole pair %s --link-code PHONE", err, p.id)

@@ -21,8 +21,8 @@ func TestPairPrintsTheQRInTheStyleAskedFor(t *testing.T) {
 	}{{termtext.QRAuto, false}, {termtext.QRHalf, false}, {termtext.QRSextant, true}} {
 		var out bytes.Buffer
 		p := &pairPrinter{w: &out, id: "ops", style: c.style}
-		ev := api.PairingEvent{Snapshot: session.Snapshot{ID: "ops", State: session.QR, Reason: "waiting for the QR code to be scanned",
-			QR: session.QRInfo{Payload: payload, Index: 1, Total: 6, Expires: time.Now().Add(time.Minute)}}}
+		ev := api.PairingEvent{Snapshot: api.Session{ID: "ops", State: string(session.QR), Reason: "waiting for the QR code to be scanned",
+			QR: api.QR{Payload: payload, Index: 1, Total: 6, Expires: time.Now().Add(time.Minute)}}}
 		if err := p.show(ev); err != nil {
 			t.Fatal(err)
 		}

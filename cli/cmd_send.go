@@ -50,7 +50,7 @@ func cmdSend(args []string, stdout io.Writer) error {
 	}
 	for _, j := range resp.Jobs {
 		note := ""
-		if j.State == session.JobHeld {
+		if j.State == string(session.JobHeld) {
 			note = " (held: " + j.HoldReason + ")"
 		}
 		fmt.Fprintf(stdout, "queued job %d, message id %s, to %s%s\n", j.Seq, j.MsgID, j.ChatID, note)

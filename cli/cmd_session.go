@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/waconsole/waconsole/api"
@@ -18,6 +19,7 @@ const sessionUsage = `usage:
   waconsole session logout|delete ID [--yes]
   waconsole session set ID [--autostart=BOOL] [--pair qr|link] [--phone PHONE]
                            [--min-gap D] [--jitter-min D] [--jitter D] [--chat-gap D] [--bulk-limit N]
+                           (D is a duration such as 15s or 0s; D or N "default" returns to the default)
   waconsole session show ID
   waconsole session pause|resume ID      hold or release the session's outbox`
 
@@ -53,10 +55,10 @@ func cmdSession(args []string, stdout io.Writer) error {
 		return found
 	}
 
-	var snap session.Snapshot
+	var snap api.Session
 	switch verb {
 	case "add":
-		req := session.AddRequest{ID: id, AutoStart: autostart, Start: *start}
+		req := api.AddRequest{ID: id, AutoStart: autostart, Start: *start}
 		if *link != "" {
 			req.PairMethod, req.PairPhone = session.PairLink, *link
 		}
@@ -78,11 +80,19 @@ func cmdSession(args []string, stdout io.Writer) error {
 		}
 		snap, err = c.Action(ctx, id, verb)
 	case "set":
-		req := api.SettingsRequest{PairMethod: optional(*pair), PairPhone: optional(*phone), Pacing: pacing.request(set)}
+		p, err := pacing.request(set)
+		if err != nil {
+			return err
+		}
+		req := api.SettingsRequest{PairMethod: optional(*pair), PairPhone: optional(*phone), Pacing: p}
 		if set("autostart") {
 			req.AutoStart = autostart
 		}
-		snap, err = c.Set(ctx, id, req)
+		if snap, err = c.Set(ctx, id, req); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap))
+		return nil
 	case "pause", "resume":
 		qs, err := c.QueueAction(ctx, id, verb)
 		if err != nil {
@@ -111,39 +121,67 @@ func optional(s string) *string {
 
 // pacingValues are the pacing flags of `session set`.
 type pacingValues struct {
-	minGap, jitterMin, jitter, chatGap *string
-	bulk                               *int
+	minGap, jitterMin, jitter, chatGap, bulk *string
 }
 
 func pacingFlags(fs *flag.FlagSet) pacingValues {
 	return pacingValues{
-		minGap:    fs.String("min-gap", "", "set: minimum gap between two sends of the session (e.g. 15s; 0s = default)"),
+		minGap:    fs.String("min-gap", "", "set: minimum gap between two sends of the session (default 15s; 0s = none)"),
 		jitterMin: fs.String("jitter-min", "", "set: least random extra wait after each send (default 5s)"),
 		jitter:    fs.String("jitter", "", "set: most random extra wait after each send (default 15s)"),
 		chatGap:   fs.String("chat-gap", "", "set: minimum gap between two sends to one chat (default 30s)"),
-		bulk:      fs.Int("bulk-limit", 0, "set: identical text to more chats than this within an hour is held (default 5)"),
+		bulk:      fs.String("bulk-limit", "", "set: identical text to more chats than this within an hour is held (default 5)"),
 	}
 }
 
-func (p pacingValues) request(set func(string) bool) *api.PacingRequest {
+// useDefault is the flag value that returns a pacing setting to its default.
+const useDefault = "default"
+
+func (p pacingValues) request(set func(string) bool) (*api.PacingRequest, error) {
 	var r api.PacingRequest
 	changed := false
 	for _, f := range []struct {
-		name string
-		in   *string
-		out  **string
-	}{{"min-gap", p.minGap, &r.MinGap}, {"jitter-min", p.jitterMin, &r.JitterMin}, {"jitter", p.jitter, &r.Jitter}, {"chat-gap", p.chatGap, &r.ChatGap}} {
-		if set(f.name) {
+		flag, field string
+		in          *string
+		out         **string
+	}{{"min-gap", "minGap", p.minGap, &r.MinGap}, {"jitter-min", "jitterMin", p.jitterMin, &r.JitterMin}, {"jitter", "jitter", p.jitter, &r.Jitter}, {"chat-gap", "chatGap", p.chatGap, &r.ChatGap}} {
+		switch {
+		case !set(f.flag):
+		case *f.in == useDefault:
+			r.Defaults, changed = append(r.Defaults, f.field), true
+		default:
 			*f.out, changed = f.in, true
 		}
 	}
-	if set("bulk-limit") {
-		r.BulkLimit, changed = p.bulk, true
+	switch {
+	case !set("bulk-limit"):
+	case *p.bulk == useDefault:
+		r.Defaults, changed = append(r.Defaults, "bulkLimit"), true
+	default:
+		n, err := strconv.Atoi(*p.bulk)
+		if err != nil {
+			return nil, fmt.Errorf("--bulk-limit %q is not a whole number: give 0 or more, or %q", *p.bulk, useDefault)
+		}
+		r.BulkLimit, changed = &n, true
 	}
 	if !changed {
-		return nil
+		return nil, nil
 	}
-	return &r
+	return &r, nil
+}
+
+// pacingText is the pacing in effect, marking what is a default.
+func pacingText(s api.Session) string {
+	def := func(set bool) string {
+		if set {
+			return ""
+		}
+		return " (default)"
+	}
+	p, set := s.Pacing, s.PacingSet
+	return fmt.Sprintf("min gap %s%s, jitter %s%s to %s%s, chat gap %s%s, bulk limit %d%s",
+		p.MinGap, def(set.MinGap != nil), p.JitterMin, def(set.JitterMin != nil), p.Jitter, def(set.Jitter != nil),
+		p.ChatGap, def(set.ChatGap != nil), p.BulkLimit, def(set.BulkLimit != nil))
 }
 
 func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) error {
@@ -157,9 +195,8 @@ func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) err
 	}
 	fmt.Fprintf(w, "session    %s\nstate      %s since %s (%s)\nreason     %s\naccount    %s\npairing    %s %s\nautostart  %v\nlast error %s\n",
 		s.ID, s.State, s.Since.Format(time.RFC3339), time.Since(s.Since).Round(time.Second), s.Reason, s.Account, s.PairMethod, s.PairPhone, s.AutoStart, s.LastError)
-	p := s.Pacing
-	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     min gap %s, jitter %s-%s, chat gap %s, bulk limit %d\n\nevents:\n",
-		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, p.MinGap, p.JitterMin, p.Jitter, p.ChatGap, p.BulkLimit)
+	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\n\nevents:\n",
+		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s))
 	for _, e := range evs {
 		what := e.Detail
 		switch {

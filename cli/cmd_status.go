@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/termtext"
 )
@@ -28,7 +29,7 @@ func cmdStatus(args []string, stdout io.Writer) error {
 	}
 	healthy := true
 	for _, s := range list {
-		if s.AutoStart && s.State != session.Ready {
+		if s.AutoStart && s.State != string(session.Ready) {
 			healthy = false
 		}
 	}
@@ -49,7 +50,7 @@ func cmdStatus(args []string, stdout io.Writer) error {
 
 // printTable writes the sessions as aligned columns, the state coloured
 // only on a terminal.
-func printTable(w io.Writer, list []session.Snapshot, colour bool) {
+func printTable(w io.Writer, list []api.Session, colour bool) {
 	if len(list) == 0 {
 		fmt.Fprintln(w, "no sessions: add one with `waconsole session add ID`")
 		return
@@ -60,7 +61,7 @@ func printTable(w io.Writer, list []session.Snapshot, colour bool) {
 		state := string(s.State)
 		if colour {
 			// Padding first: escape codes would upset the column widths.
-			state = termtext.StateStyle(s.State).Render(fmt.Sprintf("%-12s", state))
+			state = termtext.StateStyle(session.State(s.State)).Render(fmt.Sprintf("%-12s", state))
 		}
 		phone := s.Account
 		if phone == "" {

@@ -71,6 +71,8 @@ func newActor(m *Manager, s store.Session) *actor {
 		a.snap.State = Stopped
 	}
 	a.out.init(a, s)
+	// The bulk guard reads the pacing from the snapshot from the start.
+	a.snap.Pacing, a.snap.PacingSet = a.out.pacing, a.out.stored
 	a.pub = a.snap
 	go a.loop()
 	return a
@@ -131,7 +133,7 @@ func (a *actor) snapshot() Snapshot {
 
 func (a *actor) publish() {
 	a.snap.Queue = a.out.info()
-	a.snap.Pacing = a.out.pacing
+	a.snap.Pacing, a.snap.PacingSet = a.out.pacing, a.out.stored
 	s := a.snap
 	a.pubMu.Lock()
 	a.pub = s

@@ -250,12 +250,11 @@ func (a *actor) set(s Settings) error {
 			return err
 		}
 	}
-	if s.Pacing != nil {
-		if err := validatePacing(*s.Pacing); err != nil {
+	return a.do(func() error {
+		pacing, err := ChangePacing(a.out.stored, s.Pacing, s.PacingDefaults)
+		if err != nil {
 			return err
 		}
-	}
-	return a.do(func() error {
 		phone := a.snap.PairPhone
 		if s.PairPhone != nil {
 			phone = *s.PairPhone
@@ -271,8 +270,8 @@ func (a *actor) set(s Settings) error {
 			a.snap.PairMethod = *s.PairMethod
 		}
 		a.persist()
-		if s.Pacing != nil {
-			if err := a.out.setPacing(*s.Pacing); err != nil {
+		if s.Pacing != nil || s.PacingDefaults != (PacingDefaults{}) {
+			if err := a.out.setPacing(pacing); err != nil {
 				return err
 			}
 		}

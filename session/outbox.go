@@ -24,8 +24,8 @@ type outbox struct {
 	a          *actor
 	guard      *bulkGuard
 	rng        *rand.Rand
-	pacing     Pacing // effective: defaults filled in
-	stored     Pacing // as the operator set it
+	pacing     Pacing         // in effect: defaults filled in
+	stored     PacingSettings // as the operator set it
 	paused     bool
 	holdReason string
 
@@ -47,10 +47,10 @@ func (o *outbox) init(a *actor, s store.Session) {
 	o.a = a
 	o.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	o.stored = s.Pacing
-	o.pacing = effectivePacing(s.Pacing)
+	o.pacing = EffectivePacing(s.Pacing)
 	o.paused, o.holdReason = s.Paused, s.HoldReason
 	o.lastChat = map[string]time.Time{}
-	o.guard = newBulkGuard(func() int { return effectivePacing(a.snapshot().Pacing).BulkLimit })
+	o.guard = newBulkGuard(func() int { return a.snapshot().Pacing.BulkLimit })
 }
 
 // load reads the session's jobs: the unfinished ones to send, the recent
@@ -170,7 +170,7 @@ func (o *outbox) savePause() {
 	}
 }
 
-func (o *outbox) setPacing(p Pacing) error {
+func (o *outbox) setPacing(p PacingSettings) error {
 	_, err := o.a.m.cfg.Store.UpdateSession(o.a.id, func(s *store.Session) error {
 		s.Pacing = p
 		return nil
@@ -178,7 +178,7 @@ func (o *outbox) setPacing(p Pacing) error {
 	if err != nil {
 		return err
 	}
-	o.stored, o.pacing = p, effectivePacing(p)
+	o.stored, o.pacing = p, EffectivePacing(p)
 	o.a.event("pacing", fmt.Sprintf("min gap %s, jitter %s-%s, chat gap %s, bulk limit %d",
 		o.pacing.MinGap, o.pacing.JitterMin, o.pacing.Jitter, o.pacing.ChatGap, o.pacing.BulkLimit))
 	o.a.due.send = time.Now()

@@ -14,9 +14,18 @@ import (
 // fastPacing keeps the rules but not the real-world waits.
 var fastPacing = Pacing{MinGap: 40 * time.Millisecond, JitterMin: time.Millisecond, Jitter: 20 * time.Millisecond, ChatGap: 50 * time.Millisecond}
 
+// settingsOf sets every field of p.
+func settingsOf(p Pacing) PacingSettings {
+	return PacingSettings{MinGap: &p.MinGap, JitterMin: &p.JitterMin, Jitter: &p.Jitter, ChatGap: &p.ChatGap, BulkLimit: &p.BulkLimit}
+}
+
 func (e *testEnv) pace(id string, p Pacing) {
 	e.t.Helper()
-	if _, err := e.m.Set(id, Settings{Pacing: &p}); err != nil {
+	set := settingsOf(p)
+	if p.BulkLimit == 0 {
+		set.BulkLimit = nil // the default: these tests are not about the bulk guard
+	}
+	if _, err := e.m.Set(id, Settings{Pacing: &set}); err != nil {
 		e.t.Fatal(err)
 	}
 }
@@ -112,6 +121,35 @@ func TestPacingGapsNeverBelowTheMinimum(t *testing.T) {
 	}
 	if qs.SentTotal != 8 || qs.Depth != 0 || qs.LatencyP50 <= 0 || qs.LatencyP95 < qs.LatencyP50 || qs.Pacing.MinGap != p.MinGap {
 		t.Fatalf("queue stats after 8 sends: %+v", qs)
+	}
+}
+
+// A zero gap is a setting, not "the default": the sender sends back to back.
+func TestZeroGapSendsBackToBack(t *testing.T) {
+	e := newEnv(t)
+	const phone = "15551240009"
+	e.pairQR("zero", phone)
+	zero := time.Duration(0)
+	if _, err := e.m.Set("zero", Settings{Pacing: &PacingSettings{MinGap: &zero, JitterMin: &zero, Jitter: &zero, ChatGap: &zero}}); err != nil {
+		t.Fatal(err)
+	}
+	var jobs []Job
+	for i := range 5 {
+		jobs = append(jobs, e.send("zero", "15557770009", fmt.Sprintf("quick %d", i))...)
+	}
+	e.waitJobs("zero", 30*time.Second, JobSent)
+	sent := e.sent(phone)
+	onceEach(t, jobs, sent)
+	// The default pacing would space these five sends by 20 s or more each.
+	if span := sent[len(sent)-1].Time.Sub(sent[0].Time); span >= defaultPacing.MinGap {
+		t.Errorf("5 sends took %s with a zero gap: the sender waited as if for a default gap", span)
+	}
+	qs, err := e.m.QueueStats("zero")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if qs.Pacing.MinGap != 0 || qs.Pacing.Jitter != 0 || qs.Pacing.ChatGap != 0 || qs.Pacing.BulkLimit != defaultPacing.BulkLimit {
+		t.Fatalf("pacing in effect %+v, want zero gaps and the default bulk limit", qs.Pacing)
 	}
 }
 

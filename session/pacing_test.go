@@ -1,19 +1,59 @@
 package session
 
 import (
+	"errors"
 	"math/rand/v2"
 	"testing"
 	"time"
 )
 
+func ptr[T any](v T) *T { return &v }
+
 func TestEffectivePacingDefaults(t *testing.T) {
-	p := effectivePacing(Pacing{})
+	p := EffectivePacing(PacingSettings{})
 	if p != defaultPacing {
 		t.Fatalf("defaults = %+v, want %+v", p, defaultPacing)
 	}
-	custom := effectivePacing(Pacing{MinGap: time.Second, Jitter: 2 * time.Second, ChatGap: 3 * time.Second, BulkLimit: 2})
-	if custom.MinGap != time.Second || custom.Jitter != 2*time.Second || custom.JitterMin != 0 || custom.ChatGap != 3*time.Second || custom.BulkLimit != 2 {
+	custom := EffectivePacing(PacingSettings{MinGap: ptr(time.Second), JitterMin: ptr(time.Duration(0)), Jitter: ptr(2 * time.Second), ChatGap: ptr(3 * time.Second), BulkLimit: ptr(2)})
+	if custom != (Pacing{MinGap: time.Second, Jitter: 2 * time.Second, ChatGap: 3 * time.Second, BulkLimit: 2}) {
 		t.Fatalf("custom pacing changed: %+v", custom)
+	}
+	zero := EffectivePacing(PacingSettings{MinGap: ptr(time.Duration(0)), ChatGap: ptr(time.Duration(0)), BulkLimit: ptr(0)})
+	if zero.MinGap != 0 || zero.ChatGap != 0 || zero.BulkLimit != 0 || zero.Jitter != defaultPacing.Jitter {
+		t.Fatalf("set zeros became %+v: only unset fields take the defaults", zero)
+	}
+}
+
+// A default gives way to a set value it would contradict.
+func TestEffectivePacingDefaultsYield(t *testing.T) {
+	low := EffectivePacing(PacingSettings{Jitter: ptr(2 * time.Second)})
+	if low.JitterMin != 2*time.Second || low.Jitter != 2*time.Second {
+		t.Errorf("jitter max 2s alone gives %s-%s, want 2s-2s", low.JitterMin, low.Jitter)
+	}
+	high := EffectivePacing(PacingSettings{JitterMin: ptr(time.Minute)})
+	if high.JitterMin != time.Minute || high.Jitter != time.Minute {
+		t.Errorf("jitter min 1m alone gives %s-%s, want 1m-1m", high.JitterMin, high.Jitter)
+	}
+}
+
+func TestChangePacing(t *testing.T) {
+	cur := PacingSettings{MinGap: ptr(time.Second), ChatGap: ptr(time.Minute)}
+	got, err := ChangePacing(cur, &PacingSettings{MinGap: ptr(time.Duration(0)), BulkLimit: ptr(3)}, PacingDefaults{ChatGap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.MinGap == nil || *got.MinGap != 0 || got.BulkLimit == nil || *got.BulkLimit != 3 || got.ChatGap != nil || got.Jitter != nil || got.JitterMin != nil {
+		t.Fatalf("changed to %+v, want min gap 0, bulk limit 3, the rest unset", got)
+	}
+	if *cur.MinGap != time.Second || cur.ChatGap == nil {
+		t.Fatalf("the current settings were changed in place: %+v", cur)
+	}
+	if _, err := ChangePacing(cur, &PacingSettings{MinGap: ptr(time.Second)}, PacingDefaults{MinGap: true}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a value and its default at once: err = %v, want ErrInvalid", err)
+	}
+	// Checked on the result: a max below a min set before is refused.
+	if _, err := ChangePacing(PacingSettings{JitterMin: ptr(10 * time.Second)}, &PacingSettings{Jitter: ptr(time.Second)}, PacingDefaults{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("jitter max below the set min: err = %v, want ErrInvalid", err)
 	}
 }
 
@@ -50,40 +90,41 @@ func TestBackoffDoublesAndCaps(t *testing.T) {
 }
 
 func TestValidatePacing(t *testing.T) {
-	if err := validatePacing(Pacing{MinGap: time.Second}); err != nil {
-		t.Fatal(err)
+	zero := time.Duration(0)
+	for _, ok := range []PacingSettings{{MinGap: ptr(time.Second)}, {MinGap: &zero, JitterMin: &zero, Jitter: &zero, ChatGap: &zero, BulkLimit: ptr(0)}, {}} {
+		if err := validatePacing(ok); err != nil {
+			t.Errorf("validatePacing(%+v): %v", ok, err)
+		}
 	}
-	for _, bad := range []Pacing{{MinGap: -1}, {Jitter: time.Second, JitterMin: 2 * time.Second}, {BulkLimit: -1}, {ChatGap: -time.Second}} {
-		if err := validatePacing(bad); err == nil {
-			t.Errorf("validatePacing(%+v) accepted", bad)
+	for _, bad := range []PacingSettings{{MinGap: ptr(time.Duration(-1))}, {Jitter: ptr(time.Second), JitterMin: ptr(2 * time.Second)}, {BulkLimit: ptr(-1)}, {ChatGap: ptr(-time.Second)}} {
+		if err := validatePacing(bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("validatePacing(%+v) = %v, want ErrInvalid", bad, err)
 		}
 	}
 }
 
-func TestBulkGuardHoldsTheSixthChat(t *testing.T) {
-	g := newBulkGuard(func() int { return 5 })
-	now := time.Now()
-	var jobs []Job
-	for i := range 8 {
-		jobs = append(jobs, Job{ChatID: string(rune('a'+i)) + "@c.us", Body: "Same promo text"})
+// What the operator set survives a restart as set, zero included; the rest
+// stays unset and takes the defaults.
+func TestPacingSettingsSurviveARestart(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.m.Add(AddRequest{ID: "keep"}); err != nil {
+		t.Fatal(err)
 	}
-	g.check(jobs, now)
-	for i, j := range jobs {
-		held := j.State == JobHeld
-		if held != (i >= 5) {
-			t.Errorf("job %d held=%v (%s)", i, held, j.HoldReason)
-		}
+	if _, err := e.m.Set("keep", Settings{Pacing: &PacingSettings{MinGap: ptr(time.Duration(0)), BulkLimit: ptr(2)}}); err != nil {
+		t.Fatal(err)
 	}
-	// The same chat again is not a new recipient; other texts are not held;
-	// an hour later the count starts again.
-	again := []Job{{ChatID: "a@c.us", Body: "Same promo text"}, {ChatID: "z@c.us", Body: "Another text"}}
-	g.check(again, now.Add(time.Minute))
-	if again[0].State == JobHeld || again[1].State == JobHeld {
-		t.Fatalf("held without cause: %+v", again)
+	e.close()
+	e.open(t)
+	s, err := e.m.Get("keep")
+	if err != nil {
+		t.Fatal(err)
 	}
-	later := []Job{{ChatID: "y@c.us", Body: "Same promo text"}}
-	g.check(later, now.Add(2*time.Hour))
-	if later[0].State == JobHeld {
-		t.Fatal("held although the earlier sends are over an hour old")
+	want := defaultPacing
+	want.MinGap, want.BulkLimit = 0, 2
+	if s.Pacing != want {
+		t.Errorf("after a restart the pacing in effect is %+v, want %+v", s.Pacing, want)
+	}
+	if p := s.PacingSet; p.MinGap == nil || *p.MinGap != 0 || p.BulkLimit == nil || *p.BulkLimit != 2 || p.JitterMin != nil || p.Jitter != nil || p.ChatGap != nil {
+		t.Errorf("after a restart the settings are %+v, want only min gap 0s and bulk limit 2", p)
 	}
 }

@@ -16,7 +16,10 @@ type Settings struct {
 	AutoStart  *bool   `json:"autoStart,omitempty"`
 	PairMethod *string `json:"pairMethod,omitempty"`
 	PairPhone  *string `json:"pairPhone,omitempty"`
-	Pacing     *Pacing `json:"pacing,omitempty"`
+	// Pacing fields that are set replace the session's; the others stay as
+	// they are, except those PacingDefaults returns to their defaults.
+	Pacing         *PacingSettings `json:"-"`
+	PacingDefaults PacingDefaults  `json:"-"`
 }
 
 // QueueStats is the queue view of one session.

@@ -15,19 +15,20 @@ const (
 // Snapshot is the operator's view of one session at one moment. The manager
 // publishes a new one after every change; readers never share it with the actor.
 type Snapshot struct {
-	ID         string    `json:"id"`
-	State      State     `json:"state"`
-	Since      time.Time `json:"since"`            // when State was entered
-	Reason     string    `json:"reason,omitempty"` // why the last transition happened
-	LastError  string    `json:"lastError,omitempty"`
-	PairMethod string    `json:"pairMethod"`          // PairQR or PairLink
-	PairPhone  string    `json:"pairPhone,omitempty"` // number the link code is requested for
-	Account    string    `json:"account,omitempty"`   // digits of the paired phone
-	AutoStart  bool      `json:"autoStart"`
-	QR         QRInfo    `json:"qr"`
-	Code       CodeInfo  `json:"code"`
-	Queue      QueueInfo `json:"queue"`
-	Pacing     Pacing    `json:"pacing"`
+	ID         string         `json:"id"`
+	State      State          `json:"state"`
+	Since      time.Time      `json:"since"`            // when State was entered
+	Reason     string         `json:"reason,omitempty"` // why the last transition happened
+	LastError  string         `json:"lastError,omitempty"`
+	PairMethod string         `json:"pairMethod"`          // PairQR or PairLink
+	PairPhone  string         `json:"pairPhone,omitempty"` // number the link code is requested for
+	Account    string         `json:"account,omitempty"`   // digits of the paired phone
+	AutoStart  bool           `json:"autoStart"`
+	QR         QRInfo         `json:"qr"`
+	Code       CodeInfo       `json:"code"`
+	Queue      QueueInfo      `json:"queue"`
+	Pacing     Pacing         `json:"pacing"` // in effect, defaults filled in
+	PacingSet  PacingSettings `json:"-"`      // as the operator set it: nil fields are defaults
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.
@@ -55,8 +56,23 @@ type QueueInfo struct {
 	Paused     bool `json:"paused"`
 }
 
-// Pacing is how fast a session may send. Zero fields mean the defaults.
-type Pacing = store.Pacing
+// Pacing is how fast a session sends: every value in effect.
+type Pacing struct {
+	MinGap    time.Duration `json:"minGap"`
+	JitterMin time.Duration `json:"jitterMin"` // the random extra wait is between JitterMin and Jitter
+	Jitter    time.Duration `json:"jitter"`
+	ChatGap   time.Duration `json:"chatGap"`
+	BulkLimit int           `json:"bulkLimit"` // identical text to more chats than this within an hour is held
+}
+
+// PacingSettings is the pacing the operator set: a nil field takes the
+// default, a set zero is zero.
+type PacingSettings = store.Pacing
+
+// PacingDefaults names pacing settings to return to their defaults.
+type PacingDefaults struct {
+	MinGap, JitterMin, Jitter, ChatGap, BulkLimit bool
+}
 
 // Event is one entry of a session's event log.
 type Event = store.Event

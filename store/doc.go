@@ -26,7 +26,7 @@
 //	|       |-- account : string       phone of the paired account
 //	|       |-- paused : 0x01
 //	|       |-- holdreason : string    why the outbox is paused
-//	|       `-- pacing
+//	|       `-- pacing                 a key only for what the operator set, 0 included
 //	|           |-- mingap : varint    nanoseconds
 //	|           |-- jittermin : varint nanoseconds
 //	|           |-- jitter : varint    nanoseconds
@@ -42,7 +42,8 @@
 //	    `-- <session>
 //	        `-- <msgid> : <seq>        8-byte big-endian
 //
-// A field whose value is zero has no key. Times are time.Time.MarshalBinary.
+// A field whose value is zero has no key, except in pacing (an unset
+// field has no key there, a set zero has one). Times are time.Time.MarshalBinary.
 //
 // # Opening
 //

@@ -10,14 +10,15 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 )
 
-// Pacing overrides a session's send pacing. Zero fields mean "use the
-// defaults", which the caller decides.
+// Pacing overrides a session's send pacing. A nil field is unset and takes
+// the default, which the caller decides; a set zero is a setting like any
+// other. Stored one key per field: an absent key is unset.
 type Pacing struct {
-	MinGap    time.Duration `json:"minGap"`
-	JitterMin time.Duration `json:"jitterMin"` // the random extra wait is between JitterMin and Jitter
-	Jitter    time.Duration `json:"jitter"`
-	ChatGap   time.Duration `json:"chatGap"`
-	BulkLimit int           `json:"bulkLimit"`
+	MinGap    *time.Duration
+	JitterMin *time.Duration // the random extra wait is between JitterMin and Jitter
+	Jitter    *time.Duration
+	ChatGap   *time.Duration
+	BulkLimit *int
 }
 
 // Session is one WhatsApp Web session as persisted.
@@ -193,11 +194,11 @@ func getSession(tx *bolt.Tx, id string) (Session, error) {
 	if p := b.Bucket(bucketPacing); p != nil {
 		r.b = p
 		s.Pacing = Pacing{
-			MinGap:    time.Duration(r.int(fieldMinGap)),
-			JitterMin: time.Duration(r.int(fieldJitterMin)),
-			Jitter:    time.Duration(r.int(fieldJitter)),
-			ChatGap:   time.Duration(r.int(fieldChatGap)),
-			BulkLimit: int(r.int(fieldBulkLimit)),
+			MinGap:    optional[time.Duration](&r, fieldMinGap),
+			JitterMin: optional[time.Duration](&r, fieldJitterMin),
+			Jitter:    optional[time.Duration](&r, fieldJitter),
+			ChatGap:   optional[time.Duration](&r, fieldChatGap),
+			BulkLimit: optional[int](&r, fieldBulkLimit),
 		}
 	}
 	if r.err != nil {
@@ -231,11 +232,11 @@ func writeSession(b *bolt.Bucket, s Session) error {
 		field{b, fieldAccount, []byte(s.Account)},
 		field{b, fieldPaused, boolValue(s.Paused)},
 		field{b, fieldHoldReason, []byte(s.HoldReason)},
-		field{p, fieldMinGap, intValue(int64(s.Pacing.MinGap))},
-		field{p, fieldJitterMin, intValue(int64(s.Pacing.JitterMin))},
-		field{p, fieldJitter, intValue(int64(s.Pacing.Jitter))},
-		field{p, fieldChatGap, intValue(int64(s.Pacing.ChatGap))},
-		field{p, fieldBulkLimit, intValue(int64(s.Pacing.BulkLimit))},
+		field{p, fieldMinGap, optionalValue(s.Pacing.MinGap)},
+		field{p, fieldJitterMin, optionalValue(s.Pacing.JitterMin)},
+		field{p, fieldJitter, optionalValue(s.Pacing.Jitter)},
+		field{p, fieldChatGap, optionalValue(s.Pacing.ChatGap)},
+		field{p, fieldBulkLimit, optionalValue(s.Pacing.BulkLimit)},
 	)
 }
 
@@ -272,6 +273,15 @@ func intValue(v int64) []byte {
 		return nil
 	}
 	return binary.AppendVarint(nil, v)
+}
+
+// optionalValue encodes a set number, zero included (a one-byte varint); an
+// unset one has no key.
+func optionalValue[T ~int | ~int64](v *T) []byte {
+	if v == nil {
+		return nil
+	}
+	return binary.AppendVarint(nil, int64(*v))
 }
 
 func timeValue(t time.Time) ([]byte, error) {
@@ -311,6 +321,15 @@ func (r *fieldReader) int(key []byte) int64 {
 		r.fail(key)
 	}
 	return n
+}
+
+// optional reads a number written by optionalValue: nil when the key is absent.
+func optional[T ~int | ~int64](r *fieldReader, key []byte) *T {
+	if r.b.Get(key) == nil {
+		return nil
+	}
+	v := T(r.int(key))
+	return &v
 }
 
 func (r *fieldReader) time(key []byte) time.Time {

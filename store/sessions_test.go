@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"reflect"
 	"testing"
@@ -23,9 +24,11 @@ func fullSession(id string) Session {
 		Account:    "4915112345678",
 		Paused:     true,
 		HoldReason: "paused by the operator",
-		Pacing:     Pacing{MinGap: 2 * time.Second, JitterMin: 100 * time.Millisecond, Jitter: 500 * time.Millisecond, ChatGap: 10 * time.Second, BulkLimit: 50},
+		Pacing:     Pacing{MinGap: ptr(2 * time.Second), JitterMin: ptr(100 * time.Millisecond), Jitter: ptr(500 * time.Millisecond), ChatGap: ptr(10 * time.Second), BulkLimit: ptr(50)},
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func sameSession(t *testing.T, got, want Session) {
 	t.Helper()
@@ -195,5 +198,59 @@ func TestDamagedSessionFieldIsAnError(t *testing.T) {
 	}
 	if _, err := db.GetSession("s1"); err == nil {
 		t.Fatal("a damaged field was read without error")
+	}
+}
+
+// A zero the operator set is kept apart from a field never set: only the
+// unset one takes the default.
+func TestPacingZeroIsNotUnset(t *testing.T) {
+	db := newTestDB(t)
+	want := Session{ID: "s1", Pacing: Pacing{MinGap: ptr(time.Duration(0)), BulkLimit: ptr(0)}}
+	if err := db.CreateSession(want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetSession("s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := got.Pacing
+	if p.MinGap == nil || *p.MinGap != 0 || p.BulkLimit == nil || *p.BulkLimit != 0 {
+		t.Fatalf("set zeros read back as %+v, want min gap 0 and bulk limit 0", p)
+	}
+	if p.JitterMin != nil || p.Jitter != nil || p.ChatGap != nil {
+		t.Fatalf("unset fields read back as set: %+v", p)
+	}
+	_, err = db.UpdateSession("s1", func(s *Session) error { s.Pacing.MinGap = nil; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.GetSession("s1"); got.Pacing.MinGap != nil {
+		t.Fatalf("min gap still set after unsetting it: %v", *got.Pacing.MinGap)
+	}
+}
+
+// Files written before a set zero could be stored kept a key only for a
+// non-zero pacing value: they read as set where a key is, unset elsewhere,
+// so no migration is needed.
+func TestPacingOfEarlierFilesReadsAsSetOrUnset(t *testing.T) {
+	path := tempPath(t)
+	writeAtVersion(t, path, currentVersion, func(tx *bolt.Tx) error {
+		b, err := createBucketIfNotExists(tx, sessionPath("old")...)
+		if err != nil {
+			return err
+		}
+		p, err := b.CreateBucket(bucketPacing)
+		if err != nil {
+			return err
+		}
+		return p.Put(fieldChatGap, binary.AppendVarint(nil, int64(time.Minute)))
+	})
+	db := openTest(t, path, Options{})
+	s, err := db.GetSession("old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := s.Pacing; p.ChatGap == nil || *p.ChatGap != time.Minute || p.MinGap != nil || p.JitterMin != nil || p.Jitter != nil || p.BulkLimit != nil {
+		t.Fatalf("pacing %+v, want the chat gap set to 1m and the rest unset", p)
 	}
 }

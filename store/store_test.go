@@ -87,7 +87,7 @@ func writeRealDB(t testing.TB, path string) {
 	}
 	defer db.Close()
 	for _, id := range []string{"alpha", "beta"} {
-		if err := db.CreateSession(Session{ID: id, PairMethod: "qr", Pacing: Pacing{MinGap: time.Second}}); err != nil {
+		if err := db.CreateSession(Session{ID: id, PairMethod: "qr", Pacing: Pacing{MinGap: ptr(time.Second)}}); err != nil {
 			t.Fatal(err)
 		}
 		var jobs []Job

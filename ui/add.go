@@ -19,7 +19,7 @@ const (
 // addDialog creates a session: id, then QR or link code, then the phone
 // for a link code. A bad value is explained under its field and kept.
 type addDialog struct {
-	b         Backend
+	b         session.Runtime
 	focus     int
 	id, phone textinput.Model
 	link      bool

@@ -118,7 +118,7 @@ func (c *chatView) feed(m *Model, batch []session.Update) {
 	c.rebuild()
 }
 
-func loadMessages(b Backend, id, chatID, before string) tea.Cmd {
+func loadMessages(b session.Runtime, id, chatID, before string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := pageCtx()
 		defer cancel()

@@ -64,7 +64,7 @@ func (c *chatsView) feed(m *Model, batch []session.Update) {
 	}
 }
 
-func loadChats(b Backend, id string) tea.Cmd {
+func loadChats(b session.Runtime, id string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := pageCtx()
 		defer cancel()

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/waconsole/waconsole/session"
 )
 
 // callTimeout bounds page calls made from the console (chats, messages,
@@ -29,10 +31,10 @@ func pageCtx() (context.Context, context.CancelFunc) {
 
 // startSession and restartSession are shared by the table, the detail
 // view and the pairing view.
-func startSession(b Backend, id string) tea.Cmd {
+func startSession(b session.Runtime, id string) tea.Cmd {
 	return act(func() error { return b.Start(id) }, "starting "+id, "could not start "+id)
 }
 
-func restartSession(b Backend, id string) tea.Cmd {
+func restartSession(b session.Runtime, id string) tea.Cmd {
 	return act(func() error { return b.Restart(id) }, "restarting "+id, "could not restart "+id)
 }

@@ -77,13 +77,13 @@ func (d *confirmDialog) view(w int) string {
 
 // phoneDialog asks for the phone a link code is for.
 type phoneDialog struct {
-	b     Backend
+	b     session.Runtime
 	id    string
 	input textinput.Model
 	err   string
 }
 
-func newPhoneDialog(b Backend, id, current string, w int) *phoneDialog {
+func newPhoneDialog(b session.Runtime, id, current string, w int) *phoneDialog {
 	in := newInput("+", "12025550108", dialogWidth(w)-6)
 	in.SetValue(current)
 	in.Focus()

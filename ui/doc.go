@@ -12,7 +12,7 @@
 // go in keymap. The root model needs no change.
 //
 // Rules that keep it responsive and predictable:
-//   - Update never does I/O: every Backend call runs in a tea.Cmd that
+//   - Update never does I/O: every session.Runtime call runs in a tea.Cmd that
 //     captures values (never the model) and returns a typed message.
 //   - Keys are routed quit, then an open dialog, then a focused input, then
 //     the global keys, then the screen on display; only keymap bindings

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -81,19 +80,9 @@ func joinNonEmpty(sep string, parts ...string) string {
 	return strings.Join(out, sep)
 }
 
-// pacingText shows pacing settings; zero fields mean the defaults.
+// pacingText shows the pacing in effect; a zero is a zero.
 func pacingText(p session.Pacing) string {
-	d := func(v time.Duration) string {
-		if v == 0 {
-			return "default"
-		}
-		return v.String()
-	}
-	n := "default"
-	if p.BulkLimit != 0 {
-		n = strconv.Itoa(p.BulkLimit)
-	}
-	return fmt.Sprintf("min gap %s · jitter %s–%s · chat gap %s · bulk limit %s", d(p.MinGap), d(p.JitterMin), d(p.Jitter), d(p.ChatGap), n)
+	return fmt.Sprintf("min gap %s · jitter %s–%s · chat gap %s · bulk limit %d", p.MinGap, p.JitterMin, p.Jitter, p.ChatGap, p.BulkLimit)
 }
 
 // trunc cuts styled text to w cells, marking the cut.

@@ -15,7 +15,7 @@ import (
 // Model is the console: the only tea.Model. It keeps the stack of panes
 // (pane.go) and what they share, and routes keys and messages to them.
 type Model struct {
-	b    Backend
+	b    session.Runtime
 	opts Options
 	km   keymap.KeyMap
 	help help.Model
@@ -43,7 +43,7 @@ func tick() tea.Cmd {
 }
 
 // New builds the console over b. Nothing talks to b until Init's commands run.
-func New(b Backend, opts Options) *Model {
+func New(b session.Runtime, opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}

@@ -16,7 +16,7 @@ import (
 
 // pacingDialog edits how fast a session sends.
 type pacingDialog struct {
-	b      Backend
+	b      session.Runtime
 	id     string
 	base   session.Pacing
 	focus  int
@@ -32,7 +32,7 @@ var pacingLabels = [5]string{
 	"Bulk limit (chats one text may go to per hour without approval)",
 }
 
-func newPacingDialog(b Backend, id string, p session.Pacing, w int) *pacingDialog {
+func newPacingDialog(b session.Runtime, id string, p session.Pacing, w int) *pacingDialog {
 	d := &pacingDialog{b: b, id: id, base: p}
 	values := [5]string{p.MinGap.String(), p.JitterMin.String(), p.Jitter.String(), p.ChatGap.String(), strconv.Itoa(p.BulkLimit)}
 	for i := range d.inputs {
@@ -98,9 +98,9 @@ func (d *pacingDialog) submit() (tea.Cmd, bool) {
 			return d.setFocus(i), false
 		}
 	}
-	b, id := d.b, d.id
+	b, id, set := d.b, d.id, changedPacing(d.base, p)
 	return act(func() error {
-		_, err := b.Set(id, session.Settings{Pacing: &p})
+		_, err := b.Set(id, session.Settings{Pacing: &set})
 		return err
 	}, id+": pacing set to "+pacingText(p), "could not set the pacing of "+id), true
 }
@@ -112,4 +112,22 @@ func (d *pacingDialog) view(w int) string {
 		fields[i] = fieldView(pacingLabels[i], d.inputs[i], d.errs[i], inner)
 	}
 	return frame(w, "Pacing of "+d.id, strings.Join(fields, "\n"), "tab next · enter apply · esc cancel")
+}
+
+// changedPacing sets only what the operator changed in the form: a value
+// left as shown stays a default if it was one.
+func changedPacing(base, p session.Pacing) session.PacingSettings {
+	var set session.PacingSettings
+	for _, f := range []struct {
+		was, now time.Duration
+		dst      **time.Duration
+	}{{base.MinGap, p.MinGap, &set.MinGap}, {base.JitterMin, p.JitterMin, &set.JitterMin}, {base.Jitter, p.Jitter, &set.Jitter}, {base.ChatGap, p.ChatGap, &set.ChatGap}} {
+		if f.now != f.was {
+			*f.dst = &f.now
+		}
+	}
+	if p.BulkLimit != base.BulkLimit {
+		set.BulkLimit = &p.BulkLimit
+	}
+	return set
 }

@@ -58,7 +58,7 @@ func (q *queueView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
 }
 
 // refresh fetches the numbers unless a fetch is still in flight.
-func (q *queueView) refresh(b Backend) tea.Cmd {
+func (q *queueView) refresh(b session.Runtime) tea.Cmd {
 	if q.inFlight {
 		return nil
 	}

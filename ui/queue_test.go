@@ -73,7 +73,8 @@ func TestQueuePacingForm(t *testing.T) {
 	press(t, m, "ctrl+u")
 	typeText(t, m, "5s")
 	press(t, m, "enter")
-	requireCalls(t, f, "Set alpha 10s 5s 15s 30s 8")
+	// Only what was changed is set: the rest stay defaults.
+	requireCalls(t, f, "Set alpha minGap=10s bulkLimit=8")
 	if m.dialog != nil {
 		t.Fatal("the form stayed open after a good submit")
 	}

@@ -30,7 +30,7 @@ type updatesMsg struct {
 	closed  bool
 }
 
-func subscribe(b Backend) tea.Cmd {
+func subscribe(b session.Runtime) tea.Cmd {
 	return func() tea.Msg {
 		ch, cancel := b.Subscribe()
 		return subscribedMsg{ch: ch, cancel: cancel, list: b.List()}

@@ -1,0 +1,82 @@
+package api
+
+import (
+	"time"
+
+	"github.com/waconsole/waconsole/session"
+)
+
+// Conversions from the runtime's types to the wire types.
+
+func fromSnapshot(s session.Snapshot) Session {
+	return Session{
+		ID: s.ID, State: string(s.State), Since: s.Since, Reason: s.Reason, LastError: s.LastError,
+		PairMethod: s.PairMethod, PairPhone: s.PairPhone, Account: s.Account, AutoStart: s.AutoStart,
+		QR:   QR{Payload: s.QR.Payload, Index: s.QR.Index, Total: s.QR.Total, Expires: s.QR.Expires, Expired: s.QR.Expired},
+		Code: LinkCode{Code: s.Code.Code, Phone: s.Code.Phone, Expires: s.Code.Expires},
+		Queue: QueueSummary{Depth: s.Queue.Depth, Held: s.Queue.Held, Dead: s.Queue.Dead,
+			Failures5m: s.Queue.Failures5m, Paused: s.Queue.Paused},
+		Pacing:    fromPacing(s.Pacing),
+		PacingSet: fromPacingSettings(s.PacingSet),
+	}
+}
+
+func fromPacing(p session.Pacing) Pacing {
+	return Pacing{MinGap: Duration(p.MinGap), JitterMin: Duration(p.JitterMin), Jitter: Duration(p.Jitter),
+		ChatGap: Duration(p.ChatGap), BulkLimit: p.BulkLimit}
+}
+
+func fromPacingSettings(p session.PacingSettings) PacingSettings {
+	d := func(v *time.Duration) *Duration {
+		if v == nil {
+			return nil
+		}
+		w := Duration(*v)
+		return &w
+	}
+	out := PacingSettings{MinGap: d(p.MinGap), JitterMin: d(p.JitterMin), Jitter: d(p.Jitter), ChatGap: d(p.ChatGap)}
+	if p.BulkLimit != nil {
+		n := *p.BulkLimit
+		out.BulkLimit = &n
+	}
+	return out
+}
+
+func fromEvent(e session.Event) Event {
+	return Event{Seq: e.Seq, Time: e.Time, Kind: e.Kind, From: e.From, To: e.To, Reason: e.Reason, Detail: e.Detail}
+}
+
+func fromJob(j session.Job) Job {
+	return Job{Seq: j.Seq, Session: j.Session, ChatID: j.ChatID, Body: j.Body, MsgID: j.MsgID, State: string(j.State),
+		Attempts: j.Attempts, NextAttempt: j.NextAttempt, LastError: j.LastError, Permanent: j.Permanent,
+		HoldReason: j.HoldReason, Ack: j.Ack, Created: j.Created, Updated: j.Updated, SentAt: j.SentAt}
+}
+
+func fromQueueStats(q session.QueueStats) QueueStats {
+	states := make(map[string]int, len(q.States))
+	for k, v := range q.States {
+		states[k] = v
+	}
+	return QueueStats{Depth: q.Depth, InFlight: q.InFlight, Oldest: Duration(q.Oldest), LatencyP50: Duration(q.LatencyP50),
+		LatencyP95: Duration(q.LatencyP95), Sent5m: q.Sent5m, Failed5m: q.Failed5m, SentTotal: q.SentTotal,
+		FailedTotal: q.FailedTotal, NextSend: q.NextSend, Paused: q.Paused, HoldReason: q.HoldReason,
+		Pacing: fromPacing(q.Pacing), States: states}
+}
+
+func fromChat(c session.Chat) Chat {
+	return Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, LastActivity: c.LastActivity, Group: c.Group}
+}
+
+func fromMessage(m session.Message) Message {
+	return Message{ID: m.ID, Key: m.Key, Chat: m.Chat, FromMe: m.FromMe, Author: m.Author, Body: m.Body,
+		Time: m.Time, Ack: int(m.Ack), New: m.New}
+}
+
+// convert maps a list, never returning nil: an empty list is [] on the wire.
+func convert[S, T any](in []S, f func(S) T) []T {
+	out := make([]T, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
+}

@@ -1,0 +1,43 @@
+package session
+
+import (
+	"context"
+	"io"
+)
+
+// Runtime is what the sessions offer to their faces: the console, the
+// control API and the CLI. *Manager implements it; sessiontest.Fake is its
+// in-memory stand-in, held to the same results by a contract test.
+type Runtime interface {
+	// Subscribe returns every update from now on; call the func to stop.
+	Subscribe() (<-chan Update, func())
+	List() []Snapshot
+	Get(id string) (Snapshot, error)
+	History(id string, n int) ([]Event, error)
+
+	Add(req AddRequest) (Snapshot, error)
+	Start(id string) error
+	Stop(id string) error
+	Restart(id string) error
+	Logout(id string) error
+	Delete(id string) error
+	RefreshQR(id string) error
+	UseLinkCode(id, phone string) error
+	UseQR(id string) error
+	Set(id string, s Settings) (Snapshot, error)
+
+	Send(ctx context.Context, id, chatID, body string) (Job, error)
+	SendMany(ctx context.Context, id, chatID string, bodies []string) ([]Job, error)
+	Jobs(id string, states ...JobState) ([]Job, error)
+	RetryJob(id string, seq uint64) error // also approves a held job
+	DiscardJob(id string, seq uint64) error
+	Pause(id string) error
+	Resume(id string) error
+	QueueStats(id string) (QueueStats, error)
+
+	Chats(ctx context.Context, id string) ([]Chat, error)
+	Messages(ctx context.Context, id, chatID, before string, limit int) ([]Message, error)
+	Backup(w io.Writer) (int64, error)
+}
+
+var _ Runtime = (*Manager)(nil)
