@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 // detailEvents is how many events the detail view fetches and keeps.
@@ -124,7 +125,7 @@ func (d *detailView) view(m *Model, w, h int) string {
 		pair += " for " + phone(s.PairPhone)
 	}
 	lines := []string{
-		styles.Heading.Render(s.ID) + "  " + stateText(s.State) + " for " + Age(m.now().Sub(s.Since)),
+		styles.Heading.Render(s.ID) + "  " + stateText(s.State) + " for " + termtext.Age(m.now().Sub(s.Since)),
 		field("Reason", s.Reason),
 		field("Account", phone(s.Account)),
 		field("Pairing", pair),

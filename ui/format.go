@@ -12,15 +12,12 @@ import (
 	"github.com/waconsole/waconsole/termtext"
 )
 
-// Age is termtext.Age, under the name the screens use.
-var Age = termtext.Age
-
 // ago formats a past moment relative to now, or "-" when unknown.
 func ago(now, t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return Age(now.Sub(t)) + " ago"
+	return termtext.Age(now.Sub(t)) + " ago"
 }
 
 // phone shows account digits in international form.

@@ -106,7 +106,7 @@ func countdown(now, t time.Time) string {
 		return ""
 	}
 	if d := t.Sub(now); d > 0 {
-		return "expires in " + Age(d.Round(time.Second))
+		return "expires in " + termtext.Age(d.Round(time.Second))
 	}
 	return "expiring now"
 }

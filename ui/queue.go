@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 // queueView is one session's outbox, polled every second: its numbers, its
@@ -184,12 +185,12 @@ func (q *queueView) view(m *Model, w, h int) string {
 	now := m.now()
 	next := "-"
 	if !st.NextSend.IsZero() {
-		next = "in " + Age(st.NextSend.Sub(now))
+		next = "in " + termtext.Age(st.NextSend.Sub(now))
 	}
 	field := func(k, v string) string { return styles.Label.Render(cell(k, 9)) + v }
 	lines := []string{
 		title,
-		field("Depth", fmt.Sprintf("%d · in flight %d · oldest %s · next send %s", st.Depth, st.InFlight, Age(st.Oldest), next)),
+		field("Depth", fmt.Sprintf("%d · in flight %d · oldest %s · next send %s", st.Depth, st.InFlight, termtext.Age(st.Oldest), next)),
 		field("Latency", fmt.Sprintf("p50 %s · p95 %s", st.LatencyP50.Round(10*time.Millisecond), st.LatencyP95.Round(10*time.Millisecond))),
 		field("Sent", fmt.Sprintf("%d in 5m · %d in all", st.Sent5m, st.SentTotal)),
 		field("Failed", fmt.Sprintf("%d in 5m · %d in all", st.Failed5m, st.FailedTotal)),
@@ -211,7 +212,7 @@ func (q *queueView) view(m *Model, w, h int) string {
 		if j.State == session.JobHeld {
 			why = j.HoldReason
 		}
-		rows[i] = []string{strconv.FormatUint(j.Seq, 10), string(j.State), j.ChatID, strconv.Itoa(j.Attempts), Age(now.Sub(j.Created)), why}
+		rows[i] = []string{strconv.FormatUint(j.Seq, 10), string(j.State), j.ChatID, strconv.Itoa(j.Attempts), termtext.Age(now.Sub(j.Created)), why}
 	}
 	q.cur.clamp(len(rows), m.jobRows())
 	return head + "\n" + renderTable(cols, rows, q.cur, w, max(h-len(lines), 2))

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/termtext"
 )
 
 // sessionsTable is the root screen. The selection follows the session, not
@@ -178,7 +179,7 @@ func (t *sessionsTable) view(m *Model, w, h int) string {
 			fails = styles.Error.Render(fails)
 		}
 		cells[i] = []string{
-			s.ID, stateText(s.State), ph, Age(now.Sub(s.Since)),
+			s.ID, stateText(s.State), ph, termtext.Age(now.Sub(s.Since)),
 			strconv.Itoa(s.Queue.Depth), fails, s.LastError,
 		}
 	}
