@@ -152,6 +152,8 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.chat.sent(msg)
 	case queueMsg:
 		return m.queue.loaded(msg)
+	case relistedMsg:
+		m.relisted(msg)
 	}
 	return nil
 }
