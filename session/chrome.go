@@ -92,10 +92,7 @@ func (d *ChromeDriver) allocatorOptions(profile string) []chromedp.ExecAllocator
 			if cmd.SysProcAttr == nil {
 				cmd.SysProcAttr = &syscall.SysProcAttr{}
 			}
-			// Its own process group, so that stop kills every child; and
-			// death with us, so that a killed console leaves no browser.
-			cmd.SysProcAttr.Setpgid = true
-			cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+			tieBrowser(cmd.SysProcAttr)
 		}),
 	}
 	if os.Geteuid() == 0 {
