@@ -18,9 +18,16 @@ import (
 )
 
 // chromeNames are the executables looked for on PATH, in order. The headless
-// shell comes first: it is Chromium without the desktop browser around it, and
-// needs much less memory per session.
+// shell comes first: it is Chromium without the desktop browser around it,
+// and needs much less memory per session.
 var chromeNames = []string{"chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"}
+
+// launchers are scripts that run a browser without exec: the shell would
+// stand between us and the browser and take the death signal meant for it,
+// so the browser they run is started directly.
+var launchers = map[string]string{
+	"/usr/bin/chromium-headless-shell": "/usr/lib/chromium/chromium-headless-shell", // Debian
+}
 
 // FindChrome returns the browser to run: the given path when set, else the
 // first Chromium or Chrome on PATH.
@@ -30,14 +37,24 @@ func FindChrome(path string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("--chrome %s: %w", path, err)
 		}
-		return p, nil
+		return unwrap(p), nil
 	}
 	for _, name := range chromeNames {
 		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
+			return unwrap(p), nil
 		}
 	}
 	return "", ErrNoChrome
+}
+
+// unwrap returns the browser a known launcher script runs, when installed.
+func unwrap(path string) string {
+	if bin, ok := launchers[path]; ok {
+		if _, err := exec.LookPath(bin); err == nil {
+			return bin
+		}
+	}
+	return path
 }
 
 // ChromeDriver launches a headless Chromium per session through chromedp.
