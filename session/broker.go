@@ -88,7 +88,7 @@ func (b *broker) publish(u Update) {
 	}
 }
 
-// dropped counts the updates never delivered to some subscriber.
+// droppedUpdates counts the updates never delivered, summed over subscribers.
 func (b *broker) droppedUpdates() uint64 { return b.dropped.Load() }
 
 func (b *broker) enqueue(s *subscriber, key string, replaces func(old Update) bool, u Update) {
