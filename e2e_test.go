@@ -19,6 +19,7 @@ import (
 
 	"github.com/waconsole/waconsole/api"
 	wacli "github.com/waconsole/waconsole/cli"
+	"github.com/waconsole/waconsole/internal/procs"
 	"github.com/waconsole/waconsole/simweb"
 )
 
@@ -144,12 +145,9 @@ func browsers(dir string) int { return countProcs(dir, false) }
 func mainBrowsers(dir string) int { return countProcs(dir, true) }
 
 func countProcs(dir string, mainOnly bool) int {
-	want := []byte("--user-data-dir=" + dir)
 	n := 0
-	entries, _ := os.ReadDir("/proc")
-	for _, d := range entries {
-		cmd, err := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
-		if err == nil && bytes.Contains(cmd, want) && !(mainOnly && bytes.Contains(cmd, []byte("--type="))) {
+	for _, p := range procs.WithArgPrefix("--user-data-dir=" + dir) {
+		if !mainOnly || !p.HasArgPrefix("--type=") {
 			n++
 		}
 	}

@@ -63,6 +63,12 @@ func (s *server) pairing(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
+			if u.Resync { // the feed dropped updates: read the session afresh
+				u = session.Update{Session: id, Removed: true}
+				if snap, err := s.b.Get(id); err == nil {
+					u = session.Update{Session: id, Snapshot: &snap}
+				}
+			}
 			if u.Session != id {
 				continue
 			}

@@ -68,8 +68,10 @@ func openRuntime(o runtimeOptions) (*runtime, error) {
 	if err != nil {
 		return nil, err
 	}
+	driver := session.NewChromeDriver(chrome)
+	o.logf("browser: %s", driver)
 	mgr, err := session.NewManager(session.Config{
-		Store: db, DataDir: o.dataDir, WAURL: o.waURL, Driver: session.NewChromeDriver(chrome),
+		Store: db, DataDir: o.dataDir, WAURL: o.waURL, Driver: driver,
 		Logf: o.logf, Timing: o.timing,
 	})
 	if err != nil {

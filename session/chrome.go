@@ -17,8 +17,17 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// chromeNames are the executables looked for on PATH, in order.
-var chromeNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"}
+// chromeNames are the executables looked for on PATH, in order. The headless
+// shell comes first: it is Chromium without the desktop browser around it,
+// and needs much less memory per session.
+var chromeNames = []string{"chromium-headless-shell", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"}
+
+// launchers are scripts that run a browser without exec: the shell would
+// stand between us and the browser and take the death signal meant for it,
+// so the browser they run is started directly.
+var launchers = map[string]string{
+	"/usr/bin/chromium-headless-shell": "/usr/lib/chromium/chromium-headless-shell", // Debian
+}
 
 // FindChrome returns the browser to run: the given path when set, else the
 // first Chromium or Chrome on PATH.
@@ -28,25 +37,49 @@ func FindChrome(path string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("--chrome %s: %w", path, err)
 		}
-		return p, nil
+		return unwrap(p), nil
 	}
 	for _, name := range chromeNames {
 		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
+			return unwrap(p), nil
 		}
 	}
 	return "", ErrNoChrome
 }
 
+// unwrap returns the browser a known launcher script runs, when installed.
+func unwrap(path string) string {
+	if bin, ok := launchers[path]; ok {
+		if _, err := exec.LookPath(bin); err == nil {
+			return bin
+		}
+	}
+	return path
+}
+
 // ChromeDriver launches a headless Chromium per session through chromedp.
 type ChromeDriver struct {
 	execPath  string
+	version   string // as the browser reports it, e.g. 156.0.8078.114
 	userAgent string
 }
 
 // NewChromeDriver prepares a driver for the browser at execPath.
 func NewChromeDriver(execPath string) *ChromeDriver {
-	return &ChromeDriver{execPath: execPath, userAgent: desktopUserAgent(execPath)}
+	d := &ChromeDriver{execPath: execPath}
+	if out, err := exec.Command(execPath, "--version").Output(); err == nil {
+		d.version = chromeVersion.FindString(string(out))
+	}
+	d.userAgent = desktopUserAgent(d.version)
+	return d
+}
+
+// String names the browser for the log: which binary, which version.
+func (d *ChromeDriver) String() string {
+	if d.version == "" {
+		return d.execPath + " (version unknown)"
+	}
+	return d.execPath + " (Chromium " + d.version + ")"
 }
 
 var chromeVersion = regexp.MustCompile(`(\d+)\.\d+\.\d+\.\d+`)
@@ -54,48 +87,62 @@ var chromeVersion = regexp.MustCompile(`(\d+)\.\d+\.\d+\.\d+`)
 // desktopUserAgent is the user agent of a desktop Chrome of the installed
 // major version. A HeadlessChrome or outdated token gets an "update your
 // browser" page instead of the QR.
-func desktopUserAgent(execPath string) string {
+func desktopUserAgent(version string) string {
 	major := "146"
-	if out, err := exec.Command(execPath, "--version").Output(); err == nil {
-		if m := chromeVersion.FindSubmatch(out); m != nil {
-			major = string(m[1])
-		}
+	if m := chromeVersion.FindStringSubmatch(version); m != nil {
+		major = m[1]
 	}
 	return "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + major + ".0.0.0 Safari/537.36"
 }
 
+// allocatorOptions are the browser's flags, each kept for a reason of its
+// own. Flags that only trim memory were measured (BenchmarkBrowserMemory)
+// and left out: what they save is small beside the cost (README, Limits).
 func (d *ChromeDriver) allocatorOptions(profile string) []chromedp.ExecAllocatorOption {
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(d.execPath),
+		// The login lives in the profile: one per session, kept across runs.
 		chromedp.UserDataDir(profile),
+		// A HeadlessChrome token gets an "update your browser" page.
 		chromedp.UserAgent(d.userAgent),
+		// Full Chromium opens a window without it; the shell ignores it.
 		chromedp.Headless,
+		// Full Chromium's first-run tasks and default-browser prompt would
+		// run at every start of a fresh profile.
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
+		// Servers have no GPU: no probing for one.
 		chromedp.DisableGPU,
+		// WhatsApp Web is built for a desktop window, not headless
+		// Chromium's default of 800x600.
 		chromedp.WindowSize(1440, 900),
 		// A closed network refuses Chrome's own background traffic; without
 		// these flags it retries many connections at every start.
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
+		// Containers give /dev/shm 64 MB, which a page can fill and crash on.
 		chromedp.Flag("disable-dev-shm-usage", true),
+		// navigator.webdriver stays false, as in a browser a person uses.
 		chromedp.Flag("disable-blink-features", "AutomationControlled"),
+		// Full Chromium would load extensions (Debian's wrapper asks for some).
 		chromedp.Flag("disable-extensions", true),
+		// Nobody looks at the page, yet its timers (QR rotation, keepalive)
+		// and the bridge's batches must run on time.
 		chromedp.Flag("disable-background-timer-throttling", true),
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
+		// A message notification would open an audio device servers lack.
 		chromedp.Flag("mute-audio", true),
+		// No desktop keyring to ask for the profile's secrets: on Linux,
+		// probing D-Bus for one can stall the start; macOS would prompt.
 		chromedp.Flag("password-store", "basic"),
 		chromedp.Flag("use-mock-keychain", true),
 		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
 			if cmd.SysProcAttr == nil {
 				cmd.SysProcAttr = &syscall.SysProcAttr{}
 			}
-			// Its own process group, so that stop kills every child; and
-			// death with us, so that a killed console leaves no browser.
-			cmd.SysProcAttr.Setpgid = true
-			cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+			tieBrowser(cmd.SysProcAttr)
 		}),
 	}
 	if os.Geteuid() == 0 {

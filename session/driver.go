@@ -76,7 +76,7 @@ var (
 	// ErrPermanent wraps a send failure that no retry can fix.
 	ErrPermanent = errors.New("permanent failure")
 	// ErrNoChrome means no Chromium could be found.
-	ErrNoChrome = errors.New("no Chromium found: install it with `apt-get install -y chromium` (Debian/Ubuntu) or pass --chrome PATH")
+	ErrNoChrome = errors.New("no Chromium found: install the headless shell, which needs the least memory, with `apt-get install -y chromium-headless-shell` (Debian/Ubuntu; or chromium, or Chrome), or pass --chrome PATH")
 )
 
 // Timeouts of page calls; a hung page must never hang the actor.

@@ -1,16 +1,15 @@
 package session
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/waconsole/waconsole/internal/procs"
 	"github.com/waconsole/waconsole/simweb"
 	"github.com/waconsole/waconsole/store"
 )
@@ -173,14 +172,5 @@ func (e *testEnv) pairQR(id, phone string) Snapshot {
 
 // browsers counts the Chromium processes that use a profile of this env.
 func (e *testEnv) browsers() int {
-	want := []byte("--user-data-dir=" + filepath.Join(e.dir, "profiles"))
-	n := 0
-	entries, _ := os.ReadDir("/proc")
-	for _, d := range entries {
-		cmd, err := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
-		if err == nil && bytes.Contains(cmd, want) {
-			n++
-		}
-	}
-	return n
+	return len(procs.WithArgPrefix("--user-data-dir=" + filepath.Join(e.dir, "profiles")))
 }

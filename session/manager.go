@@ -105,6 +105,11 @@ func (m *Manager) Close(ctx context.Context) error {
 // Subscribe returns every update from now on; call the func to stop.
 func (m *Manager) Subscribe() (<-chan Update, func()) { return m.broker.subscribe() }
 
+// DroppedUpdates counts, summed over subscribers, the updates a subscriber
+// never received because it fell too far behind; each such subscriber was
+// sent a Resync instead.
+func (m *Manager) DroppedUpdates() uint64 { return m.broker.droppedUpdates() }
+
 // List returns a snapshot of every session, sorted by id.
 func (m *Manager) List() []Snapshot {
 	m.mu.Lock()

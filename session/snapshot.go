@@ -84,7 +84,9 @@ type Job = store.Job
 type JobState = store.JobState
 
 // Update is one publication of the manager: a new snapshot, an event of the
-// log, a chat message, an outbox job, or the removal of a session.
+// log, a chat message, an outbox job, or the removal of a session. An update
+// with Resync set says updates to this subscriber were dropped: re-read
+// whatever it shows from List and Get.
 type Update struct {
 	Session  string    `json:"session"`
 	Snapshot *Snapshot `json:"snapshot,omitempty"`
@@ -92,6 +94,7 @@ type Update struct {
 	Message  *Message  `json:"message,omitempty"` // a new message or a changed ack
 	Job      *Job      `json:"job,omitempty"`     // an outbox job that changed
 	Removed  bool      `json:"removed,omitempty"`
+	Resync   bool      `json:"resync,omitempty"`
 }
 
 // The states of a Job.

@@ -122,6 +122,10 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	if msg, ok := msg.(addedMsg); ok {
 		return m.added(msg)
 	}
+	if msg, ok := msg.(relistedMsg); ok {
+		m.relisted(msg)
+		return nil
+	}
 	for i := len(m.stack) - 1; i >= 0; i-- {
 		if r, ok := m.stack[i].(receiver); ok {
 			if cmd, ok := r.receive(m, msg); ok {

@@ -66,6 +66,23 @@ func waitUpdates(ch <-chan session.Update) tea.Cmd {
 	}
 }
 
+// relistedMsg carries the sessions re-read after the feed dropped updates.
+type relistedMsg struct{ list []session.Snapshot }
+
+// relist re-reads every session, off the Update loop.
+func relist(b session.Runtime) tea.Cmd {
+	return func() tea.Msg { return relistedMsg{list: b.List()} }
+}
+
+// relisted replaces the sessions with those re-read, so nothing the feed
+// dropped stays wrong on screen.
+func (m *Model) relisted(msg relistedMsg) {
+	clear(m.sessions)
+	for _, s := range msg.list {
+		m.sessions[s.ID] = s
+	}
+}
+
 // applyUpdates folds a batch into the model: snapshots replace each other,
 // removals close the screens of their session, and the panes on the stack
 // that follow the feed get the batch.
@@ -73,6 +90,8 @@ func (m *Model) applyUpdates(batch []session.Update) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, u := range batch {
 		switch {
+		case u.Resync:
+			cmds = append(cmds, relist(m.b))
 		case u.Removed:
 			delete(m.sessions, u.Session)
 			if m.current() == u.Session {

@@ -132,6 +132,14 @@ func (f *Fake) Change(id string, edit func(*session.Snapshot)) {
 	f.publish(session.Update{Session: id, Snapshot: &s})
 }
 
+// Unpublished edits the snapshots under the fake's lock and publishes
+// nothing: a change the feed missed, for tests of a resync.
+func (f *Fake) Unpublished(edit func(snapshots map[string]session.Snapshot)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	edit(f.Snapshots)
+}
+
 // SetState moves a session to state, as its browser would, logging and
 // publishing the transition.
 func (f *Fake) SetState(id string, state session.State) {
