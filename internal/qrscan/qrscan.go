@@ -148,7 +148,14 @@ func decode(grid [][]rune, left, top, w, h int) (string, error) {
 	}
 	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
 	if err != nil {
-		return "", err
+		// The finder-pattern search is fooled now and then by data that
+		// looks like a finder; the picture holds the code alone, so read
+		// it as a pure code before giving up.
+		pure, perr := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
+		if perr != nil {
+			return "", err
+		}
+		res = pure
 	}
 	return res.GetText(), nil
 }

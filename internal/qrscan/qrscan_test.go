@@ -1,6 +1,7 @@
 package qrscan
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -40,5 +41,18 @@ func TestGlyphsOfTheSextantBlock(t *testing.T) {
 	}
 	if _, ok := glyphOf('x'); ok {
 		t.Fatal("a letter is read as a QR glyph")
+	}
+}
+
+// A code whose data fools the finder-pattern search (as drawn by
+// `waconsole pair` in a CI run) still decodes.
+func TestFromScreenFinderLookalike(t *testing.T) {
+	screen, err := os.ReadFile("testdata/finder-lookalike.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := FromScreen(string(screen))
+	if err != nil || !strings.HasPrefix(got, "2@k5ipeFdJOjGzSdMN") || !strings.HasSuffix(got, "coG4=,1") {
+		t.Fatalf("decoded %q, %v", got, err)
 	}
 }
