@@ -47,11 +47,26 @@ func testDriver(t *testing.T) Driver {
 	return NewChromeDriver(chromePath)
 }
 
-// newEnv starts a stand-in and a manager on a fresh data dir.
-func newEnv(t *testing.T) *testEnv {
+// eachBuild runs a driver test against every build the stand-in plays,
+// side by side: each build gets its own stand-in, browser and data dir.
+func eachBuild(t *testing.T, test func(t *testing.T, e *testEnv)) {
+	for _, b := range simweb.Builds() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, newEnvOn(t, b.Name))
+		})
+	}
+}
+
+// newEnv starts a stand-in of the current build and a manager on a fresh
+// data dir.
+func newEnv(t *testing.T) *testEnv { return newEnvOn(t, simweb.CurrentBuild) }
+
+// newEnvOn is newEnv with the stand-in playing the named build.
+func newEnvOn(t *testing.T, build string) *testEnv {
 	t.Helper()
 	e := &testEnv{t: t, dir: t.TempDir()}
-	sim, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(simScale)})
+	sim, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(simScale), Build: build})
 	if err != nil {
 		t.Fatal(err)
 	}

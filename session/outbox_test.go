@@ -81,7 +81,10 @@ func onceEach(t *testing.T, jobs []Job, sent []simweb.SentMessage) {
 }
 
 func TestPacingGapsNeverBelowTheMinimum(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testPacingGapsNeverBelowTheMinimum)
+}
+
+func testPacingGapsNeverBelowTheMinimum(t *testing.T, e *testEnv) {
 	const phone = "15551240001"
 	e.pairQR("pace", phone)
 	p := Pacing{MinGap: 250 * time.Millisecond, JitterMin: 10 * time.Millisecond, Jitter: 60 * time.Millisecond, ChatGap: 700 * time.Millisecond}
@@ -115,8 +118,9 @@ func TestPacingGapsNeverBelowTheMinimum(t *testing.T) {
 	}
 }
 
-func TestSendsWaitForReady(t *testing.T) {
-	e := newEnv(t)
+func TestSendsWaitForReady(t *testing.T) { eachBuild(t, testSendsWaitForReady) }
+
+func testSendsWaitForReady(t *testing.T, e *testEnv) {
 	if _, err := e.m.Add(AddRequest{ID: "wait", Start: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +143,10 @@ func TestSendsWaitForReady(t *testing.T) {
 }
 
 func TestTransientFailuresBackOffThenDie(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testTransientFailuresBackOffThenDie)
+}
+
+func testTransientFailuresBackOffThenDie(t *testing.T, e *testEnv) {
 	const phone = "15551240003"
 	e.m.cfg.Timing.RetryAttempts = 3
 	e.pairQR("flaky", phone)
@@ -180,8 +187,9 @@ func TestTransientFailuresBackOffThenDie(t *testing.T) {
 	}
 }
 
-func TestPermanentFailureIsDeadAtOnce(t *testing.T) {
-	e := newEnv(t)
+func TestPermanentFailureIsDeadAtOnce(t *testing.T) { eachBuild(t, testPermanentFailureIsDeadAtOnce) }
+
+func testPermanentFailureIsDeadAtOnce(t *testing.T, e *testEnv) {
 	const phone = "15551240004"
 	e.pairQR("perm", phone)
 	e.pace("perm", fastPacing)
@@ -198,8 +206,9 @@ func TestPermanentFailureIsDeadAtOnce(t *testing.T) {
 	}
 }
 
-func TestIdenticalBulkIsHeld(t *testing.T) {
-	e := newEnv(t)
+func TestIdenticalBulkIsHeld(t *testing.T) { eachBuild(t, testIdenticalBulkIsHeld) }
+
+func testIdenticalBulkIsHeld(t *testing.T, e *testEnv) {
 	const phone = "15551240005"
 	e.pairQR("bulk", phone)
 	e.pace("bulk", fastPacing)
@@ -233,8 +242,9 @@ func TestIdenticalBulkIsHeld(t *testing.T) {
 	onceEach(t, jobs[:6], e.sent(phone))
 }
 
-func TestReconcileJobsLeftSending(t *testing.T) {
-	e := newEnv(t)
+func TestReconcileJobsLeftSending(t *testing.T) { eachBuild(t, testReconcileJobsLeftSending) }
+
+func testReconcileJobsLeftSending(t *testing.T, e *testEnv) {
 	const phone = "15551240006"
 	e.pairQR("rec", phone)
 	e.pace("rec", fastPacing)
@@ -264,8 +274,9 @@ func TestReconcileJobsLeftSending(t *testing.T) {
 	onceEach(t, append(first, second...), e.sent(phone))
 }
 
-func TestChromiumKilledMidQueue(t *testing.T) {
-	e := newEnv(t)
+func TestChromiumKilledMidQueue(t *testing.T) { eachBuild(t, testChromiumKilledMidQueue) }
+
+func testChromiumKilledMidQueue(t *testing.T, e *testEnv) {
 	const phone = "15551240007"
 	e.pairQR("kill", phone)
 	e.pace("kill", fastPacing)
@@ -292,7 +303,10 @@ func TestChromiumKilledMidQueue(t *testing.T) {
 }
 
 func TestRepeatedDisconnectsHoldTheQueue(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testRepeatedDisconnectsHoldTheQueue)
+}
+
+func testRepeatedDisconnectsHoldTheQueue(t *testing.T, e *testEnv) {
 	const phone = "15551240008"
 	e.pairQR("flap", phone)
 	e.pace("flap", fastPacing)
@@ -321,8 +335,9 @@ func TestRepeatedDisconnectsHoldTheQueue(t *testing.T) {
 	onceEach(t, jobs, e.sent(phone))
 }
 
-func TestChatsMessagesAndLiveInbound(t *testing.T) {
-	e := newEnv(t)
+func TestChatsMessagesAndLiveInbound(t *testing.T) { eachBuild(t, testChatsMessagesAndLiveInbound) }
+
+func testChatsMessagesAndLiveInbound(t *testing.T, e *testEnv) {
 	const phone = "15551240009"
 	e.pairQR("chat", phone)
 	ctx := context.Background()
@@ -359,8 +374,9 @@ func TestChatsMessagesAndLiveInbound(t *testing.T) {
 	}
 }
 
-func TestJobChangesArePublished(t *testing.T) {
-	e := newEnv(t)
+func TestJobChangesArePublished(t *testing.T) { eachBuild(t, testJobChangesArePublished) }
+
+func testJobChangesArePublished(t *testing.T, e *testEnv) {
 	e.pairQR("feed", "15551240010")
 	e.pace("feed", fastPacing)
 	job := e.send("feed", "15557770007", "watch me")[0]

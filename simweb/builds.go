@@ -1,0 +1,45 @@
+package simweb
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Build is one version of WhatsApp Web's page as the stand-in plays it: its
+// version string and the behaviours that changed over time. The page reads
+// it from the HTML, the server from Options; both hold to it alike.
+type Build struct {
+	Name    string `json:"name"`
+	Version string `json:"version"` // window.Debug.VERSION
+	// Summary says in one line what differs from the build before.
+	Summary string `json:"-"`
+}
+
+// CurrentBuild names the newest build; it is the default.
+const CurrentBuild = "current"
+
+// builds are oldest first; the last one is "current".
+var builds = []Build{
+	{
+		Name: "2026-05", Version: "2.3000.1042630512",
+		Summary: "Cmd.refreshQR, a fixed ADV secret, phone-number chats, messages found by raw id",
+	},
+}
+
+// Builds lists the builds the stand-in plays, oldest first.
+func Builds() []Build { return append([]Build(nil), builds...) }
+
+// LookupBuild finds a build by name; "" and "current" are the newest.
+func LookupBuild(name string) (Build, error) {
+	if name == "" || name == CurrentBuild {
+		return builds[len(builds)-1], nil
+	}
+	var names []string
+	for _, b := range builds {
+		if b.Name == name {
+			return b, nil
+		}
+		names = append(names, b.Name)
+	}
+	return Build{}, fmt.Errorf("no stand-in build %q: pick one of %s or %s (see --list-builds)", name, strings.Join(names, ", "), CurrentBuild)
+}
