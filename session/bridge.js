@@ -176,6 +176,21 @@
     e.permanent = true;
     return e;
   };
+  // twin is a contact's other id: its LID for a phone-number id and back,
+  // where the page knows it (builds after the LID migration).
+  const twin = (wid) => {
+    const C = mod('WAWebApiContact');
+    if (!C || !wid || (wid.server !== 'c.us' && wid.server !== 'lid')) return null;
+    try {
+      return (wid.server === 'lid' ? C.getPhoneNumber(wid) : C.getCurrentLid(wid)) || null;
+    } catch (e) {
+      return null;
+    }
+  };
+  // findChat resolves a chat id as wa-js does: the chat the page holds under
+  // the id or its twin; else the number's own wid from queryWidExists, then
+  // findOrCreateLatestChat, whose answer may be a plain object under the
+  // LID: the model is read again by that id.
   const findChat = async (chatId) => {
     let wid;
     try {
@@ -184,13 +199,77 @@
       throw permanent('invalid chat id ' + chatId + ': ' + (e && e.message));
     }
     const {Chat} = need('WAWebCollections');
-    const chat = Chat.get(wid);
-    if (chat) return chat;
+    const held = (w) => (w && Chat.get(w)) || (twin(w) && Chat.get(twin(w)));
+    if (held(wid)) return held(wid);
     if (wid.server === 'c.us') {
       const exists = await need('WAWebQueryExistsJob').queryWidExists(wid);
       if (!exists) throw permanent(chatId + ' is not on WhatsApp');
+      if (exists.wid) wid = exists.wid;
+      if (held(wid)) return held(wid);
     }
-    return (await need('WAWebFindChatAction').findOrCreateLatestChat(wid)).chat;
+    let res;
+    try {
+      res = await need('WAWebFindChatAction').findOrCreateLatestChat(wid, 'createChat');
+    } catch (e) {
+      const why = str(e && e.message ? e.message : e);
+      if (/No LID/i.test(why)) throw new Error('WhatsApp Web has no LID for ' + chatId + ' yet (' + why + '); the send is tried again later');
+      throw e;
+    }
+    const chat = res && res.chat && Chat.get(res.chat.id);
+    if (!chat) throw new Error('WhatsApp Web opened no chat for ' + chatId);
+    return chat;
+  };
+  // The account's own ids: the phone-number one and, once known, the LID.
+  const mine = () => {
+    const u = need('WAWebUserPrefsMeUser');
+    return {pn: u.getMaybeMePnUser && u.getMaybeMePnUser(), lid: u.getMaybeMeLidUser && u.getMaybeMeLidUser()};
+  };
+  // outKey is the key WhatsApp Web gives a message this account sends to
+  // chat, as genOutgoingMsgData builds it: from our LID in a LID chat or a
+  // group that addresses members by LID, with ourselves as the participant
+  // in a group.
+  const outKey = (chat, msgId) => {
+    const {pn, lid} = mine();
+    const lidGroup = !!(chat.groupMetadata && chat.groupMetadata.isLidAddressingMode);
+    const from = ((chat.id.server === 'lid' || lidGroup) && lid) || pn;
+    const participant = chat.id.server === 'g.us' ? from : undefined;
+    const MsgKey = need('WAWebMsgKey');
+    return {from, key: new MsgKey({from, to: chat.id, id: msgId, participant, selfDir: 'out'})};
+  };
+  // sentKeys are the keys an earlier send of msgId to chatId may be stored
+  // under: in the chat or its twin, with each of our ids as the sender.
+  const sentKeys = (chatId, msgId) => {
+    let to;
+    try {
+      to = need('WAWebWidFactory').createWid(chatId);
+    } catch (e) {
+      return [];
+    }
+    const MsgKey = need('WAWebMsgKey');
+    const {pn, lid} = mine();
+    const keys = new Set();
+    for (const remote of [to, twin(to)]) {
+      for (const from of [pn, lid]) {
+        if (!remote || !from) continue;
+        const participant = remote.server === 'g.us' ? from : undefined;
+        keys.add(str(new MsgKey({from, to: remote, id: msgId, participant, selfDir: 'out'})));
+      }
+    }
+    return [...keys];
+  };
+  // heldOut finds a message this account sent with the raw id msgId among
+  // those the page holds, in any chat.
+  const heldOut = (msgId) => need('WAWebCollections').Msg.getModelsArray()
+    .find((m) => m.id && m.id.fromMe && str(m.id.id) === msgId);
+  // settled waits for the page to finish sending a message it holds.
+  const settled = async (m) => {
+    try {
+      await until(() => m.ack !== 0, 15000);
+    } catch (e) {
+      throw new Error('message ' + str(m.id && m.id.id) + ' is still waiting for WhatsApp to accept it');
+    }
+    if (m.ack < 0) throw new Error('WhatsApp refused message ' + str(m.id && m.id.id));
+    return m;
   };
   const api = {
     snapshot() {
@@ -246,30 +325,37 @@
     },
     async send(chatId, msgId, body) {
       const chat = await findChat(chatId);
-      const MsgKey = need('WAWebMsgKey');
-      const mine = need('WAWebUserPrefsMeUser');
-      const lid = chat.id.server === 'lid';
-      const from = (lid && mine.getMaybeMeLidUser && mine.getMaybeMeLidUser()) || mine.getMaybeMePnUser();
-      const participant = chat.id.server === 'g.us' ? from : undefined;
-      const key = new MsgKey({from, to: chat.id, id: msgId, participant, selfDir: 'out', fromMe: true});
+      const {from, key} = outKey(chat, msgId);
+      const {Msg} = need('WAWebCollections');
+      // A message the page already holds is never added again: sent, it is
+      // the answer; unacknowledged, the page is sending it and we wait.
+      const held = Msg.get(key) || heldOut(msgId);
+      if (held && held.ack >= 0) return msgOut(await settled(held));
+      if (held) {
+        // The server refused the earlier copy: it goes again as new.
+        const other = need('WAWebCollections').Chat.get(held.id.remote);
+        if (other) other.msgs.remove(held);
+        Msg.remove(held);
+      }
       const msg = {
         id: key, ack: 0, body, from, to: chat.id, local: true, self: 'out',
         t: Math.floor(Date.now() / 1000), isNewMsg: true, type: 'chat',
       };
-      const [added, result] = need('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, msg);
+      // Some builds answer [added, result], newer ones a promise of it.
+      const [added, result] = await need('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, msg);
       const model = await added;
       const res = await result;
       const code = str(res && (res.messageSendResult || res));
       if (code !== 'OK' && code !== 'success') throw new Error('send result ' + code);
-      return msgOut(model || need('WAWebCollections').Msg.get(str(key)));
+      return msgOut(model || Msg.get(key));
     },
     async find(chatId, msgId) {
-      const {Msg} = need('WAWebCollections');
-      const local = Msg.getModelsArray().find((m) => m.id && m.id.fromMe && str(m.id.id) === msgId);
-      if (local && local.ack >= 1) return msgOut(local);
-      const base = 'true_' + chatId + '_' + msgId;
-      const keys = chatId.endsWith('@g.us') ? [base, base + '_' + me()] : [base];
-      const res = await Msg.getMessagesById(keys);
+      const held = heldOut(msgId);
+      if (held && held.ack >= 0) return msgOut(await settled(held));
+      // Not on the page (a reload, a crash): ask the server by the keys the
+      // send would have used.
+      const keys = sentKeys(chatId, msgId);
+      const res = keys.length ? await need('WAWebCollections').Msg.getMessagesById(keys) : null;
       const found = res && res.messages && res.messages.find((m) => m && m.ack >= 1);
       return found ? msgOut(found) : null;
     },

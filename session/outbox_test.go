@@ -396,3 +396,37 @@ func testJobChangesArePublished(t *testing.T, e *testEnv) {
 		t.Fatalf("job states published: %v, want queued, sending, sent", seen)
 	}
 }
+
+// Against the current page a number's chat is its LID chat, and a number
+// whose LID WhatsApp does not know yet cannot be written to until it does.
+func TestSendWaitsForTheLID(t *testing.T) {
+	e := newEnv(t)
+	const phone, to = "15551240011", "15557770009"
+	e.pairQR("lid", phone)
+	e.pace("lid", fastPacing)
+	ctx := context.Background()
+	if err := e.phone.Faults(ctx, simweb.Faults{Phone: phone, NoLID: []string{to}}); err != nil {
+		t.Fatal(err)
+	}
+	jobs := e.send("lid", to, "to a LID chat")
+	e.wait("lid", "a retry for want of a LID", 20*time.Second, func(Snapshot) bool {
+		j, err := e.db.JobByMsgID("lid", jobs[0].MsgID)
+		return err == nil && j.State == JobRetrying && strings.Contains(j.LastError, "no LID")
+	})
+	if err := e.phone.Faults(ctx, simweb.Faults{Phone: phone}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitJobs("lid", 30*time.Second, JobSent)
+	sent := e.sent(phone)
+	onceEach(t, jobs, sent)
+	if !strings.HasSuffix(sent[0].To, "@lid") {
+		t.Fatalf("the message went to %s, want the contact's LID chat", sent[0].To)
+	}
+	evs, err := e.m.History("lid", 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(evs, func(ev Event) bool { return ev.Kind == "job-chat" && strings.Contains(ev.Detail, sent[0].To) }) {
+		t.Fatalf("no event says the job went to %s: %+v", sent[0].To, evs)
+	}
+}

@@ -13,6 +13,24 @@ type Build struct {
 	Version string `json:"version"` // window.Debug.VERSION
 	// Summary says in one line what differs from the build before.
 	Summary string `json:"-"`
+
+	// StrictMsgKey: new MsgKey throws "unclear which constructor" when
+	// given both the {from, to, selfDir} and the {remote, fromMe} forms,
+	// and a self-chat key carries its direction.
+	StrictMsgKey bool `json:"strictMsgKey"`
+	// KeyLookup: getMessagesById matches the whole serialized key, not the
+	// bare message id.
+	KeyLookup bool `json:"keyLookup"`
+	// OwnQueue: addAndSendMsgToChat refuses a key the page already holds,
+	// resolves to [added, result] as a promise, and keeps a message the
+	// server has not accepted yet in IndexedDB, sending it again by itself
+	// after a reload or a reconnect.
+	OwnQueue bool `json:"ownQueue"`
+	// LID: contacts are moved to LID chats once WhatsApp knows their LID
+	// (queryWidExists learns it); findOrCreateLatestChat hands back a plain
+	// object with the LID chat's id, or throws "No LID for user"; groups
+	// address members by LID, and a send to one must come from our LID.
+	LID bool `json:"lid"`
 }
 
 // CurrentBuild names the newest build; it is the default.
@@ -23,6 +41,11 @@ var builds = []Build{
 	{
 		Name: "2026-05", Version: "2.3000.1042630512",
 		Summary: "Cmd.refreshQR, a fixed ADV secret, phone-number chats, messages found by raw id",
+	},
+	{
+		Name: "2026-11", Version: "2.3000.1043057296",
+		Summary:      "strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID",
+		StrictMsgKey: true, KeyLookup: true, OwnQueue: true, LID: true,
 	},
 }
 

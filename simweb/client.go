@@ -43,6 +43,9 @@ type Faults struct {
 	AckDelayMs    int      `json:"ackDelayMs"`
 	SendDelayMs   int      `json:"sendDelayMs"` // answer sends this late (they are delivered at once)
 	NotOnWhatsApp []string `json:"notOnWhatsApp"`
+	// NoLID lists numbers WhatsApp finds but has no LID for (builds with
+	// LID): findOrCreateLatestChat throws "No LID for user" for them.
+	NoLID []string `json:"noLid"`
 }
 
 // Errors that an *APIError matches with errors.Is, by status.

@@ -231,7 +231,14 @@ func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 		if req.SendFail < 0 || req.SendFail > 1 || req.AckDelayMs < 0 || req.SendDelayMs < 0 || req.SendDelayMs > 60000 {
 			return errorf(http.StatusBadRequest, "sendFail must be within 0..1, ackDelayMs not negative and sendDelayMs within 0..60000")
 		}
-		f := &faultState{Faults: req, never: map[string]bool{}}
+		f := &faultState{Faults: req, never: map[string]bool{}, noLID: map[string]bool{}}
+		for _, n := range req.NoLID {
+			id, ok := normChatID(n)
+			if !ok {
+				return errorf(http.StatusBadRequest, "noLid entry %q is not a number", n)
+			}
+			f.noLID[id] = true
+		}
 		for _, n := range req.NotOnWhatsApp {
 			id, ok := normChatID(n)
 			if !ok {

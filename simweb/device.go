@@ -158,6 +158,9 @@ func (s *Server) pair(d *device, phone string) {
 		if a == nil {
 			a = newAccount(phone)
 			a.seed(time.Now())
+			if s.build.LID {
+				a.moveToLID()
+			}
 			s.accounts[phone] = a
 		}
 		d.Phone, d.Token = phone, newToken()

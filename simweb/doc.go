@@ -63,7 +63,7 @@
 //	GET  /sim/sent?phone=
 //	     {"messages":[{"id","to","body","time"}]}: every text the account's
 //	     devices sent that the server accepted, in order, repeats included.
-//	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","sendDelayMs","notOnWhatsApp"}
+//	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","sendDelayMs","notOnWhatsApp","noLid"}
 //	     Replaces the phone's faults (the phone need not be paired yet).
 //	     Each send fails with probability sendFail: the server does not
 //	     accept it and the page's result is ERROR_NETWORK with ack -1. With
@@ -73,7 +73,10 @@
 //	     same way. ackDelayMs > 0 replaces Timings.AckDelay for the account.
 //	     sendDelayMs > 0 answers each accepted send that late: the message
 //	     is delivered at once, the sender hears of it later (crash tests
-//	     aim their kills at this window).
+//	     aim their kills at this window). noLid lists numbers WhatsApp
+//	     finds but has no LID for (builds with LID): findOrCreateLatestChat
+//	     throws "No LID for user" for them and their messages stay in
+//	     phone-number chats.
 //
 // GET /sim/qr.png?d=<payload> renders a payload as a QR code (the page draws
 // it into its canvas).

@@ -17,9 +17,11 @@ const groupAuthor = "15550100001@c.us"
 type faultState struct {
 	Faults
 	never map[string]bool // chat ids never on WhatsApp
+	noLID map[string]bool // chat ids WhatsApp has no LID for
 }
 
 func (f *faultState) notOnWhatsApp(id string) bool { return f != nil && f.never[id] }
+func (f *faultState) lidless(id string) bool       { return f != nil && f.noLID[id] }
 
 // deliver hands a message to the account's devices except one: at once to
 // the live ones, later (offline delivery) to the others.
@@ -38,6 +40,9 @@ func (s *Server) deliver(a *account, m *message, except *device) {
 
 // inbound stores count messages from a contact or group and delivers them.
 func (s *Server) inbound(a *account, from, body string, count int) {
+	if s.build.LID && !s.faults[a.Phone].lidless(from) {
+		from = a.migrate(from)
+	}
 	c, _ := a.ensureChat(from)
 	now := time.Now().Unix()
 	for i := 1; i <= count; i++ {
@@ -47,6 +52,9 @@ func (s *Server) inbound(a *account, from, body string, count int) {
 		}
 		if c.IsGroup {
 			m.Author = groupAuthor
+			if c.LIDMode {
+				m.Author = a.lidOf(groupAuthor)
+			}
 		}
 		if c.Unread >= 0 {
 			c.Unread++
@@ -62,6 +70,12 @@ func (s *Server) inbound(a *account, from, body string, count int) {
 // send handles a text a device sends. It reports whether the server
 // accepted it; a refused send is not logged and gets no acks.
 func (s *Server) send(a *account, d *device, req devReq) bool {
+	// The page's own queue may send again what the server already took
+	// when the answer was lost; WhatsApp knows the key and keeps one copy.
+	if m := a.msgIdx[req.ID]; req.Resend && m != nil && m.FromMe && m.Remote == req.Chat {
+		s.pushAck(d, m)
+		return true
+	}
 	f := s.faults[a.Phone]
 	if f.notOnWhatsApp(req.Chat) {
 		return false

@@ -2,6 +2,7 @@ package simweb
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,7 @@ type devReq struct {
 	ID          string   `json:"id"`
 	Body        string   `json:"body"`
 	Participant string   `json:"participant"`
+	Resend      bool     `json:"resend"` // the page's own queue sends it again
 	T           int64    `json:"t"`
 	Unread      int      `json:"unread"`
 }
@@ -96,7 +98,7 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		}
 		msgs := []*message{}
 		for _, id := range req.IDs {
-			if m := a.msgIdx[rawMsgID(id)]; m != nil && !pending[m.ID] {
+			if m := a.msgIdx[rawMsgID(id)]; m != nil && !pending[m.ID] && (!s.build.KeyLookup || m.key() == id) {
 				msgs = append(msgs, m)
 			}
 		}
@@ -105,16 +107,29 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		if !okChat {
 			return nil, errorf(http.StatusBadRequest, "bad chat id %q", req.Chat)
 		}
+		if s.build.LID && strings.HasSuffix(chatID, "@c.us") {
+			// A migrated contact's chat is its LID chat; a number whose LID
+			// the page never learned cannot have one.
+			if chatID = a.lidOf(chatID); chatID == "" {
+				return nil, errorf(http.StatusConflict, "No LID for user")
+			}
+		}
 		c, created := a.ensureChat(chatID)
 		if created {
 			s.dirty()
 		}
 		return map[string]any{"chat": c, "created": created}, nil
 	case "exists":
-		if !okChat || s.faults[a.Phone].notOnWhatsApp(chatID) {
+		f := s.faults[a.Phone]
+		if !okChat || f.notOnWhatsApp(chatID) {
 			return map[string]any{"wid": nil}, nil
 		}
-		return map[string]any{"wid": chatID}, nil
+		lid := ""
+		if s.build.LID && !f.lidless(chatID) {
+			lid = a.migrate(chatID)
+			s.dirty()
+		}
+		return map[string]any{"wid": chatID, "lid": lid}, nil
 	case "send":
 		if !okChat || req.ID == "" {
 			return nil, errorf(http.StatusBadRequest, "send needs a chat id and a message id")

@@ -2,6 +2,7 @@
 // bundle loads, modules register one by one; requiring a name that is not
 // registered yet throws, and require('__debug').modulesMap shows which are.
 import * as actions from './actions.js';
+import { build } from './build.js';
 import { Emitter, MsgKey, createWid, decodeB64, encodeB64 } from './kit.js';
 import { keys } from './net.js';
 import { offlineProgress } from './socket.js';
@@ -27,7 +28,7 @@ const pubKey = (b64) => ({ pubKey: decodeB64(b64).buffer });
 
 Cmd.refreshQR = actions.refreshQR;
 Cmd.markChatUnread = actions.markChatUnread;
-Chat.find = async (wid) => Chat.get(wid) || (await actions.findOrCreateLatestChat(wid)).chat;
+Chat.find = async (wid) => Chat.get(wid) || Chat.get((await actions.findOrCreateLatestChat(wid)).chat.id);
 Contact.find = async (wid) => {
   const id = createWid(wid);
   upsertContact(id, '+' + id.user);
@@ -72,6 +73,7 @@ const modules = [
   ['WAWebCollections', () => ({ Chat, Msg, Contact })],
   ['WAWebFindChatAction', () => ({ findOrCreateLatestChat: actions.findOrCreateLatestChat })],
   ['WAWebQueryExistsJob', () => ({ queryWidExists: actions.queryWidExists })],
+  ...(build.lid ? [['WAWebApiContact', () => ({ getCurrentLid: actions.getCurrentLid, getPhoneNumber: actions.getPhoneNumber })]] : []),
   ['WAWebSendMsgChatAction', () => ({ addAndSendMsgToChat: actions.addAndSendMsgToChat })],
   ['WAWebChatLoadMessages', () => ({ loadEarlierMsgs: actions.loadEarlierMsgs })],
   ['WAWebUpdateUnreadChatAction', () => ({ sendSeen: actions.sendSeen, markUnread: actions.markChatUnread })],

@@ -9,8 +9,12 @@ const ls = window.localStorage;
 
 function openDB() {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open('wawc', 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('user');
+    const req = indexedDB.open('wawc', 2);
+    req.onupgradeneeded = () => {
+      for (const name of ['user', 'outbox']) {
+        if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
+      }
+    };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
@@ -36,6 +40,25 @@ function write(changes) {
   for (const [k, v] of Object.entries(changes)) {
     if (v === null) { delete user[k]; st.delete(k); } else { user[k] = v; st.put(v, k); }
   }
+  return new Promise((resolve) => { tx.oncomplete = tx.onabort = tx.onerror = () => resolve(); });
+}
+
+// outbox is the page's own queue of messages the server has not accepted
+// yet, by serialized key; a killed browser keeps it.
+export const outbox = {
+  all() {
+    return new Promise((resolve, reject) => {
+      const req = db.transaction('outbox').objectStore('outbox').getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  },
+  put(key, entry) { return done(db.transaction('outbox', 'readwrite', { durability: 'strict' }), (st) => st.put(entry, key)); },
+  del(key) { return done(db.transaction('outbox', 'readwrite', { durability: 'strict' }), (st) => st.delete(key)); },
+};
+
+function done(tx, f) {
+  f(tx.objectStore('outbox'));
   return new Promise((resolve) => { tx.oncomplete = tx.onabort = tx.onerror = () => resolve(); });
 }
 

@@ -1,5 +1,6 @@
 // The connection: follows the server's pushes and drives Socket, Stream and
 // Conn through WhatsApp Web's states.
+import { resendQueued } from './actions.js';
 import { createWid } from './kit.js';
 import { auth, openStream, post } from './net.js';
 import { Cmd, Conn, Socket, Stream, addMsg, byRawId, session, upsertChat } from './store.js';
@@ -108,6 +109,7 @@ function hello(ev) {
   if (!synced) return setState('CONNECTED', 'RESUMING');
   setState('CONNECTED');
   post('ready').catch(() => {});
+  resendQueued();
 }
 
 function login(phone, lid) {
@@ -132,6 +134,7 @@ async function sync() {
   Cmd.isMainLoaded = true;
   Cmd.trigger('main_loaded');
   post('ready').catch(() => {});
+  resendQueued();
 }
 
 function progress(done) {

@@ -32,7 +32,7 @@ class ContactModel extends Model {}
 ContactModel.props('id', 'name', 'pushname', 'formattedName', 'isMyContact', 'isGroup', 'isUser');
 
 class GroupMetadataModel extends Model {}
-GroupMetadataModel.props('id', 'subject', 'participants');
+GroupMetadataModel.props('id', 'subject', 'participants', 'isLidAddressingMode');
 
 export const Socket = new SocketModel({ state: 'OPENING', stream: 'DISCONNECTED', hasSynced: false });
 export const Stream = new StreamModel({ mode: undefined, info: 'OPENING', displayInfo: 'OPENING', available: false, needsUpdate: false });
@@ -48,6 +48,15 @@ export const Contact = new Collection();
 // byRawId finds a message by its raw id, which is what acks carry.
 export const byRawId = new Map();
 
+// twins maps a contact's phone-number id to its LID id and back, as far as
+// the page has learned it.
+export const twins = new Map();
+
+export function learnLid(pn, lid) {
+  twins.set(String(pn), createWid(lid));
+  twins.set(String(lid), createWid(pn));
+}
+
 // me is the logged-in account, {pn, lid} wids, or null.
 export const session = { me: null };
 
@@ -56,6 +65,7 @@ export const session = { me: null };
 // raises it for each new message.
 export function upsertChat(c, withUnread = true) {
   const unreadCount = withUnread ? c.unreadCount : 0;
+  if (c.pn) learnLid(c.pn, c.id);
   let chat = Chat.get(c.id);
   if (chat) {
     chat.set({ name: c.name, formattedTitle: c.name });
@@ -70,7 +80,9 @@ export function upsertChat(c, withUnread = true) {
   chat = new ChatModel({
     id, name: c.name, formattedTitle: c.name, unreadCount, t: c.t,
     isGroup: c.isGroup, archive: false, pin: 0, isReadOnly: false, msgs, lastReceivedKey: undefined,
-    groupMetadata: c.isGroup ? new GroupMetadataModel({ id, subject: c.name, participants: new Collection() }) : undefined,
+    groupMetadata: c.isGroup ? new GroupMetadataModel({
+      id, subject: c.name, participants: new Collection(), isLidAddressingMode: !!c.isLidAddressingMode,
+    }) : undefined,
   });
   return Chat.add(chat);
 }
