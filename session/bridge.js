@@ -81,6 +81,7 @@
       const noise = await need('WAWebUserPrefsInfoStore').waNoiseInfo.get();
       const reg = await need('WAWebSignalStoreApi').waSignalStore.getRegistrationInfo();
       const adv = need('WAWebUserPrefsMultiDevice').getADVSecretKey();
+      if (!adv) return ''; // linking by code: the page shows no QR code
       const platform = need('WAWebCompanionRegClientUtils').DEVICE_PLATFORM;
       return [ref, b64(noise.staticKeyPair.pubKey), b64(reg.identityKeyPair.pubKey), adv, platform].join(',');
     } catch (e) {
@@ -90,6 +91,8 @@
     }
   };
   let lastQR = '';
+  // reportQR reports the payload when it changed: a new ref, or a new ADV
+  // secret under the same ref.
   const reportQR = async () => {
     const {Conn} = need('WAWebConnModel');
     const {Socket} = need('WAWebSocketModel');
@@ -140,6 +143,15 @@
       emit({t: 'boot', version: str(window.Debug && window.Debug.VERSION)});
       reportState();
       reportQR().catch((e) => fail('qr', e));
+    }
+    if (!attached.has('adv')) {
+      // Builds that rotate the ADV secret announce it here; a QR code drawn
+      // from the old one no longer pairs.
+      const MD = mod('WAWebUserPrefsMultiDevice');
+      if (!MD) return false;
+      const em = MD.advSecretEventEmitter;
+      if (em && typeof em.on === 'function') em.on('change', () => reportQR().catch((e) => fail('qr', e)));
+      attached.add('adv');
     }
     if (!attached.has('msgs')) {
       const cols = mod('WAWebCollections');
@@ -271,6 +283,26 @@
     if (m.ack < 0) throw new Error('WhatsApp refused message ' + str(m.id && m.id.id));
     return m;
   };
+  // refreshQR asks for fresh QR codes the first way the build offers:
+  // Cmd.refreshQR went away in 2026; the page's own button always works.
+  const refreshPaths = [
+    () => mod('WAWebCmd').Cmd.refreshQR(),
+    () => mod('WAWebBackendEventBus').BackendEventBus.triggerRefreshQR(),
+    () => mod('WAWebLaunchSocketUtils').refreshQR(),
+    () => document.querySelector('[data-ref] button').click(),
+  ];
+  const refreshQR = () => {
+    for (const path of refreshPaths) {
+      try {
+        path();
+        return;
+      } catch (e) {
+        // not in this build: the next path
+      }
+    }
+    throw new Error('this WhatsApp Web build offers none of the known ways to refresh the QR code: reload the page (restart the session)');
+  };
+  let byCode = false; // the page was set up to link by code
   const api = {
     snapshot() {
       attach();
@@ -280,19 +312,28 @@
     async linkCode(phone) {
       const {Socket} = need('WAWebSocketModel');
       if (Socket.state === 'UNPAIRED_IDLE') {
-        need('WAWebCmd').Cmd.refreshQR();
+        refreshQR();
         await until(() => Socket.state === 'UNPAIRED', 10000);
       }
       const api = need('WAWebAltDeviceLinkingApi');
       api.setPairingType('ALT_DEVICE_LINKING');
+      byCode = true;
       await api.initializeAltDeviceLinking();
       const code = str(await api.startAltLinkingFlow(phone, true));
       emit({t: 'code', code});
       return code;
     },
-    refreshQR() {
+    async refreshQR() {
       lastQR = '';
-      need('WAWebCmd').Cmd.refreshQR();
+      if (byCode) {
+        // As resetLinkDeviceState({linkDeviceMethod: QR_CODE}) does.
+        const api = need('WAWebAltDeviceLinkingApi');
+        api.setPairingType('QR_CODE');
+        if (api.initializeQRLinking) await api.initializeQRLinking();
+        byCode = false;
+      }
+      refreshQR();
+      await reportQR();
       return true;
     },
     logout() {

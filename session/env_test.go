@@ -173,15 +173,27 @@ func (e *testEnv) pairQR(id, phone string) Snapshot {
 	if _, err := e.m.Add(AddRequest{ID: id, Start: true}); err != nil {
 		e.t.Fatal(err)
 	}
+	return e.pairShown(id, phone)
+}
+
+// pairShown scans the QR code session id shows (or is about to show), as
+// the phone does: with exactly the payload the session reports, again with
+// the next one when the page replaced it before the scan.
+func (e *testEnv) pairShown(id, phone string) Snapshot {
+	e.t.Helper()
 	s := e.wait(id, "a QR code", 30*time.Second, func(s Snapshot) bool { return s.State == QR && s.QR.Payload != "" })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := e.phone.Scan(ctx, s.QR.Payload, phone); err != nil {
-		// The ref may have rotated between the snapshot and the scan.
-		s = e.wait(id, "a fresh QR code", 10*time.Second, func(n Snapshot) bool { return n.QR.Payload != s.QR.Payload && n.QR.Payload != "" })
-		if err := e.phone.Scan(ctx, s.QR.Payload, phone); err != nil {
+	for try := 1; ; try++ {
+		err := e.phone.Scan(ctx, s.QR.Payload, phone)
+		if err == nil {
+			break
+		}
+		if try == 5 {
 			e.t.Fatalf("scanning the QR: %v", err)
 		}
+		prev := s.QR.Payload
+		s = e.wait(id, "a fresh QR code", 10*time.Second, func(n Snapshot) bool { return n.QR.Payload != prev && n.QR.Payload != "" })
 	}
 	return e.waitState(id, Ready, 30*time.Second)
 }

@@ -238,3 +238,47 @@ func testLinkCodeIsRefreshedBeforeItExpires(t *testing.T, e *testEnv) {
 	}
 	e.waitState("kappa", Ready, 30*time.Second)
 }
+
+// Against the current page a companion_reg_refresh makes a new ADV secret
+// under the same ref: the console must show the new code, and the old
+// secret must no longer pair.
+func TestQRFollowsANewADVSecret(t *testing.T) {
+	e := newEnv(t)
+	e.m.cfg.Timing.QRFirst = time.Minute
+	if _, err := e.m.Add(AddRequest{ID: "adv", Start: true}); err != nil {
+		t.Fatal(err)
+	}
+	old := e.wait("adv", "a QR code", 30*time.Second, func(s Snapshot) bool { return s.State == QR && s.QR.Payload != "" })
+	ctx := context.Background()
+	if err := e.phone.CompanionRefresh(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	advOf := func(p string) string { return strings.Split(p, ",")[3] }
+	s := e.wait("adv", "a QR code with a new ADV secret", 10*time.Second, func(s Snapshot) bool {
+		return strings.Count(s.QR.Payload, ",") == 4 && advOf(s.QR.Payload) != advOf(old.QR.Payload)
+	})
+	parts := strings.Split(s.QR.Payload, ",")
+	parts[3] = advOf(old.QR.Payload)
+	if err := e.phone.Scan(ctx, strings.Join(parts, ","), "15551240012"); err == nil {
+		t.Fatal("a QR code drawn from the old ADV secret paired")
+	}
+	if !strings.Contains(history(t, e.m, "adv"), " qr-redrawn ") {
+		t.Error("no qr-redrawn event")
+	}
+	e.pairShown("adv", "15551240012")
+}
+
+func TestLinkCodeThenBackToQR(t *testing.T) { eachBuild(t, testLinkCodeThenBackToQR) }
+
+// Switching from a link code back to QR resets the page's pairing state:
+// the QR code it then shows pairs.
+func testLinkCodeThenBackToQR(t *testing.T, e *testEnv) {
+	if _, err := e.m.Add(AddRequest{ID: "switch", PairMethod: PairLink, PairPhone: "4915112345671", Start: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.wait("switch", "a link code", 30*time.Second, func(s Snapshot) bool { return s.State == LinkCode && s.Code.Code != "" })
+	if err := e.m.UseQR("switch"); err != nil {
+		t.Fatal(err)
+	}
+	e.pairShown("switch", "4915112345671")
+}

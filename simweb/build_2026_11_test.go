@@ -2,6 +2,7 @@ package simweb
 
 import (
 	"context"
+	"errors"
 	"testing"
 )
 
@@ -132,5 +133,54 @@ func TestBuild202611ContactsOnLID(t *testing.T) {
 	  return r('WAWebFindChatAction').findOrCreateLatestChat(wid, 'createChat').then(() => 'found', (e) => String(!!exists) + ',' + e.message); })()`)
 	if got != "true,No LID for user" {
 		t.Fatalf("a number without a LID: %s", got)
+	}
+}
+
+func TestBuild202611QRRefreshAndADVSecret(t *testing.T) {
+	_, c := startServer(t, Options{Timings: DefaultTimings().Scale(0.1), Build: "2026-11"})
+	a := newBrowser(t)
+	navigate(t, a, c.BaseURL)
+	waitJS(t, a, `require('WAWebSocketModel').Socket.state === 'UNPAIRED' && require('WAWebUserPrefsMultiDevice')`)
+	if js[bool](t, a, `typeof require('WAWebCmd').Cmd.refreshQR === 'undefined'`) != true {
+		t.Fatal("Cmd.refreshQR exists in a build that removed it")
+	}
+	js[bool](t, a, `(() => { window.advChanges = 0; window.refAtStart = require('WAWebConnModel').Conn.ref;
+	  require('WAWebUserPrefsMultiDevice').advSecretEventEmitter.on('change', () => window.advChanges++); return true; })()`)
+	old := onlyDevice(t, c, "").QR
+	if err := c.CompanionRefresh(bg, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, a, `window.advChanges === 1`)
+	if js[bool](t, a, `require('WAWebConnModel').Conn.ref === window.refAtStart`) != true {
+		t.Fatal("a companion_reg_refresh changed the ref")
+	}
+	now := js[string](t, a, qrPayload)
+	if now == old || onlyDevice(t, c, "").QR != now {
+		t.Fatalf("after the refresh the page shows %q and the server %q (before: %q)", now, onlyDevice(t, c, "").QR, old)
+	}
+	if err := c.Scan(bg, old, "15550123404"); !errors.Is(err, ErrStale) {
+		t.Fatalf("scanning a code of the old ADV secret: %v, want ErrStale", err)
+	}
+
+	// Linking by code: a new secret, none to draw a QR code from; back to
+	// QR: another one, and the event bus refreshes the ref.
+	if got := js[string](t, a, `(async () => { const L = require('WAWebAltDeviceLinkingApi');
+	  L.setPairingType('ALT_DEVICE_LINKING'); await L.initializeAltDeviceLinking();
+	  return String(require('WAWebUserPrefsMultiDevice').getADVSecretKey()) + ',' + window.advChanges; })()`); got != "null,2" {
+		t.Fatalf("while linking by code: %s", got)
+	}
+	js[bool](t, a, `(async () => { const L = require('WAWebAltDeviceLinkingApi');
+	  L.setPairingType('QR_CODE'); await L.initializeQRLinking();
+	  require('WAWebBackendEventBus').BackendEventBus.triggerRefreshQR(); return true; })()`)
+	waitJS(t, a, `window.advChanges === 3 && require('WAWebConnModel').Conn.ref !== window.refAtStart`)
+}
+
+func TestBuild202605KeepsItsADVSecret(t *testing.T) {
+	_, c := startServer(t, Options{Timings: fastTimings(), Build: "2026-05"})
+	dev := newFakeDevice(t, c)
+	dev.connect(false)
+	dev.next("hello")
+	if err := c.CompanionRefresh(bg, ""); !errors.Is(err, ErrStale) {
+		t.Fatalf("companion refresh on 2026-05: %v, want a 409", err)
 	}
 }

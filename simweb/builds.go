@@ -31,6 +31,17 @@ type Build struct {
 	// object with the LID chat's id, or throws "No LID for user"; groups
 	// address members by LID, and a send to one must come from our LID.
 	LID bool `json:"lid"`
+	// QRRefresh is how the page is asked for fresh QR codes: "cmd" is
+	// Cmd.refreshQR(), "eventBus" is
+	// WAWebBackendEventBus.BackendEventBus.triggerRefreshQR(). The button
+	// in [data-ref] works in every build.
+	QRRefresh string `json:"qrRefresh"`
+	// ADVRotates: the page makes a new ADV secret whenever the pairing
+	// method is set up (initializeQRLinking, initializeAltDeviceLinking)
+	// and on a companion_reg_refresh notification, announced on
+	// WAWebUserPrefsMultiDevice.advSecretEventEmitter "change" without a
+	// new ref; getADVSecretKey() is null while linking by code.
+	ADVRotates bool `json:"advRotates"`
 }
 
 // CurrentBuild names the newest build; it is the default.
@@ -40,12 +51,14 @@ const CurrentBuild = "current"
 var builds = []Build{
 	{
 		Name: "2026-05", Version: "2.3000.1042630512",
-		Summary: "Cmd.refreshQR, a fixed ADV secret, phone-number chats, messages found by raw id",
+		Summary:   "Cmd.refreshQR, a fixed ADV secret, phone-number chats, messages found by raw id",
+		QRRefresh: "cmd",
 	},
 	{
 		Name: "2026-11", Version: "2.3000.1043057296",
-		Summary:      "strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID",
+		Summary:      "no Cmd.refreshQR; the ADV secret rotates; strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID",
 		StrictMsgKey: true, KeyLookup: true, OwnQueue: true, LID: true,
+		QRRefresh: "eventBus", ADVRotates: true,
 	},
 }
 

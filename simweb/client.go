@@ -160,6 +160,12 @@ func (c *Client) Faults(ctx context.Context, f Faults) error {
 	return c.do(ctx, http.MethodPost, "/sim/faults", f, nil)
 }
 
+// CompanionRefresh sends WhatsApp's companion_reg_refresh notification to
+// the unpaired device with this id, or to every one when id is empty.
+func (c *Client) CompanionRefresh(ctx context.Context, device string) error {
+	return c.do(ctx, http.MethodPost, "/sim/companion-refresh", map[string]string{"device": device}, nil)
+}
+
 // AutoPair plays a phone that scans: it polls State about every 250 ms and
 // scans the QR code of every device that has shown one for at least after.
 // It returns when ctx ends.

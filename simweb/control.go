@@ -250,3 +250,29 @@ func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 }
+
+type companionReq struct {
+	Device string `json:"device"`
+}
+
+// serveCompanionRefresh plays WhatsApp's companion_reg_refresh notification
+// to one unpaired device, or to every connected unpaired one.
+func (s *Server) serveCompanionRefresh(w http.ResponseWriter, r *http.Request) {
+	control(s, w, r, func(req companionReq) error {
+		if !s.build.ADVRotates {
+			return errorf(http.StatusConflict, "build %s keeps its ADV secret: play a build that rotates it (see --list-builds)", s.build.Name)
+		}
+		n := 0
+		for _, id := range s.order {
+			d := s.devices[id]
+			if (req.Device == "" || req.Device == id) && d.stream != nil && d.Token == "" {
+				d.stream.push(event{Type: "companion_reg_refresh"})
+				n++
+			}
+		}
+		if n == 0 {
+			return errorf(http.StatusConflict, "no connected, unpaired device %s to notify", req.Device)
+		}
+		return nil
+	})
+}

@@ -78,6 +78,13 @@
 //	     throws "No LID for user" for them and their messages stay in
 //	     phone-number chats.
 //
+//	POST /sim/companion-refresh {"device"}
+//	     Plays WhatsApp's companion_reg_refresh notification to the
+//	     connected, unpaired device with this id (every one when empty):
+//	     the page makes a new ADV secret under the same ref, so a QR code
+//	     drawn before no longer pairs. 409 in builds that keep their
+//	     secret, or when no such device is connected.
+//
 // GET /sim/qr.png?d=<payload> renders a payload as a QR code (the page draws
 // it into its canvas).
 package simweb

@@ -18,6 +18,7 @@ type devReq struct {
 	Body        string   `json:"body"`
 	Participant string   `json:"participant"`
 	Resend      bool     `json:"resend"` // the page's own queue sends it again
+	ADV         string   `json:"adv"`
 	T           int64    `json:"t"`
 	Unread      int      `json:"unread"`
 }
@@ -51,10 +52,20 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 	}
 	switch op {
 	case "refresh":
-		if d.stream == nil || d.Token != "" {
+		if d.stream == nil || d.Token != "" || (d.state != stUnpaired && d.state != stIdle) {
+			// A phone that scanned meanwhile is pairing: no new codes.
 			return nil, errorf(http.StatusConflict, "only a connected, unpaired device shows QR codes")
 		}
 		s.startBatch(d, "ref")
+		return struct{}{}, nil
+	case "adv":
+		// The page made a new ADV secret: QR codes drawn from the old one
+		// no longer pair.
+		if !s.build.ADVRotates || d.Token != "" || !validKey(req.ADV) {
+			return nil, errorf(http.StatusConflict, "only an unpaired device of a build that rotates it takes a new ADV secret")
+		}
+		d.ADV = req.ADV
+		s.dirty()
 		return struct{}{}, nil
 	case "linkcode":
 		if !phoneRe.MatchString(req.Phone) {

@@ -109,6 +109,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /sim/inbound", s.serveInbound)
 	mux.HandleFunc("GET /sim/sent", s.serveSent)
 	mux.HandleFunc("POST /sim/faults", s.serveFaults)
+	mux.HandleFunc("POST /sim/companion-refresh", s.serveCompanionRefresh)
 	return mux
 }
 

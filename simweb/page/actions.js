@@ -2,7 +2,7 @@
 // link-code flow.
 import { build } from './build.js';
 import { MsgKey, createWid } from './kit.js';
-import { outbox, post } from './net.js';
+import { keys, outbox, post, rotateAdv } from './net.js';
 import { Chat, Msg, MsgModel, Socket, Stream, addMsg, byRawId, learnLid, session, twins, upsertChat } from './store.js';
 import { online } from './socket.js';
 
@@ -183,12 +183,24 @@ const linking = { type: PairingType.QR_CODE, altReady: false };
 
 export function setPairingType(t) { linking.type = t; }
 
-export async function initializeAltDeviceLinking() { linking.altReady = true; }
+// Setting up either method makes a new ADV secret in builds that rotate it.
+export async function initializeAltDeviceLinking() {
+  linking.altReady = true;
+  if (build.advRotates) await rotateAdv();
+}
 
 export async function initializeQRLinking() {
   linking.altReady = false;
   linking.type = PairingType.QR_CODE;
+  if (build.advRotates) await rotateAdv();
 }
+
+// getADVSecretKey is null while linking by code in builds that rotate it.
+export function getADVSecretKey() {
+  return build.advRotates && linkingByCode() ? null : keys.adv;
+}
+
+export function linkingByCode() { return linking.type === PairingType.ALT_DEVICE_LINKING; }
 
 // showNotification would push to the phone; there is no phone app here.
 export async function startAltLinkingFlow(phone, _showNotification) {

@@ -4,7 +4,7 @@
 import * as actions from './actions.js';
 import { build } from './build.js';
 import { Emitter, MsgKey, createWid, decodeB64, encodeB64 } from './kit.js';
-import { keys } from './net.js';
+import { advSecretEventEmitter, keys } from './net.js';
 import { offlineProgress } from './socket.js';
 import { Chat, Cmd, Conn, Contact, Msg, Socket, Stream, session, upsertContact } from './store.js';
 
@@ -26,7 +26,7 @@ function require(name) {
 const enumOf = (...names) => Object.fromEntries(names.map((n) => [n, n]));
 const pubKey = (b64) => ({ pubKey: decodeB64(b64).buffer });
 
-Cmd.refreshQR = actions.refreshQR;
+if (build.qrRefresh === 'cmd') Cmd.refreshQR = actions.refreshQR;
 Cmd.markChatUnread = actions.markChatUnread;
 Chat.find = async (wid) => Chat.get(wid) || Chat.get((await actions.findOrCreateLatestChat(wid)).chat.id);
 Contact.find = async (wid) => {
@@ -57,7 +57,11 @@ const modules = [
   ['WAWebCmd', () => ({ Cmd, CmdImpl: Emitter })],
   ['WAWebUserPrefsInfoStore', () => ({ waNoiseInfo: { get: async () => ({ staticKeyPair: pubKey(keys.noise) }) } })],
   ['WAWebSignalStoreApi', () => ({ waSignalStore: { getRegistrationInfo: async () => ({ identityKeyPair: pubKey(keys.identity) }) } })],
-  ['WAWebUserPrefsMultiDevice', () => ({ getADVSecretKey: () => keys.adv })],
+  ['WAWebUserPrefsMultiDevice', () => ({
+    getADVSecretKey: actions.getADVSecretKey,
+    ...(build.advRotates ? { advSecretEventEmitter } : {}),
+  })],
+  ...(build.qrRefresh === 'eventBus' ? [['WAWebBackendEventBus', () => ({ BackendEventBus: { triggerRefreshQR: actions.refreshQR } })]] : []),
   ['WAWebCompanionRegClientUtils', () => ({ DEVICE_PLATFORM: '1' })],
   ['WAWebPairingType', () => ({ PairingType: actions.PairingType })],
   ['WAWebAltDeviceLinkingApi', () => ({

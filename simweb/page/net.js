@@ -1,6 +1,6 @@
 // The page's identity and its private channel to the server, the stand-in
 // for WhatsApp's websocket: an EventSource for pushes, POSTs for calls.
-import { encodeB64, hex } from './kit.js';
+import { Emitter, encodeB64, hex } from './kit.js';
 
 // Like WhatsApp Web, the login lives in IndexedDB ("wawc"): a transaction is
 // written through to disk when it completes, so a killed browser keeps it.
@@ -76,6 +76,16 @@ export const keys = {
   identity: keep('sim-identity-pub', randomKey),
   adv: keep('sim-adv-secret', randomKey),
 };
+
+// rotateAdv makes a new ADV secret, keeps it, tells the server, then
+// announces it the way WhatsApp Web does, without a new ref.
+export const advSecretEventEmitter = new Emitter();
+export async function rotateAdv() {
+  keys.adv = randomKey();
+  await write({ 'sim-adv-secret': keys.adv });
+  await post('adv', { adv: keys.adv }).catch(() => {});
+  advSecretEventEmitter.trigger('change');
+}
 
 // auth is the login the page keeps across reloads.
 export const auth = {

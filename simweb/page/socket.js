@@ -2,7 +2,7 @@
 // Conn through WhatsApp Web's states.
 import { resendQueued } from './actions.js';
 import { createWid } from './kit.js';
-import { auth, openStream, post } from './net.js';
+import { auth, openStream, post, rotateAdv } from './net.js';
 import { Cmd, Conn, Socket, Stream, addMsg, byRawId, session, upsertChat } from './store.js';
 
 let es = null;          // the open EventSource
@@ -91,6 +91,7 @@ function handle(ev) {
       offline.total = ev.total;
       return progress(0);
     case 'logout': return logout('unlinked');
+    case 'companion_reg_refresh': return void rotateAdv();
     case 'conflict':
       close();
       conflicted = true;
