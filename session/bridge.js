@@ -382,6 +382,9 @@
         id: key, ack: 0, body, from, to: chat.id, local: true, self: 'out',
         t: Math.floor(Date.now() / 1000), isNewMsg: true, type: 'chat',
       };
+      // A chat with disappearing messages on gets them in this message too.
+      const eph = mod('WAWebGetEphemeralFieldsMsgActionsUtils');
+      if (eph && eph.getEphemeralFields) Object.assign(msg, eph.getEphemeralFields(chat));
       // Some builds answer [added, result], newer ones a promise of it.
       const [added, result] = await need('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, msg);
       const model = await added;

@@ -430,3 +430,32 @@ func TestSendWaitsForTheLID(t *testing.T) {
 		t.Fatalf("no event says the job went to %s: %+v", sent[0].To, evs)
 	}
 }
+
+func TestSendsAsThePageBuildsThem(t *testing.T) { eachBuild(t, testSendsAsThePageBuildsThem) }
+
+// A message goes out as WhatsApp Web builds its own: with the chat's
+// disappearing timer, and to a group from the id the group addresses us by.
+func testSendsAsThePageBuildsThem(t *testing.T, e *testEnv) {
+	const phone, contact, group = "15551240013", "15550100002", "120363025550100003@g.us"
+	e.pairQR("shape", phone)
+	e.pace("shape", fastPacing)
+	if err := e.phone.Disappearing(context.Background(), phone, contact, 86400); err != nil {
+		t.Fatal(err)
+	}
+	jobs := append(e.send("shape", contact, "disappears in a day"), e.send("shape", group, "to the group")...)
+	e.waitJobs("shape", 20*time.Second, JobSent)
+	sent := e.sent(phone)
+	onceEach(t, jobs, sent)
+	for _, m := range sent {
+		switch m.Body {
+		case "disappears in a day":
+			if m.Ephemeral != 86400 {
+				t.Errorf("the message to a chat with a 1-day timer carried %d s", m.Ephemeral)
+			}
+		case "to the group":
+			if lid := e.sim.Build().LID; lid != strings.HasSuffix(m.From, "@lid") {
+				t.Errorf("a group message from %s in build %s", m.From, e.sim.Build().Name)
+			}
+		}
+	}
+}

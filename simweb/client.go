@@ -33,6 +33,11 @@ type SentMessage struct {
 	To   string    `json:"to"` // the chat id, e.g. 15550100001@c.us
 	Body string    `json:"body"`
 	Time time.Time `json:"time"`
+	// From is the sender the message carried: our phone-number id or LID.
+	From string `json:"from,omitempty"`
+	// Ephemeral is the disappearing-message timer it was sent with, in
+	// seconds; 0 for a message that stays.
+	Ephemeral int `json:"ephemeralDuration,omitempty"`
 }
 
 // Faults makes one phone's sends fail; see POST /sim/faults.
@@ -158,6 +163,12 @@ func (c *Client) Sent(ctx context.Context, phone string) ([]SentMessage, error) 
 // Faults replaces the phone's send faults.
 func (c *Client) Faults(ctx context.Context, f Faults) error {
 	return c.do(ctx, http.MethodPost, "/sim/faults", f, nil)
+}
+
+// Disappearing sets a chat's disappearing-message timer (0 turns it off),
+// as if the contact had changed it from their phone.
+func (c *Client) Disappearing(ctx context.Context, phone, chat string, seconds int) error {
+	return c.do(ctx, http.MethodPost, "/sim/disappearing", map[string]any{"phone": phone, "chat": chat, "seconds": seconds}, nil)
 }
 
 // CompanionRefresh sends WhatsApp's companion_reg_refresh notification to

@@ -276,3 +276,43 @@ func (s *Server) serveCompanionRefresh(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 }
+
+type disappearingReq struct {
+	Phone   string `json:"phone"`
+	Chat    string `json:"chat"`
+	Seconds int    `json:"seconds"`
+}
+
+// serveDisappearing sets a chat's disappearing-message timer and tells the
+// account's live devices.
+func (s *Server) serveDisappearing(w http.ResponseWriter, r *http.Request) {
+	control(s, w, r, func(req disappearingReq) error {
+		a, err := s.account(req.Phone)
+		if err != nil {
+			return err
+		}
+		id, ok := normChatID(req.Chat)
+		if !ok {
+			return errorf(http.StatusBadRequest, "chat %q must be digits or an id ending in @c.us, @g.us or @lid", req.Chat)
+		}
+		if lid := a.lidOf(id); lid != "" {
+			id = lid
+		}
+		c := a.chatIdx[id]
+		switch {
+		case c == nil:
+			return errorf(http.StatusNotFound, "the account has no chat %s: send or receive a message there first", req.Chat)
+		case req.Seconds < 0 || req.Seconds > 90*24*3600:
+			return errorf(http.StatusBadRequest, "seconds must be between 0 (off) and 90 days")
+		}
+		c.Ephemeral = req.Seconds
+		for _, d := range s.devicesOf(a) {
+			if d.live {
+				cc := *c
+				d.stream.push(event{Type: "chat", Chat: &cc})
+			}
+		}
+		s.dirty()
+		return nil
+	})
+}

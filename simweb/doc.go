@@ -61,8 +61,14 @@
 //	     > 1 the bodies end in " #1" … " #n". Connected devices get them at
 //	     once, the others when they reconnect. The chat is created if needed.
 //	GET  /sim/sent?phone=
-//	     {"messages":[{"id","to","body","time"}]}: every text the account's
-//	     devices sent that the server accepted, in order, repeats included.
+//	     {"messages":[{"id","to","body","time","from","ephemeralDuration"}]}:
+//	     every text the account's devices sent that the server accepted, in
+//	     order, repeats included (a page resending from its own queue what
+//	     the server already has is not a repeat); from is the sender id the
+//	     message carried, ephemeralDuration its disappearing timer.
+//	POST /sim/disappearing {"phone","chat","seconds"}
+//	     Sets the disappearing-message timer of one of the account's chats
+//	     (digits for a contact; 0 turns it off), as the contact would.
 //	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","sendDelayMs","notOnWhatsApp","noLid"}
 //	     Replaces the phone's faults (the phone need not be paired yet).
 //	     Each send fails with probability sendFail: the server does not

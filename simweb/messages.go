@@ -87,7 +87,7 @@ func (s *Server) send(a *account, d *device, req devReq) bool {
 		return false
 	}
 	now := time.Now()
-	a.Sent = append(a.Sent, SentMessage{ID: req.ID, To: req.Chat, Body: req.Body, Time: now})
+	a.Sent = append(a.Sent, SentMessage{ID: req.ID, To: req.Chat, Body: req.Body, Time: now, From: req.From, Ephemeral: req.Ephemeral})
 	a.ensureChat(req.Chat)
 	t := req.T
 	if t == 0 {

@@ -45,8 +45,10 @@ type chat struct {
 	Name    string `json:"name"`
 	IsGroup bool   `json:"isGroup"`
 	LIDMode bool   `json:"isLidAddressingMode,omitempty"` // a group that addresses members by LID
-	Unread  int    `json:"unreadCount"`
-	T       int64  `json:"t"`
+	// Ephemeral is the chat's disappearing-message timer in seconds.
+	Ephemeral int   `json:"ephemeralDuration,omitempty"`
+	Unread    int   `json:"unreadCount"`
+	T         int64 `json:"t"`
 }
 
 type message struct {

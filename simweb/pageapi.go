@@ -19,6 +19,8 @@ type devReq struct {
 	Participant string   `json:"participant"`
 	Resend      bool     `json:"resend"` // the page's own queue sends it again
 	ADV         string   `json:"adv"`
+	From        string   `json:"from"`
+	Ephemeral   int      `json:"ephemeralDuration"`
 	T           int64    `json:"t"`
 	Unread      int      `json:"unread"`
 }

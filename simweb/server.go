@@ -110,6 +110,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /sim/sent", s.serveSent)
 	mux.HandleFunc("POST /sim/faults", s.serveFaults)
 	mux.HandleFunc("POST /sim/companion-refresh", s.serveCompanionRefresh)
+	mux.HandleFunc("POST /sim/disappearing", s.serveDisappearing)
 	return mux
 }
 

@@ -73,7 +73,17 @@ function addLocal(chat, obj) {
 
 // wire is a send as the server takes it.
 function wire(chatId, key, obj) {
-  return { chat: String(chatId), id: key.id, body: obj.body, t: obj.t, participant: key.participant ? String(key.participant) : '' };
+  return {
+    chat: String(chatId), id: key.id, body: obj.body, t: obj.t, participant: key.participant ? String(key.participant) : '',
+    from: obj.from ? String(obj.from) : '', ephemeralDuration: obj.ephemeralDuration || 0,
+  };
+}
+
+// getEphemeralFields are the disappearing-message fields a message to the
+// chat carries.
+export function getEphemeralFields(chat) {
+  const d = chat.ephemeralDuration || 0;
+  return d ? { ephemeralDuration: d, ephemeralSettingTimestamp: chat.ephemeralSettingTimestamp || 0 } : { ephemeralDuration: 0 };
 }
 
 async function addAndQueue(chat, obj) {

@@ -78,6 +78,7 @@ const modules = [
   ['WAWebFindChatAction', () => ({ findOrCreateLatestChat: actions.findOrCreateLatestChat })],
   ['WAWebQueryExistsJob', () => ({ queryWidExists: actions.queryWidExists })],
   ...(build.lid ? [['WAWebApiContact', () => ({ getCurrentLid: actions.getCurrentLid, getPhoneNumber: actions.getPhoneNumber })]] : []),
+  ['WAWebGetEphemeralFieldsMsgActionsUtils', () => ({ getEphemeralFields: actions.getEphemeralFields })],
   ['WAWebSendMsgChatAction', () => ({ addAndSendMsgToChat: actions.addAndSendMsgToChat })],
   ['WAWebChatLoadMessages', () => ({ loadEarlierMsgs: actions.loadEarlierMsgs })],
   ['WAWebUpdateUnreadChatAction', () => ({ sendSeen: actions.sendSeen, markUnread: actions.markChatUnread })],

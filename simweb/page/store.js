@@ -22,7 +22,7 @@ class ChatModel extends Model {
     return out;
   }
 }
-ChatModel.props('id', 'name', 'formattedTitle', 'unreadCount', 't', 'isGroup', 'groupMetadata',
+ChatModel.props('id', 'name', 'formattedTitle', 'unreadCount', 't', 'isGroup', 'groupMetadata', 'ephemeralDuration',
   'archive', 'pin', 'isReadOnly', 'msgs', 'lastReceivedKey');
 
 export class MsgModel extends Model {}
@@ -68,7 +68,7 @@ export function upsertChat(c, withUnread = true) {
   if (c.pn) learnLid(c.pn, c.id);
   let chat = Chat.get(c.id);
   if (chat) {
-    chat.set({ name: c.name, formattedTitle: c.name });
+    chat.set({ name: c.name, formattedTitle: c.name, ephemeralDuration: c.ephemeralDuration || 0 });
     if (withUnread) chat.unreadCount = unreadCount;
     if (c.t > (chat.t || 0)) chat.t = c.t;
     return chat;
@@ -78,7 +78,7 @@ export function upsertChat(c, withUnread = true) {
   const msgs = new Collection(byT);
   msgs.msgLoadState = { noEarlierMsgs: false, isLoadingEarlierMsgs: false };
   chat = new ChatModel({
-    id, name: c.name, formattedTitle: c.name, unreadCount, t: c.t,
+    id, name: c.name, formattedTitle: c.name, unreadCount, t: c.t, ephemeralDuration: c.ephemeralDuration || 0,
     isGroup: c.isGroup, archive: false, pin: 0, isReadOnly: false, msgs, lastReceivedKey: undefined,
     groupMetadata: c.isGroup ? new GroupMetadataModel({
       id, subject: c.name, participants: new Collection(), isLidAddressingMode: !!c.isLidAddressingMode,
