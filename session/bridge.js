@@ -6,6 +6,7 @@
   'use strict';
   const BINDING = '__waconsole';
   if (window.__wac) return; // already injected in this document
+  if (window.top !== window) return; // WhatsApp Web's own frames are not the page
 
   // --- reporting -----------------------------------------------------------
   const queue = [];
@@ -105,17 +106,22 @@
   };
 
   // --- messages ------------------------------------------------------------
+  // A media message's body is its thumbnail; what it says is its caption.
+  const hasMedia = (m) => !!(m.mediaKey && m.directPath);
   const msgOut = (m) => ({
     id: str(m.id && m.id.id),
     key: str(m.id),
     chat: str(m.id && m.id.remote),
     fromMe: !!(m.id && m.id.fromMe),
     author: str(m.author),
-    body: str(m.body),
+    body: str(hasMedia(m) ? m.caption : m.body),
     t: m.t || 0,
     ack: typeof m.ack === 'number' ? m.ack : 0,
     new: !!m.isNewMsg,
   });
+  // notice tells system notifications (group changes, security codes) from
+  // what people wrote.
+  const notice = (m) => !!m.isNotification || m.type === 'notification';
   const chatOut = (c) => ({
     id: str(c.id),
     name: str(c.formattedTitle || c.name || (c.contact && c.contact.name) || (c.id && c.id.user)),
@@ -156,7 +162,12 @@
     if (!attached.has('msgs')) {
       const cols = mod('WAWebCollections');
       if (!cols || !cols.Msg) return false;
-      cols.Msg.on('add', (m) => { if (m && m.isNewMsg) emit({t: 'msg', msg: msgOut(m)}); });
+      cols.Msg.on('add', (m) => {
+        if (!m || !m.isNewMsg || notice(m)) return;
+        // An encrypted placeholder is reported once it is decrypted.
+        if (m.type === 'ciphertext') m.once('change:type', (d) => emit({t: 'msg', msg: msgOut(d)}));
+        else emit({t: 'msg', msg: msgOut(m)});
+      });
       cols.Msg.on('change:ack', (m) => emit({t: 'ack', msg: msgOut(m)}));
       attached.add('msgs');
     }
@@ -303,6 +314,7 @@
     throw new Error('this WhatsApp Web build offers none of the known ways to refresh the QR code: reload the page (restart the session)');
   };
   let byCode = false; // the page was set up to link by code
+  const anchorPages = 3; // pages loaded looking for a missing anchor
   const api = {
     snapshot() {
       attach();
@@ -350,18 +362,24 @@
     async messages(chatId, before, limit) {
       const chat = await findChat(chatId);
       const loader = mod('WAWebChatLoadMessages');
+      // older is what the page holds before the anchor, or null while the
+      // anchor is not among what it holds.
       const older = () => {
-        const all = chat.msgs.getModelsArray().filter((m) => m.type !== 'notification');
+        const all = chat.msgs.getModelsArray().filter((m) => !notice(m));
         if (!before) return all;
         const i = all.findIndex((m) => str(m.id && m.id.id) === before);
-        return i < 0 ? [] : all.slice(0, i);
+        return i < 0 ? null : all.slice(0, i);
       };
       let list = older();
-      while (list.length < limit && loader) {
+      // A missing anchor is looked for a few pages back, never through the
+      // whole history.
+      for (let misses = 0; loader && (list === null || list.length < limit); ) {
+        if (list === null && ++misses > anchorPages) break;
         const got = await loader.loadEarlierMsgs({chat});
         if (!got || !got.length) break;
         list = older();
       }
+      if (list === null) throw new Error('message ' + before + ' is not in the history of ' + chatId + ' the page holds: page from the newest messages again');
       return list.slice(-limit).map(msgOut);
     },
     async send(chatId, msgId, body) {

@@ -62,6 +62,22 @@ func (e *testEnv) sent(phone string) []simweb.SentMessage {
 	return msgs
 }
 
+// waitMessage waits for a live inbound message with this body.
+func (e *testEnv) waitMessage(id, body string) Message {
+	e.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case u := <-e.updates:
+			if m := u.Message; u.Session == id && m != nil && m.New && !m.FromMe && m.Body == body {
+				return *m
+			}
+		case <-deadline:
+			e.t.Fatalf("session %s: no live message %q within 10s", id, body)
+		}
+	}
+}
+
 // onceEach checks that the stand-in received every job exactly once.
 func onceEach(t *testing.T, jobs []Job, sent []simweb.SentMessage) {
 	t.Helper()
@@ -439,9 +455,15 @@ func testSendsAsThePageBuildsThem(t *testing.T, e *testEnv) {
 	const phone, contact, group = "15551240013", "15550100002", "120363025550100003@g.us"
 	e.pairQR("shape", phone)
 	e.pace("shape", fastPacing)
-	if err := e.phone.Disappearing(context.Background(), phone, contact, 86400); err != nil {
+	ctx := context.Background()
+	if err := e.phone.Disappearing(ctx, phone, contact, 86400); err != nil {
 		t.Fatal(err)
 	}
+	// The page hears of the timer on its stream before this message.
+	if err := e.phone.Inbound(ctx, phone, contact, "timer on", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.waitMessage("shape", "timer on")
 	jobs := append(e.send("shape", contact, "disappears in a day"), e.send("shape", group, "to the group")...)
 	e.waitJobs("shape", 20*time.Second, JobSent)
 	sent := e.sent(phone)
@@ -457,5 +479,54 @@ func testSendsAsThePageBuildsThem(t *testing.T, e *testEnv) {
 				t.Errorf("a group message from %s in build %s", m.From, e.sim.Build().Name)
 			}
 		}
+	}
+}
+
+// Against the current page messages arrive as people wrote them: an
+// encrypted placeholder once decrypted, media by its caption, and system
+// notifications not at all.
+func TestInboundAsPeopleWroteIt(t *testing.T) {
+	e := newEnv(t)
+	const phone, from = "15551240014", "15558880002"
+	e.pairQR("rich", phone)
+	ctx := context.Background()
+	for _, in := range []struct{ kind, body string }{
+		{"ciphertext", "sealed hello"}, {"image", "a photo"}, {"notification", "Alice changed the group description"}, {"chat", "last"},
+	} {
+		if err := e.phone.InboundKind(ctx, phone, from, in.body, in.kind, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]Message{}
+	deadline := time.After(15 * time.Second)
+	for len(got) < 3 {
+		select {
+		case u := <-e.updates:
+			if m := u.Message; u.Session == "rich" && m != nil && m.New && !m.FromMe {
+				got[m.Body] = *m
+			}
+		case <-deadline:
+			t.Fatalf("live messages: %+v, want the decrypted text, the caption and the last text", got)
+		}
+	}
+	for _, body := range []string{"sealed hello", "a photo", "last"} {
+		if _, ok := got[body]; !ok {
+			t.Errorf("no live message %q; got %+v", body, got)
+		}
+	}
+	chat := got["last"].Chat
+	msgs, err := e.m.Messages(ctx, "rich", chat, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, m := range msgs {
+		bodies = append(bodies, m.Body)
+	}
+	if strings.Join(bodies, "|") != "sealed hello|a photo|last" {
+		t.Fatalf("history of %s: %q, want the three messages people wrote", chat, bodies)
+	}
+	if _, err := e.m.Messages(ctx, "rich", chat, "3A0000000000000000FF", 10); err == nil || !strings.Contains(err.Error(), "page from the newest") {
+		t.Fatalf("history before a message the chat never had: %v, want an error", err)
 	}
 }

@@ -175,12 +175,21 @@ func TestBuild202611QRRefreshAndADVSecret(t *testing.T) {
 	waitJS(t, a, `window.advChanges === 3 && require('WAWebConnModel').Conn.ref !== window.refAtStart`)
 }
 
-func TestBuild202605KeepsItsADVSecret(t *testing.T) {
+// TestBuild202605RefusesLaterBehaviours: faults of later builds are
+// refused by an older one rather than played wrong.
+func TestBuild202605RefusesLaterBehaviours(t *testing.T) {
 	_, c := startServer(t, Options{Timings: fastTimings(), Build: "2026-05"})
 	dev := newFakeDevice(t, c)
 	dev.connect(false)
 	dev.next("hello")
 	if err := c.CompanionRefresh(bg, ""); !errors.Is(err, ErrStale) {
 		t.Fatalf("companion refresh on 2026-05: %v, want a 409", err)
+	}
+	dev.pair(c, "15550123405")
+	if err := c.InboundKind(bg, "15550123405", "15550100001", "a photo", "image", 1); !errors.Is(err, ErrStale) {
+		t.Fatalf("an image on 2026-05: %v, want a 409", err)
+	}
+	if err := c.InboundKind(bg, "15550123405", "15550100001", "hi", "video", 1); !errors.Is(err, ErrBadRequest) {
+		t.Fatalf("an unknown kind: %v, want a 400", err)
 	}
 }

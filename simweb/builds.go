@@ -42,6 +42,10 @@ type Build struct {
 	// WAWebUserPrefsMultiDevice.advSecretEventEmitter "change" without a
 	// new ref; getADVSecretKey() is null while linking by code.
 	ADVRotates bool `json:"advRotates"`
+	// RichInbound: inbound messages may be encrypted placeholders
+	// ("ciphertext", turning into their real type later), media with a
+	// caption, or notifications (isNotification).
+	RichInbound bool `json:"richInbound"`
 }
 
 // CurrentBuild names the newest build; it is the default.
@@ -56,9 +60,9 @@ var builds = []Build{
 	},
 	{
 		Name: "2026-11", Version: "2.3000.1043057296",
-		Summary:      "no Cmd.refreshQR; the ADV secret rotates; strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID",
+		Summary:      "no Cmd.refreshQR; the ADV secret rotates; strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID; ciphertext placeholders, media captions, notifications",
 		StrictMsgKey: true, KeyLookup: true, OwnQueue: true, LID: true,
-		QRRefresh: "eventBus", ADVRotates: true,
+		QRRefresh: "eventBus", ADVRotates: true, RichInbound: true,
 	},
 }
 

@@ -149,7 +149,14 @@ func (c *Client) Drop(ctx context.Context, phone string, seconds float64) error 
 
 // Inbound delivers count messages from a contact or group to the phone.
 func (c *Client) Inbound(ctx context.Context, phone, from, body string, count int) error {
-	in := map[string]any{"phone": phone, "from": from, "body": body, "count": count}
+	return c.InboundKind(ctx, phone, from, body, "chat", count)
+}
+
+// InboundKind is Inbound with a kind of message: "chat", "ciphertext" (a
+// text that arrives encrypted first), "image" (body is its caption) or
+// "notification".
+func (c *Client) InboundKind(ctx context.Context, phone, from, body, kind string, count int) error {
+	in := map[string]any{"phone": phone, "from": from, "body": body, "count": count, "type": kind}
 	return c.do(ctx, http.MethodPost, "/sim/inbound", in, nil)
 }
 

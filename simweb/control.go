@@ -2,6 +2,8 @@ package simweb
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -190,6 +192,7 @@ type inboundReq struct {
 	From  string `json:"from"`
 	Body  string `json:"body"`
 	Count int    `json:"count"`
+	Type  string `json:"type"` // one of inboundKinds; "" is "chat"
 }
 
 func (s *Server) serveInbound(w http.ResponseWriter, r *http.Request) {
@@ -206,8 +209,12 @@ func (s *Server) serveInbound(w http.ResponseWriter, r *http.Request) {
 			return errorf(http.StatusBadRequest, "body is missing")
 		case req.Count < 0 || req.Count > maxInbound:
 			return errorf(http.StatusBadRequest, "count must be between 1 and %d", maxInbound)
+		case req.Type != "" && !slices.Contains(inboundKinds, req.Type):
+			return errorf(http.StatusBadRequest, "type %q is not one of %s", req.Type, strings.Join(inboundKinds, ", "))
+		case req.Type != "" && req.Type != "chat" && !s.build.RichInbound:
+			return errorf(http.StatusConflict, "build %s delivers text messages only: play a newer build for %s (see --list-builds)", s.build.Name, req.Type)
 		}
-		s.inbound(a, from, req.Body, max(req.Count, 1))
+		s.inbound(a, from, req.Body, req.Type, max(req.Count, 1))
 		return nil
 	})
 }

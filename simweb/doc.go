@@ -55,11 +55,16 @@
 //	     The account's devices lose their connection; the server refuses
 //	     them until the time is up, then the pages reconnect on their own and
 //	     get what arrived meanwhile as new messages.
-//	POST /sim/inbound   {"phone","from","body","count"}
+//	POST /sim/inbound   {"phone","from","body","count","type"}
 //	     count (default 1, at most 10000) text messages from "from" (digits,
 //	     or an id ending in @c.us, @g.us or @lid) to the account; with count
 //	     > 1 the bodies end in " #1" … " #n". Connected devices get them at
 //	     once, the others when they reconnect. The chat is created if needed.
+//	     type (builds with rich inbound only; "chat" by default) makes
+//	     "ciphertext" (a text that first arrives as an encrypted
+//	     placeholder and changes type when decrypted), "image" (body is
+//	     the caption, the message body a thumbnail) or "notification" (a
+//	     system notice, isNotification, no unread count).
 //	GET  /sim/sent?phone=
 //	     {"messages":[{"id","to","body","time","from","ephemeralDuration"}]}:
 //	     every text the account's devices sent that the server accepted, in

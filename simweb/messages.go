@@ -30,16 +30,32 @@ func (s *Server) deliver(a *account, m *message, except *device) {
 		switch {
 		case d == except:
 		case d.live:
-			c := *a.chatIdx[m.Remote]
-			d.stream.push(event{Type: "msg", Msg: m, Chat: &c})
+			s.pushMsg(a, d, m, false)
 		default:
 			d.Pending = append(d.Pending, m.ID)
 		}
 	}
 }
 
-// inbound stores count messages from a contact or group and delivers them.
-func (s *Server) inbound(a *account, from, body string, count int) {
+// pushMsg sends a message down a device's stream; a sealed one goes first
+// as a placeholder, decrypted a moment later.
+func (s *Server) pushMsg(a *account, d *device, m *message, offline bool) {
+	c := *a.chatIdx[m.Remote]
+	if !m.Sealed {
+		d.stream.push(event{Type: "msg", Msg: m, Chat: &c, Offline: offline})
+		return
+	}
+	d.stream.push(event{Type: "msg", Msg: m.placeholder(), Chat: &c, Offline: offline})
+	st := d.stream
+	s.after(s.t.AckDelay, func() { st.push(event{Type: "decrypt", Msg: m}) })
+}
+
+// thumbnail stands for the JPEG thumbnail that is a media message's body.
+const thumbnail = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k="
+
+// inbound stores count messages of a kind (see inboundKinds) from a
+// contact or group and delivers them.
+func (s *Server) inbound(a *account, from, body, kind string, count int) {
 	if s.build.LID && !s.faults[a.Phone].lidless(from) {
 		from = a.migrate(from)
 	}
@@ -50,15 +66,25 @@ func (s *Server) inbound(a *account, from, body string, count int) {
 		if count > 1 {
 			m.Body = fmt.Sprintf("%s #%d", body, i)
 		}
+		switch kind {
+		case "ciphertext":
+			m.Sealed = true
+		case "image":
+			m.Type, m.Caption, m.Body = "image", m.Body, thumbnail
+		case "notification":
+			m.Type = "notification_template"
+		}
 		if c.IsGroup {
 			m.Author = groupAuthor
 			if c.LIDMode {
 				m.Author = a.lidOf(groupAuthor)
 			}
 		}
-		if c.Unread >= 0 {
+		switch {
+		case m.Type == "notification_template":
+		case c.Unread >= 0:
 			c.Unread++
-		} else {
+		default:
 			c.Unread = 1
 		}
 		a.addMsg(m)
@@ -143,8 +169,7 @@ func (s *Server) ready(a *account, d *device) {
 	d.stream.push(event{Type: "offline", Total: len(d.Pending)})
 	for _, id := range d.Pending {
 		if m := a.msgIdx[id]; m != nil {
-			c := *a.chatIdx[m.Remote]
-			d.stream.push(event{Type: "msg", Msg: m, Chat: &c, Offline: true})
+			s.pushMsg(a, d, m, true)
 		}
 	}
 	for id := range d.pendingAcks {

@@ -59,6 +59,23 @@ type message struct {
 	Body   string `json:"body"`
 	T      int64  `json:"t"` // unix seconds
 	Ack    int    `json:"ack"`
+	// Type is WhatsApp's message type: "chat" (when empty), "image" or
+	// "notification_template"; Caption goes with media, whose body is a
+	// thumbnail.
+	Type    string `json:"type,omitempty"`
+	Caption string `json:"caption,omitempty"`
+	// Sealed messages reach a device first as a "ciphertext" placeholder.
+	Sealed bool `json:"-"`
+}
+
+// inboundKinds are the kinds of message /sim/inbound makes.
+var inboundKinds = []string{"chat", "ciphertext", "image", "notification"}
+
+// placeholder is what a device gets before it can decrypt m.
+func (m *message) placeholder() *message {
+	p := *m
+	p.Type, p.Body, p.Caption = "ciphertext", "", ""
+	return &p
 }
 
 // key is the message's serialized MsgKey: fromMe_remote_id[_participant].

@@ -3,7 +3,7 @@
 import { resendQueued } from './actions.js';
 import { createWid } from './kit.js';
 import { auth, openStream, post, rotateAdv } from './net.js';
-import { Cmd, Conn, Socket, Stream, addMsg, byRawId, session, upsertChat } from './store.js';
+import { Cmd, Conn, Socket, Stream, addMsg, byRawId, content, session, upsertChat } from './store.js';
 
 let es = null;          // the open EventSource
 let retry = null;       // the timer of the next reconnect
@@ -81,6 +81,17 @@ function handle(ev) {
       addMsg(ev.msg, true);
       if (ev.offline) progress(offline.done + 1);
       return;
+    case 'decrypt': {
+      // The real content replaces the placeholder; the type changes last,
+      // as WhatsApp Web's does.
+      const m = byRawId.get(ev.msg.id);
+      if (m && m.type === 'ciphertext') {
+        const { type, ...rest } = content(ev.msg);
+        m.set(rest);
+        m.type = type;
+      }
+      return;
+    }
     case 'ack': {
       const m = byRawId.get(ev.id);
       if (m && ev.ack > m.ack) m.ack = ev.ack;

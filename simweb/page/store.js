@@ -26,7 +26,8 @@ ChatModel.props('id', 'name', 'formattedTitle', 'unreadCount', 't', 'isGroup', '
   'archive', 'pin', 'isReadOnly', 'msgs', 'lastReceivedKey');
 
 export class MsgModel extends Model {}
-MsgModel.props('id', 'body', 'type', 't', 'ack', 'from', 'to', 'author', 'isNewMsg', 'self', 'local');
+MsgModel.props('id', 'body', 'type', 't', 'ack', 'from', 'to', 'author', 'isNewMsg', 'self', 'local',
+  'caption', 'mimetype', 'mediaKey', 'directPath', 'isNotification', 'ephemeralDuration');
 
 class ContactModel extends Model {}
 ContactModel.props('id', 'name', 'pushname', 'formattedName', 'isMyContact', 'isGroup', 'isUser');
@@ -96,6 +97,17 @@ export function upsertContact(id, name) {
   }));
 }
 
+// content is what a server message shows: text, or media with a caption
+// and a thumbnail body, or a notification.
+export function content(m) {
+  const type = m.type || 'chat';
+  const c = { type, body: m.body, isNotification: type.startsWith('notification') };
+  if (type === 'image') {
+    Object.assign(c, { caption: m.caption, mimetype: 'image/jpeg', mediaKey: m.id.slice(0, 8), directPath: '/v/t62.7118-24/' + m.id });
+  }
+  return c;
+}
+
 // addMsg adds a server message {id, fromMe, remote, author, body, t, ack}
 // to Msg and to its chat (inChat), or updates the one already there.
 export function addMsg(m, isNew, inChat = true) {
@@ -109,14 +121,14 @@ export function addMsg(m, isNew, inChat = true) {
   } else {
     const me = session.me && session.me.pn;
     msg = new MsgModel({
-      id, body: m.body, type: 'chat', t: m.t, ack: m.ack,
+      id, t: m.t, ack: m.ack, ...content(m),
       from: m.fromMe ? me : remote, to: m.fromMe ? remote : me,
       author: participant ? createWid(participant) : undefined,
       isNewMsg: isNew, self: m.fromMe ? 'out' : 'in', local: false,
     });
   }
   if (chat && inChat && !chat.msgs.has(id)) {
-    if (isNew && !m.fromMe) chat.unreadCount = Math.max(chat.unreadCount, 0) + 1;
+    if (isNew && !m.fromMe && !msg.isNotification) chat.unreadCount = Math.max(chat.unreadCount, 0) + 1;
     if (m.t >= (chat.t || 0)) {
       chat.t = m.t;
       chat.lastReceivedKey = id;
