@@ -119,6 +119,13 @@
     ack: typeof m.ack === 'number' ? m.ack : 0,
     new: !!m.isNewMsg,
   });
+  // reportReceipt turns a receipt of our own messages into acks.
+  const reportReceipt = (r) => {
+    if (!r || typeof r.ack !== 'number' || !Array.isArray(r.externalIds)) return;
+    for (const id of r.externalIds) {
+      emit({t: 'ack', msg: {id: str(id), key: '', chat: str(r.from), fromMe: true, author: '', body: '', t: 0, ack: r.ack, new: false}});
+    }
+  };
   // notice tells system notifications (group changes, security codes) from
   // what people wrote.
   const notice = (m) => !!m.isNotification || m.type === 'notification';
@@ -173,10 +180,35 @@
     }
     return true;
   };
+  // hookReceipts wraps the receipt handlers of builds that keep few
+  // messages in memory: the acks of the others reach only them (wa-js wraps
+  // the same ones). It looks until the page has synced, when every module
+  // is registered; older builds have none.
+  const hookReceipts = () => {
+    const R = mod('WAWebHandleSimpleReceipt');
+    if (!R) {
+      const S = mod('WAWebSocketModel');
+      if (!(S && S.Socket.hasSynced)) setTimeout(hookReceipts, 250);
+      return;
+    }
+    for (const name of ['handleChatSimpleReceipt', 'handleGroupSimpleReceipt']) {
+      const orig = R[name];
+      if (typeof orig !== 'function') continue;
+      R[name] = function (...args) {
+        const res = orig.apply(this, args);
+        try {
+          reportReceipt(args[0]);
+        } catch (e) {
+          fail('receipt', e);
+        }
+        return res;
+      };
+    }
+  };
   const waitPage = () => {
     if (window.Debug && window.Debug.VERSION && typeof window.require === 'function') {
       try {
-        if (attach()) return;
+        if (attach()) return hookReceipts();
       } catch (e) {
         fail('attach', e);
       }

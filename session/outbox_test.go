@@ -62,6 +62,22 @@ func (e *testEnv) sent(phone string) []simweb.SentMessage {
 	return msgs
 }
 
+// waitJob waits until the published changes of job seq satisfy ok.
+func (e *testEnv) waitJob(id string, seq uint64, what string, ok func(Job) bool) Job {
+	e.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case u := <-e.updates:
+			if j := u.Job; u.Session == id && j != nil && j.Seq == seq && ok(*j) {
+				return *j
+			}
+		case <-deadline:
+			e.t.Fatalf("session %s: job %d: %s did not happen within 20s\nlog:\n%s", id, seq, what, e.logText())
+		}
+	}
+}
+
 // waitMessage waits for a live inbound message with this body.
 func (e *testEnv) waitMessage(id, body string) Message {
 	e.t.Helper()
@@ -425,9 +441,8 @@ func TestSendWaitsForTheLID(t *testing.T) {
 		t.Fatal(err)
 	}
 	jobs := e.send("lid", to, "to a LID chat")
-	e.wait("lid", "a retry for want of a LID", 20*time.Second, func(Snapshot) bool {
-		j, err := e.db.JobByMsgID("lid", jobs[0].MsgID)
-		return err == nil && j.State == JobRetrying && strings.Contains(j.LastError, "no LID")
+	e.waitJob("lid", jobs[0].Seq, "a retry for want of a LID", func(j Job) bool {
+		return j.State == JobRetrying && strings.Contains(j.LastError, "no LID")
 	})
 	if err := e.phone.Faults(ctx, simweb.Faults{Phone: phone}); err != nil {
 		t.Fatal(err)
@@ -529,4 +544,27 @@ func TestInboundAsPeopleWroteIt(t *testing.T) {
 	if _, err := e.m.Messages(ctx, "rich", chat, "3A0000000000000000FF", 10); err == nil || !strings.Contains(err.Error(), "page from the newest") {
 		t.Fatalf("history before a message the chat never had: %v, want an error", err)
 	}
+}
+
+func TestAcksReachJobsAfterARestart(t *testing.T) { eachBuild(t, testAcksReachJobsAfterARestart) }
+
+// Acks that arrive after a restart reach their jobs, also on a page that no
+// longer holds the message and tells its ack only as a receipt.
+func testAcksReachJobsAfterARestart(t *testing.T, e *testEnv) {
+	const phone, to = "15551240015", "15557770011"
+	e.pairQR("acks", phone)
+	e.pace("acks", fastPacing)
+	ctx := context.Background()
+	if err := e.phone.Faults(ctx, simweb.Faults{Phone: phone, AckDelayMs: 1500}); err != nil {
+		t.Fatal(err)
+	}
+	// The second message is the chat's newest: the first one is not among
+	// what a restarted page of a newer build holds.
+	jobs := e.send("acks", to, "first", "second")
+	e.waitJobs("acks", 20*time.Second, JobSent)
+	e.close()
+	e.open(t)
+	e.m.StartAuto(ctx)
+	e.waitState("acks", Ready, 30*time.Second)
+	e.waitJob("acks", jobs[0].Seq, "the first message read", func(j Job) bool { return j.Ack == int(AckRead) })
 }

@@ -46,6 +46,11 @@ type Build struct {
 	// ("ciphertext", turning into their real type later), media with a
 	// caption, or notifications (isNotification).
 	RichInbound bool `json:"richInbound"`
+	// ReceiptAcks: a synced page holds only the newest message of each
+	// chat (the rest load when asked for), and the ack of a message it does
+	// not hold comes only through the receipt handlers of
+	// WAWebHandleSimpleReceipt, never as change:ack.
+	ReceiptAcks bool `json:"receiptAcks"`
 }
 
 // CurrentBuild names the newest build; it is the default.
@@ -60,9 +65,9 @@ var builds = []Build{
 	},
 	{
 		Name: "2026-11", Version: "2.3000.1043057296",
-		Summary:      "no Cmd.refreshQR; the ADV secret rotates; strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID; ciphertext placeholders, media captions, notifications",
+		Summary:      "no Cmd.refreshQR; the ADV secret rotates; strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID; ciphertext placeholders, media captions, notifications; acks of messages not in memory only as receipts",
 		StrictMsgKey: true, KeyLookup: true, OwnQueue: true, LID: true,
-		QRRefresh: "eventBus", ADVRotates: true, RichInbound: true,
+		QRRefresh: "eventBus", ADVRotates: true, RichInbound: true, ReceiptAcks: true,
 	},
 }
 

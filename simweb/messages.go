@@ -153,7 +153,7 @@ func (s *Server) scheduleAck(a *account, m *message, step int) {
 // pushAck tells the device a message's ack now, or when it is live again.
 func (s *Server) pushAck(d *device, m *message) {
 	if d.live {
-		d.stream.push(event{Type: "ack", ID: m.ID, Ack: m.Ack})
+		d.stream.push(event{Type: "ack", ID: m.ID, Remote: m.Remote, Ack: m.Ack})
 		return
 	}
 	if d.pendingAcks == nil {
@@ -174,7 +174,7 @@ func (s *Server) ready(a *account, d *device) {
 	}
 	for id := range d.pendingAcks {
 		if m := a.msgIdx[id]; m != nil {
-			d.stream.push(event{Type: "ack", ID: id, Ack: m.Ack})
+			d.stream.push(event{Type: "ack", ID: id, Remote: m.Remote, Ack: m.Ack})
 		}
 	}
 	if len(d.Pending) > 0 {

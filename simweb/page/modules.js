@@ -82,6 +82,13 @@ const modules = [
   ['WAWebSendMsgChatAction', () => ({ addAndSendMsgToChat: actions.addAndSendMsgToChat })],
   ['WAWebChatLoadMessages', () => ({ loadEarlierMsgs: actions.loadEarlierMsgs })],
   ['WAWebUpdateUnreadChatAction', () => ({ sendSeen: actions.sendSeen, markUnread: actions.markChatUnread })],
+  ...(build.receiptAcks ? [['WAWebHandleSimpleReceipt', () => ({
+    // What the page itself does with a receipt of a message it does not
+    // hold: nothing to update.
+    handleChatSimpleReceipt: () => {},
+    handleGroupSimpleReceipt: () => {},
+    handleStatusSimpleReceipt: () => {},
+  })]] : []),
   ['WAWebOfflineHandler', () => ({ OfflineMessageHandler: { getOfflineDeliveryProgress: offlineProgress } })],
 ];
 

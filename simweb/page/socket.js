@@ -1,6 +1,7 @@
 // The connection: follows the server's pushes and drives Socket, Stream and
 // Conn through WhatsApp Web's states.
 import { resendQueued } from './actions.js';
+import { build } from './build.js';
 import { createWid } from './kit.js';
 import { auth, openStream, post, rotateAdv } from './net.js';
 import { Cmd, Conn, Socket, Stream, addMsg, byRawId, content, session, upsertChat } from './store.js';
@@ -94,7 +95,17 @@ function handle(ev) {
     }
     case 'ack': {
       const m = byRawId.get(ev.id);
-      if (m && ev.ack > m.ack) m.ack = ev.ack;
+      if (m) {
+        if (ev.ack > m.ack) m.ack = ev.ack;
+      } else if (build.receiptAcks) {
+        // Not in memory: only the receipt handlers hear of it, through
+        // the module, so that wrapping its exports sees the call.
+        const remote = createWid(ev.remote);
+        const R = window.require('WAWebHandleSimpleReceipt');
+        const data = { externalIds: [ev.id], ack: ev.ack, from: remote };
+        if (remote.isGroup()) R.handleGroupSimpleReceipt(data);
+        else R.handleChatSimpleReceipt(data);
+      }
       return;
     }
     case 'chat': return void upsertChat(ev.chat);
@@ -139,7 +150,7 @@ async function sync() {
     return; // the connection went away; the next hello syncs again
   }
   for (const c of snap.chats) upsertChat(c);
-  for (const m of snap.messages) addMsg(m, false);
+  for (const m of newestEach(snap.messages)) addMsg(m, false);
   synced = true;
   setState('CONNECTED');
   Socket.hasSynced = true;
@@ -147,6 +158,15 @@ async function sync() {
   Cmd.trigger('main_loaded');
   post('ready').catch(() => {});
   resendQueued();
+}
+
+// newestEach is what a synced page holds: everything in older builds, the
+// newest message of each chat in builds that load the rest when asked.
+function newestEach(msgs) {
+  if (!build.receiptAcks) return msgs;
+  const last = new Map();
+  for (const m of msgs) last.set(m.remote, m);
+  return [...last.values()];
 }
 
 function progress(done) {
