@@ -321,7 +321,9 @@
     try {
       await until(() => m.ack !== 0, 15000);
     } catch (e) {
-      throw new Error('message ' + str(m.id && m.id.id) + ' is still waiting for WhatsApp to accept it');
+      const err = new Error('message ' + str(m.id && m.id.id) + ' is still waiting for WhatsApp to accept it; the page sends it by itself');
+      err.inflight = true;
+      throw err;
     }
     if (m.ack < 0) throw new Error('WhatsApp refused message ' + str(m.id && m.id.id));
     return m;
@@ -456,13 +458,14 @@
   };
 
   // Go calls window.__wac.call(name, ...args); it never rejects, so that Go
-  // can tell a permanent failure from a transient one.
+  // can tell a permanent failure, and a message still in flight at the
+  // page, from a transient one.
   window.__wac = {
     async call(name, ...args) {
       try {
         return {ok: await api[name](...args)};
       } catch (e) {
-        return {err: String((e && e.message) || e), permanent: !!(e && e.permanent)};
+        return {err: String((e && e.message) || e), permanent: !!(e && e.permanent), inflight: !!(e && e.inflight)};
       }
     },
   };

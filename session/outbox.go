@@ -281,6 +281,10 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 			s.State, s.SentAt, s.Ack, s.LastError = JobSent, now, int(msg.Ack), ""
 		case errors.Is(err, ErrPermanent):
 			s.State, s.Permanent, s.LastError = JobDead, true, err.Error()
+		case errors.Is(err, ErrInFlight):
+			// The page will send it: look again later, without counting
+			// an attempt against it.
+			s.State, s.LastError, s.NextAttempt = JobRetrying, err.Error(), now.Add(t.RetryBase)
 		default:
 			s.Attempts++
 			s.LastError = err.Error()
