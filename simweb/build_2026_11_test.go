@@ -169,6 +169,9 @@ func TestBuild202611QRRefreshAndADVSecret(t *testing.T) {
 	  return String(require('WAWebUserPrefsMultiDevice').getADVSecretKey()) + ',' + window.advChanges; })()`); got != "null,2" {
 		t.Fatalf("while linking by code: %s", got)
 	}
+	if d := onlyDevice(t, c, ""); d.QR != "" {
+		t.Fatalf("while linking by code /sim/state shows a QR code to scan: %q", d.QR)
+	}
 	js[bool](t, a, `(async () => { const L = require('WAWebAltDeviceLinkingApi');
 	  L.setPairingType('QR_CODE'); await L.initializeQRLinking();
 	  require('WAWebBackendEventBus').BackendEventBus.triggerRefreshQR(); return true; })()`)

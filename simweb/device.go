@@ -56,7 +56,8 @@ func (s *Server) attach(d *device, st *stream, token string, synced bool) {
 		old.close()
 	}
 	s.stopRefs(d)
-	d.stream, d.live, d.conflict = st, false, false
+	// A page that connects starts out showing QR codes.
+	d.stream, d.live, d.conflict, d.byCode = st, false, false, false
 	if token == "" {
 		s.forget(d)
 		s.startBatch(d, "hello")

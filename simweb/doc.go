@@ -24,6 +24,16 @@
 // With Options.StateFile set, accounts, tokens, devices, chats, messages and
 // the sent log survive a restart (faults and drops do not).
 //
+// # Builds
+//
+// The page plays one build (Options.Build, see Builds): what WhatsApp Web
+// did at a date. The server puts it in the HTML, the page reads it before
+// anything else, and both hold to it: which modules exist, how a QR refresh
+// is asked for, whether the ADV secret rotates, whether contacts are on
+// LID, how messages are keyed, queued and delivered. Where the real page's
+// behaviour is not known, a build takes the stricter reading. Faults of a
+// later build are refused (409) by an earlier one.
+//
 // # Control API (the phone)
 //
 // Every body is JSON. Errors are {"error":"…"} with status 400 (bad JSON or

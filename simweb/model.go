@@ -106,6 +106,7 @@ type device struct {
 	stream      *stream
 	live        bool // the page is synced and takes messages
 	conflict    bool
+	byCode      bool // linking by code: no QR code pairs (builds that rotate the ADV secret)
 	pendingAcks map[string]bool
 }
 
@@ -116,7 +117,7 @@ type linkCode struct {
 
 // payload is what the device's QR code encodes now, or "".
 func (d *device) payload() string {
-	if d.state != stUnpaired || d.refIdx >= len(d.refs) {
+	if d.state != stUnpaired || d.refIdx >= len(d.refs) || d.byCode {
 		return ""
 	}
 	return d.refs[d.refIdx] + "," + d.Noise + "," + d.Identity + "," + d.ADV + "," + platformChrome

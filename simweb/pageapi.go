@@ -19,6 +19,7 @@ type devReq struct {
 	Participant string   `json:"participant"`
 	Resend      bool     `json:"resend"` // the page's own queue sends it again
 	ADV         string   `json:"adv"`
+	ByCode      bool     `json:"byCode"` // the page links by code: it shows no QR code
 	From        string   `json:"from"`
 	Ephemeral   int      `json:"ephemeralDuration"`
 	T           int64    `json:"t"`
@@ -66,7 +67,7 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		if !s.build.ADVRotates || d.Token != "" || !validKey(req.ADV) {
 			return nil, errorf(http.StatusConflict, "only an unpaired device of a build that rotates it takes a new ADV secret")
 		}
-		d.ADV = req.ADV
+		d.ADV, d.byCode = req.ADV, req.ByCode
 		s.dirty()
 		return struct{}{}, nil
 	case "linkcode":

@@ -196,13 +196,13 @@ export function setPairingType(t) { linking.type = t; }
 // Setting up either method makes a new ADV secret in builds that rotate it.
 export async function initializeAltDeviceLinking() {
   linking.altReady = true;
-  if (build.advRotates) await rotateAdv();
+  if (build.advRotates) await rotateAdv(linkingByCode());
 }
 
 export async function initializeQRLinking() {
   linking.altReady = false;
   linking.type = PairingType.QR_CODE;
-  if (build.advRotates) await rotateAdv();
+  if (build.advRotates) await rotateAdv(false);
 }
 
 // getADVSecretKey is null while linking by code in builds that rotate it.

@@ -77,13 +77,14 @@ export const keys = {
   adv: keep('sim-adv-secret', randomKey),
 };
 
-// rotateAdv makes a new ADV secret, keeps it, tells the server, then
+// rotateAdv makes a new ADV secret, keeps it, tells the server (and
+// whether the page now links by code, when no QR code can pair), then
 // announces it the way WhatsApp Web does, without a new ref.
 export const advSecretEventEmitter = new Emitter();
-export async function rotateAdv() {
+export async function rotateAdv(byCode) {
   keys.adv = randomKey();
   await write({ 'sim-adv-secret': keys.adv });
-  await post('adv', { adv: keys.adv }).catch(() => {});
+  await post('adv', { adv: keys.adv, byCode }).catch(() => {});
   advSecretEventEmitter.trigger('change');
 }
 

@@ -1,6 +1,6 @@
 // The connection: follows the server's pushes and drives Socket, Stream and
 // Conn through WhatsApp Web's states.
-import { resendQueued } from './actions.js';
+import { linkingByCode, resendQueued } from './actions.js';
 import { build } from './build.js';
 import { createWid } from './kit.js';
 import { auth, openStream, post, rotateAdv } from './net.js';
@@ -113,7 +113,7 @@ function handle(ev) {
       offline.total = ev.total;
       return progress(0);
     case 'logout': return logout('unlinked');
-    case 'companion_reg_refresh': return void rotateAdv();
+    case 'companion_reg_refresh': return void rotateAdv(linkingByCode());
     case 'conflict':
       close();
       conflicted = true;
