@@ -162,3 +162,16 @@ func TestConsoleRefusesASecondInstance(t *testing.T) {
 		t.Fatalf("exit %d, screen:\n%s", c.cmd.ProcessState.ExitCode(), s)
 	}
 }
+
+func TestDemoRefusesAnUnknownSimBuild(t *testing.T) {
+	c := startConsole(t, "--demo", "--sim-build", "1999-01", "--data-dir", t.TempDir(), "--sim-addr", freeAddr(t))
+	select {
+	case <-c.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the demo kept running with a build the stand-in does not play")
+	}
+	s := ansi.Strip(c.screen())
+	if c.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, `"1999-01"`) || !strings.Contains(s, "--list-builds") {
+		t.Fatalf("exit %d, screen:\n%s", c.cmd.ProcessState.ExitCode(), s)
+	}
+}
