@@ -49,6 +49,12 @@ func TestBuild202611KeysAndDuplicates(t *testing.T) {
 		t.Fatalf("a MsgKey of both forms: %q", mixed)
 	}
 
+	positional := js[string](t, a, `(async () => { const r = window.require, chat = r('WAWebCollections').Chat.getModelsArray()[0];
+	  try { await r('WAWebChatLoadMessages').loadEarlierMsgs(chat); return 'loaded'; } catch (e) { return e.name; } })()`)
+	if positional != "TypeError" {
+		t.Fatalf("loadEarlierMsgs(chat) in a strict build: %q, want a TypeError", positional)
+	}
+
 	sent := js[sendResult](t, a, sendText("15550100001@c.us", "once", "null"))
 	if sent.Result != "OK" || len(sent.ID) != 22 {
 		t.Fatalf("send = %+v", sent)

@@ -16,7 +16,7 @@ type Build struct {
 
 	// StrictMsgKey: new MsgKey throws "unclear which constructor" when
 	// given both the {from, to, selfDir} and the {remote, fromMe} forms,
-	// and a self-chat key carries its direction.
+	// and loadEarlierMsgs takes only {chat}, crashing on the chat itself.
 	StrictMsgKey bool `json:"strictMsgKey"`
 	// KeyLookup: getMessagesById matches the whole serialized key, not the
 	// bare message id.
@@ -65,7 +65,7 @@ var builds = []Build{
 	},
 	{
 		Name: "2026-11", Version: "2.3000.1043057296",
-		Summary:      "no Cmd.refreshQR; the ADV secret rotates; strict MsgKey; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID; ciphertext placeholders, media captions, notifications; acks of messages not in memory only as receipts",
+		Summary:      "no Cmd.refreshQR; the ADV secret rotates; strict MsgKey and loadEarlierMsgs; getMessagesById by whole key; the page's own send queue, duplicate keys refused; contacts and groups on LID; ciphertext placeholders, media captions, notifications; acks of messages not in memory only as receipts",
 		StrictMsgKey: true, KeyLookup: true, OwnQueue: true, LID: true,
 		QRRefresh: "eventBus", ADVRotates: true, RichInbound: true, ReceiptAcks: true,
 	},

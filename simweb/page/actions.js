@@ -151,9 +151,10 @@ export async function getMessagesById(ids) {
   return { messages: r.messages.map((m) => addMsg(m, false, false)) };
 }
 
-// loadEarlierMsgs takes {chat} (or, as older builds did, the chat) and
-// prepends the next older page to chat.msgs.
+// loadEarlierMsgs takes {chat} (or, in builds before the strict ones, the
+// chat itself) and prepends the next older page to chat.msgs.
 export async function loadEarlierMsgs(arg) {
+  if (build.strictMsgKey && !(arg && arg.chat)) throw new TypeError("Cannot read properties of undefined (reading 'msgs')");
   const chat = arg && arg.chat ? arg.chat : arg;
   const state = chat.msgs.msgLoadState;
   if (state.noEarlierMsgs) return [];
