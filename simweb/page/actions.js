@@ -57,9 +57,11 @@ export function addAndSendMsgToChat(chat, obj) {
   return [Promise.resolve(msg), result];
 }
 
-function addLocal(chat, obj) {
+// addLocal adds a message of ours at ack 0: new when it is being sent now,
+// not new when the page brings back one it queued in an earlier life.
+function addLocal(chat, obj, isNew = true) {
   const msg = new MsgModel({
-    ...obj, id: obj.id, type: obj.type || 'chat', ack: 0, isNewMsg: true,
+    ...obj, id: obj.id, type: obj.type || 'chat', ack: 0, isNewMsg: isNew,
     from: obj.from && createWid(obj.from), to: obj.to && createWid(obj.to),
   });
   if (chat) {
@@ -139,7 +141,7 @@ export async function resendQueued() {
     let msg = Msg.get(key);
     if (!msg) {
       const me = session.me && session.me.pn;
-      msg = addLocal(Chat.get(entry.chat), { id: key, body: entry.body, t: entry.t, from: me, to: entry.chat, self: 'out', local: true });
+      msg = addLocal(Chat.get(entry.chat), { id: key, body: entry.body, t: entry.t, from: me, to: entry.chat, self: 'out', local: true }, false);
     }
     deliver(String(key), msg, entry, true).catch(() => {});
   }
