@@ -90,6 +90,21 @@ func (c *console) waitScreen(t *testing.T, timeout time.Duration, what string, o
 	}
 }
 
+// exitScreen waits for the console to exit and returns its last screen,
+// once everything it wrote has reached the screen: the exit can come
+// before its last words do.
+func (c *console) exitScreen(t *testing.T, timeout time.Duration, running string) string {
+	t.Helper()
+	for _, ch := range []chan struct{}{c.done, c.drained} {
+		select {
+		case <-ch:
+		case <-time.After(timeout):
+			t.Fatalf("%s; screen:\n%s", running, ansi.Strip(c.screen()))
+		}
+	}
+	return ansi.Strip(c.screen())
+}
+
 func (c *console) has(text string) func(string) bool {
 	return func(s string) bool { return strings.Contains(s, text) }
 }
@@ -169,18 +184,16 @@ func TestConsoleRefusesASecondInstance(t *testing.T) {
 	dir := t.TempDir()
 	srv := startServe(t, dir, url)
 	c := startConsole(t, "--data-dir", dir, "--wa-url", url)
-	select {
-	case <-c.done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("a second console on a held data dir kept running")
-	}
-	select { // the exit can come before its last words reach the screen
-	case <-c.drained:
-	case <-time.After(5 * time.Second):
-		t.Fatal("the terminal was not closed after the console exited")
-	}
-	s := ansi.Strip(c.screen())
+	s := c.exitScreen(t, 5*time.Second, "a second console on a held data dir kept running")
 	if c.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, "in use") || !strings.Contains(s, strconv.Itoa(srv.cmd.Process.Pid)) {
+		t.Fatalf("exit %d, screen:\n%s", c.cmd.ProcessState.ExitCode(), s)
+	}
+}
+
+func TestDemoRefusesAnUnknownSimBuild(t *testing.T) {
+	c := startConsole(t, "--demo", "--sim-build", "1999-01", "--data-dir", t.TempDir(), "--sim-addr", freeAddr(t))
+	s := c.exitScreen(t, 10*time.Second, "the demo kept running with a build the stand-in does not play")
+	if c.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, `"1999-01"`) || !strings.Contains(s, "--list-builds") {
 		t.Fatalf("exit %d, screen:\n%s", c.cmd.ProcessState.ExitCode(), s)
 	}
 }

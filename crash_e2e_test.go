@@ -43,7 +43,7 @@ func jobsInStore(t *testing.T, dir, id string) []store.Job {
 // checks WhatsApp's own log: every message arrived exactly once.
 func TestKilledWhileSendingNeitherLosesNorDuplicates(t *testing.T) {
 	addr := freeAddr(t)
-	start(t, "sim", "--listen", addr, "--time-scale", "0.05")
+	start(t, "sim", "--listen", addr, "--time-scale", "0.05", "--build", simweb.CurrentBuild)
 	url := "http://" + addr + "/"
 	phone := &simweb.Client{BaseURL: url}
 	waitFor(t, 10*time.Second, "the stand-in process", func() bool {

@@ -65,7 +65,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		case "serve":
 			return cmdServe(rest, stderr)
 		case "sim":
-			return cmdSim(rest, stderr)
+			return cmdSim(rest, stdout, stderr)
 		case "status":
 			return cmdStatus(rest, stdout)
 		case "pair":

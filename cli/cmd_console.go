@@ -30,6 +30,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	// A fixed port: the login lives in the browser profile per origin, so
 	// a stand-in on another port would find every session logged out.
 	simAddr := fs.String("sim-addr", "127.0.0.1:7781", "with --demo: address of the stand-in (keep it the same across runs: logins are per address)")
+	simBuild := fs.String("sim-build", simweb.CurrentBuild, "with --demo: the WhatsApp Web build the stand-in plays (see `waconsole sim --list-builds`)")
 	autopair := fs.Bool("demo-autopair", true, "with --demo: a simulated phone scans the QR a few seconds after it appears")
 	readOnly := fs.Bool("read-only", false, "disable destructive actions: stop, restart, logout, delete, discard")
 	if err := fs.Parse(args); err != nil {
@@ -67,7 +68,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	title := "waconsole · " + dir
 	waURL := f.waURL
 	if *demo {
-		sim, base, err := startDemoSim(dir, *simAddr, logf)
+		sim, base, err := startDemoSim(dir, *simAddr, *simBuild, logf)
 		if err != nil {
 			return err
 		}
@@ -109,8 +110,8 @@ func cmdConsole(args []string, stderr io.Writer) error {
 
 // startDemoSim starts the stand-in on a loopback address, keeping its
 // accounts in the data dir so that a restarted demo finds its login.
-func startDemoSim(dir, addr string, logf func(string, ...any)) (*simweb.Server, string, error) {
-	sim, err := simweb.New(simweb.Options{StateFile: filepath.Join(dir, "simweb.json"), Logf: logf})
+func startDemoSim(dir, addr, build string, logf func(string, ...any)) (*simweb.Server, string, error) {
+	sim, err := simweb.New(simweb.Options{StateFile: filepath.Join(dir, "simweb.json"), Build: build, Logf: logf})
 	if err != nil {
 		return nil, "", err
 	}

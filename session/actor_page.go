@@ -75,6 +75,14 @@ func (a *actor) onQR(payload string) {
 	if payload == "" || payload == a.snap.QR.Payload {
 		return
 	}
+	if !a.qrReset && !a.snap.QR.Expired && qrRef(payload) == qrRef(a.snap.QR.Payload) {
+		// The page made a new ADV secret under the same ref: the code on
+		// screen is redrawn, not rotated, and the old one no longer pairs.
+		a.snap.QR.Payload = payload
+		a.event("qr-redrawn", "WhatsApp Web made a new pairing secret; scan the code shown now")
+		a.publish()
+		return
+	}
 	t := a.m.cfg.Timing
 	idx, life := a.snap.QR.Index+1, t.QRNext
 	if a.qrReset || a.snap.QR.Payload == "" || a.snap.QR.Expired {
@@ -88,6 +96,12 @@ func (a *actor) onQR(payload string) {
 	}
 	a.event(kind, fmt.Sprintf("code %d of %d", idx, t.QRCount))
 	a.publish()
+}
+
+// qrRef is the ref a QR payload starts with.
+func qrRef(payload string) string {
+	ref, _, _ := strings.Cut(payload, ",")
+	return ref
 }
 
 func (a *actor) onCode(code string) {
@@ -176,7 +190,9 @@ func (a *actor) useQR() error {
 		a.due.linkCode = time.Time{}
 		a.persist()
 		if a.unpaired() {
-			a.qrReset = true
+			// A code shown before the link code is stale: the page makes a
+			// new one.
+			a.qrReset, a.snap.QR = true, QRInfo{}
 			a.pageCall("switching to QR pairing", func(ctx context.Context, p Page) error { return p.RefreshQR(ctx) })
 		}
 		return a.applyMethod()

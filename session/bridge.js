@@ -6,6 +6,7 @@
   'use strict';
   const BINDING = '__waconsole';
   if (window.__wac) return; // already injected in this document
+  if (window.top !== window) return; // WhatsApp Web's own frames are not the page
 
   // --- reporting -----------------------------------------------------------
   const queue = [];
@@ -81,6 +82,7 @@
       const noise = await need('WAWebUserPrefsInfoStore').waNoiseInfo.get();
       const reg = await need('WAWebSignalStoreApi').waSignalStore.getRegistrationInfo();
       const adv = need('WAWebUserPrefsMultiDevice').getADVSecretKey();
+      if (!adv) return ''; // linking by code: the page shows no QR code
       const platform = need('WAWebCompanionRegClientUtils').DEVICE_PLATFORM;
       return [ref, b64(noise.staticKeyPair.pubKey), b64(reg.identityKeyPair.pubKey), adv, platform].join(',');
     } catch (e) {
@@ -90,6 +92,8 @@
     }
   };
   let lastQR = '';
+  // reportQR reports the payload when it changed: a new ref, or a new ADV
+  // secret under the same ref.
   const reportQR = async () => {
     const {Conn} = need('WAWebConnModel');
     const {Socket} = need('WAWebSocketModel');
@@ -102,17 +106,29 @@
   };
 
   // --- messages ------------------------------------------------------------
+  // A media message's body is its thumbnail; what it says is its caption.
+  const hasMedia = (m) => !!(m.mediaKey && m.directPath);
   const msgOut = (m) => ({
     id: str(m.id && m.id.id),
     key: str(m.id),
     chat: str(m.id && m.id.remote),
     fromMe: !!(m.id && m.id.fromMe),
     author: str(m.author),
-    body: str(m.body),
+    body: str(hasMedia(m) ? m.caption : m.body),
     t: m.t || 0,
     ack: typeof m.ack === 'number' ? m.ack : 0,
     new: !!m.isNewMsg,
   });
+  // reportReceipt turns a receipt of our own messages into acks.
+  const reportReceipt = (r) => {
+    if (!r || typeof r.ack !== 'number' || !Array.isArray(r.externalIds)) return;
+    for (const id of r.externalIds) {
+      emit({t: 'ack', msg: {id: str(id), key: '', chat: str(r.from), fromMe: true, author: '', body: '', t: 0, ack: r.ack, new: false}});
+    }
+  };
+  // notice tells system notifications (group changes, security codes) from
+  // what people wrote.
+  const notice = (m) => !!m.isNotification || m.type === 'notification';
   const chatOut = (c) => ({
     id: str(c.id),
     name: str(c.formattedTitle || c.name || (c.contact && c.contact.name) || (c.id && c.id.user)),
@@ -141,19 +157,58 @@
       reportState();
       reportQR().catch((e) => fail('qr', e));
     }
+    if (!attached.has('adv')) {
+      // Builds that rotate the ADV secret announce it here; a QR code drawn
+      // from the old one no longer pairs.
+      const MD = mod('WAWebUserPrefsMultiDevice');
+      if (!MD) return false;
+      const em = MD.advSecretEventEmitter;
+      if (em && typeof em.on === 'function') em.on('change', () => reportQR().catch((e) => fail('qr', e)));
+      attached.add('adv');
+    }
     if (!attached.has('msgs')) {
       const cols = mod('WAWebCollections');
       if (!cols || !cols.Msg) return false;
-      cols.Msg.on('add', (m) => { if (m && m.isNewMsg) emit({t: 'msg', msg: msgOut(m)}); });
+      cols.Msg.on('add', (m) => {
+        if (!m || !m.isNewMsg || notice(m)) return;
+        // An encrypted placeholder is reported once it is decrypted.
+        if (m.type === 'ciphertext') m.once('change:type', (d) => emit({t: 'msg', msg: msgOut(d)}));
+        else emit({t: 'msg', msg: msgOut(m)});
+      });
       cols.Msg.on('change:ack', (m) => emit({t: 'ack', msg: msgOut(m)}));
       attached.add('msgs');
     }
     return true;
   };
+  // hookReceipts wraps the receipt handlers of builds that keep few
+  // messages in memory: the acks of the others reach only them (wa-js wraps
+  // the same ones). It looks until the page has synced, when every module
+  // is registered; older builds have none.
+  const hookReceipts = () => {
+    const R = mod('WAWebHandleSimpleReceipt');
+    if (!R) {
+      const S = mod('WAWebSocketModel');
+      if (!(S && S.Socket.hasSynced)) setTimeout(hookReceipts, 250);
+      return;
+    }
+    for (const name of ['handleChatSimpleReceipt', 'handleGroupSimpleReceipt']) {
+      const orig = R[name];
+      if (typeof orig !== 'function') continue;
+      R[name] = function (...args) {
+        const res = orig.apply(this, args);
+        try {
+          reportReceipt(args[0]);
+        } catch (e) {
+          fail('receipt', e);
+        }
+        return res;
+      };
+    }
+  };
   const waitPage = () => {
     if (window.Debug && window.Debug.VERSION && typeof window.require === 'function') {
       try {
-        if (attach()) return;
+        if (attach()) return hookReceipts();
       } catch (e) {
         fail('attach', e);
       }
@@ -176,6 +231,21 @@
     e.permanent = true;
     return e;
   };
+  // twin is a contact's other id: its LID for a phone-number id and back,
+  // where the page knows it (builds after the LID migration).
+  const twin = (wid) => {
+    const C = mod('WAWebApiContact');
+    if (!C || !wid || (wid.server !== 'c.us' && wid.server !== 'lid')) return null;
+    try {
+      return (wid.server === 'lid' ? C.getPhoneNumber(wid) : C.getCurrentLid(wid)) || null;
+    } catch (e) {
+      return null;
+    }
+  };
+  // findChat resolves a chat id as wa-js does: the chat the page holds under
+  // the id or its twin; else the number's own wid from queryWidExists, then
+  // findOrCreateLatestChat, whose answer may be a plain object under the
+  // LID: the model is read again by that id.
   const findChat = async (chatId) => {
     let wid;
     try {
@@ -184,14 +254,101 @@
       throw permanent('invalid chat id ' + chatId + ': ' + (e && e.message));
     }
     const {Chat} = need('WAWebCollections');
-    const chat = Chat.get(wid);
-    if (chat) return chat;
+    const held = (w) => (w && Chat.get(w)) || (twin(w) && Chat.get(twin(w)));
+    if (held(wid)) return held(wid);
     if (wid.server === 'c.us') {
       const exists = await need('WAWebQueryExistsJob').queryWidExists(wid);
       if (!exists) throw permanent(chatId + ' is not on WhatsApp');
+      if (exists.wid) wid = exists.wid;
+      if (held(wid)) return held(wid);
     }
-    return (await need('WAWebFindChatAction').findOrCreateLatestChat(wid)).chat;
+    let res;
+    try {
+      res = await need('WAWebFindChatAction').findOrCreateLatestChat(wid, 'createChat');
+    } catch (e) {
+      const why = str(e && e.message ? e.message : e);
+      if (/No LID/i.test(why)) throw new Error('WhatsApp Web has no LID for ' + chatId + ' yet (' + why + '); the send is tried again later');
+      throw e;
+    }
+    const chat = res && res.chat && Chat.get(res.chat.id);
+    if (!chat) throw new Error('WhatsApp Web opened no chat for ' + chatId);
+    return chat;
   };
+  // The account's own ids: the phone-number one and, once known, the LID.
+  const mine = () => {
+    const u = need('WAWebUserPrefsMeUser');
+    return {pn: u.getMaybeMePnUser && u.getMaybeMePnUser(), lid: u.getMaybeMeLidUser && u.getMaybeMeLidUser()};
+  };
+  // outKey is the key WhatsApp Web gives a message this account sends to
+  // chat, as genOutgoingMsgData builds it: from our LID in a LID chat or a
+  // group that addresses members by LID, with ourselves as the participant
+  // in a group.
+  const outKey = (chat, msgId) => {
+    const {pn, lid} = mine();
+    const lidGroup = !!(chat.groupMetadata && chat.groupMetadata.isLidAddressingMode);
+    const from = ((chat.id.server === 'lid' || lidGroup) && lid) || pn;
+    const participant = chat.id.server === 'g.us' ? from : undefined;
+    const MsgKey = need('WAWebMsgKey');
+    return {from, key: new MsgKey({from, to: chat.id, id: msgId, participant, selfDir: 'out'})};
+  };
+  // sentKeys are the keys an earlier send of msgId to chatId may be stored
+  // under: in the chat or its twin, with each of our ids as the sender.
+  const sentKeys = (chatId, msgId) => {
+    let to;
+    try {
+      to = need('WAWebWidFactory').createWid(chatId);
+    } catch (e) {
+      return [];
+    }
+    const MsgKey = need('WAWebMsgKey');
+    const {pn, lid} = mine();
+    const keys = new Set();
+    for (const remote of [to, twin(to)]) {
+      for (const from of [pn, lid]) {
+        if (!remote || !from) continue;
+        const participant = remote.server === 'g.us' ? from : undefined;
+        keys.add(str(new MsgKey({from, to: remote, id: msgId, participant, selfDir: 'out'})));
+      }
+    }
+    return [...keys];
+  };
+  // heldOut finds a message this account sent with the raw id msgId among
+  // those the page holds, in any chat.
+  const heldOut = (msgId) => need('WAWebCollections').Msg.getModelsArray()
+    .find((m) => m.id && m.id.fromMe && str(m.id.id) === msgId);
+  // settled waits for the page to finish sending a message it holds.
+  const settled = async (m) => {
+    try {
+      await until(() => m.ack !== 0, 15000);
+    } catch (e) {
+      const err = new Error('message ' + str(m.id && m.id.id) + ' is still waiting for WhatsApp to accept it; the page sends it by itself');
+      err.inflight = true;
+      throw err;
+    }
+    if (m.ack < 0) throw new Error('WhatsApp refused message ' + str(m.id && m.id.id));
+    return m;
+  };
+  // refreshQR asks for fresh QR codes the first way the build offers:
+  // Cmd.refreshQR went away in 2026; the page's own button always works.
+  const refreshPaths = [
+    () => mod('WAWebCmd').Cmd.refreshQR(),
+    () => mod('WAWebBackendEventBus').BackendEventBus.triggerRefreshQR(),
+    () => mod('WAWebLaunchSocketUtils').refreshQR(),
+    () => document.querySelector('[data-ref] button').click(),
+  ];
+  const refreshQR = () => {
+    for (const path of refreshPaths) {
+      try {
+        path();
+        return;
+      } catch (e) {
+        // not in this build: the next path
+      }
+    }
+    throw new Error('this WhatsApp Web build offers none of the known ways to refresh the QR code: reload the page (restart the session)');
+  };
+  let byCode = false; // the page was set up to link by code
+  const anchorPages = 3; // pages loaded looking for a missing anchor
   const api = {
     snapshot() {
       attach();
@@ -201,19 +358,28 @@
     async linkCode(phone) {
       const {Socket} = need('WAWebSocketModel');
       if (Socket.state === 'UNPAIRED_IDLE') {
-        need('WAWebCmd').Cmd.refreshQR();
+        refreshQR();
         await until(() => Socket.state === 'UNPAIRED', 10000);
       }
       const api = need('WAWebAltDeviceLinkingApi');
       api.setPairingType('ALT_DEVICE_LINKING');
+      byCode = true;
       await api.initializeAltDeviceLinking();
       const code = str(await api.startAltLinkingFlow(phone, true));
       emit({t: 'code', code});
       return code;
     },
-    refreshQR() {
+    async refreshQR() {
       lastQR = '';
-      need('WAWebCmd').Cmd.refreshQR();
+      if (byCode) {
+        // As resetLinkDeviceState({linkDeviceMethod: QR_CODE}) does.
+        const api = need('WAWebAltDeviceLinkingApi');
+        api.setPairingType('QR_CODE');
+        if (api.initializeQRLinking) await api.initializeQRLinking();
+        byCode = false;
+      }
+      refreshQR();
+      await reportQR();
       return true;
     },
     logout() {
@@ -230,59 +396,76 @@
     async messages(chatId, before, limit) {
       const chat = await findChat(chatId);
       const loader = mod('WAWebChatLoadMessages');
+      // older is what the page holds before the anchor, or null while the
+      // anchor is not among what it holds.
       const older = () => {
-        const all = chat.msgs.getModelsArray().filter((m) => m.type !== 'notification');
+        const all = chat.msgs.getModelsArray().filter((m) => !notice(m));
         if (!before) return all;
         const i = all.findIndex((m) => str(m.id && m.id.id) === before);
-        return i < 0 ? [] : all.slice(0, i);
+        return i < 0 ? null : all.slice(0, i);
       };
       let list = older();
-      while (list.length < limit && loader) {
+      // A missing anchor is looked for a few pages back, never through the
+      // whole history.
+      for (let misses = 0; loader && (list === null || list.length < limit); ) {
+        if (list === null && ++misses > anchorPages) break;
         const got = await loader.loadEarlierMsgs({chat});
         if (!got || !got.length) break;
         list = older();
       }
+      if (list === null) throw new Error('message ' + before + ' is not in the history of ' + chatId + ' the page holds: page from the newest messages again');
       return list.slice(-limit).map(msgOut);
     },
     async send(chatId, msgId, body) {
       const chat = await findChat(chatId);
-      const MsgKey = need('WAWebMsgKey');
-      const mine = need('WAWebUserPrefsMeUser');
-      const lid = chat.id.server === 'lid';
-      const from = (lid && mine.getMaybeMeLidUser && mine.getMaybeMeLidUser()) || mine.getMaybeMePnUser();
-      const participant = chat.id.server === 'g.us' ? from : undefined;
-      const key = new MsgKey({from, to: chat.id, id: msgId, participant, selfDir: 'out', fromMe: true});
+      const {from, key} = outKey(chat, msgId);
+      const {Msg} = need('WAWebCollections');
+      // A message the page already holds is never added again: sent, it is
+      // the answer; unacknowledged, the page is sending it and we wait.
+      const held = Msg.get(key) || heldOut(msgId);
+      if (held && held.ack >= 0) return msgOut(await settled(held));
+      if (held) {
+        // The server refused the earlier copy: it goes again as new.
+        const other = need('WAWebCollections').Chat.get(held.id.remote);
+        if (other) other.msgs.remove(held);
+        Msg.remove(held);
+      }
       const msg = {
         id: key, ack: 0, body, from, to: chat.id, local: true, self: 'out',
         t: Math.floor(Date.now() / 1000), isNewMsg: true, type: 'chat',
       };
-      const [added, result] = need('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, msg);
+      // A chat with disappearing messages on gets them in this message too.
+      const eph = mod('WAWebGetEphemeralFieldsMsgActionsUtils');
+      if (eph && eph.getEphemeralFields) Object.assign(msg, eph.getEphemeralFields(chat));
+      // Some builds answer [added, result], newer ones a promise of it.
+      const [added, result] = await need('WAWebSendMsgChatAction').addAndSendMsgToChat(chat, msg);
       const model = await added;
       const res = await result;
       const code = str(res && (res.messageSendResult || res));
       if (code !== 'OK' && code !== 'success') throw new Error('send result ' + code);
-      return msgOut(model || need('WAWebCollections').Msg.get(str(key)));
+      return msgOut(model || Msg.get(key));
     },
     async find(chatId, msgId) {
-      const {Msg} = need('WAWebCollections');
-      const local = Msg.getModelsArray().find((m) => m.id && m.id.fromMe && str(m.id.id) === msgId);
-      if (local && local.ack >= 1) return msgOut(local);
-      const base = 'true_' + chatId + '_' + msgId;
-      const keys = chatId.endsWith('@g.us') ? [base, base + '_' + me()] : [base];
-      const res = await Msg.getMessagesById(keys);
+      const held = heldOut(msgId);
+      if (held && held.ack >= 0) return msgOut(await settled(held));
+      // Not on the page (a reload, a crash): ask the server by the keys the
+      // send would have used.
+      const keys = sentKeys(chatId, msgId);
+      const res = keys.length ? await need('WAWebCollections').Msg.getMessagesById(keys) : null;
       const found = res && res.messages && res.messages.find((m) => m && m.ack >= 1);
       return found ? msgOut(found) : null;
     },
   };
 
   // Go calls window.__wac.call(name, ...args); it never rejects, so that Go
-  // can tell a permanent failure from a transient one.
+  // can tell a permanent failure, and a message still in flight at the
+  // page, from a transient one.
   window.__wac = {
     async call(name, ...args) {
       try {
         return {ok: await api[name](...args)};
       } catch (e) {
-        return {err: String((e && e.message) || e), permanent: !!(e && e.permanent)};
+        return {err: String((e && e.message) || e), permanent: !!(e && e.permanent), inflight: !!(e && e.inflight)};
       }
     },
   };

@@ -17,10 +17,12 @@ type callResult struct {
 	OK        json.RawMessage `json:"ok"`
 	Err       string          `json:"err"`
 	Permanent bool            `json:"permanent"`
+	InFlight  bool            `json:"inflight"`
 }
 
 // call runs window.__wac.call(name, args...) in the page and decodes its
-// result into out. A failure the bridge marks permanent wraps ErrPermanent.
+// result into out. A failure the bridge marks permanent wraps ErrPermanent;
+// a message the page is still sending wraps ErrInFlight.
 func (p *chromePage) call(ctx context.Context, out any, name string, args ...any) error {
 	if args == nil {
 		args = []any{} // spread of null throws in the page
@@ -47,8 +49,11 @@ func (p *chromePage) call(ctx context.Context, out any, name string, args ...any
 	}
 	if res.Err != "" {
 		err := errors.New(res.Err)
-		if res.Permanent {
+		switch {
+		case res.Permanent:
 			return fmt.Errorf("%w: %w", ErrPermanent, err)
+		case res.InFlight:
+			return fmt.Errorf("%w: %w", ErrInFlight, err)
 		}
 		return err
 	}

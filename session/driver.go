@@ -75,6 +75,9 @@ const (
 var (
 	// ErrPermanent wraps a send failure that no retry can fix.
 	ErrPermanent = errors.New("permanent failure")
+	// ErrInFlight wraps a send the page holds and is still sending by
+	// itself: it is waited for, never sent again, and not a failed attempt.
+	ErrInFlight = errors.New("in flight at the page")
 	// ErrNoChrome means no Chromium could be found.
 	ErrNoChrome = errors.New("no Chromium found: install the headless shell, which needs the least memory, with `apt-get install -y chromium-headless-shell` (Debian/Ubuntu; or chromium, or Chrome), or pass --chrome PATH")
 )

@@ -46,11 +46,26 @@ func testDriver(t *testing.T) Driver {
 	return NewChromeDriver(chromePath)
 }
 
-// newEnv starts a stand-in and a manager on a fresh data dir.
-func newEnv(t *testing.T) *testEnv {
+// eachBuild runs a driver test against every build the stand-in plays,
+// side by side: each build gets its own stand-in, browser and data dir.
+func eachBuild(t *testing.T, test func(t *testing.T, e *testEnv)) {
+	for _, b := range simweb.Builds() {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, newEnvOn(t, b.Name))
+		})
+	}
+}
+
+// newEnv starts a stand-in of the current build and a manager on a fresh
+// data dir.
+func newEnv(t *testing.T) *testEnv { return newEnvOn(t, simweb.CurrentBuild) }
+
+// newEnvOn is newEnv with the stand-in playing the named build.
+func newEnvOn(t *testing.T, build string) *testEnv {
 	t.Helper()
 	e := &testEnv{t: t, dir: t.TempDir()}
-	sim, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(simScale)})
+	sim, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(simScale), Build: build})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,15 +172,27 @@ func (e *testEnv) pairQR(id, phone string) Snapshot {
 	if _, err := e.m.Add(AddRequest{ID: id, Start: true}); err != nil {
 		e.t.Fatal(err)
 	}
+	return e.pairShown(id, phone)
+}
+
+// pairShown scans the QR code session id shows (or is about to show), as
+// the phone does: with exactly the payload the session reports, again with
+// the next one when the page replaced it before the scan.
+func (e *testEnv) pairShown(id, phone string) Snapshot {
+	e.t.Helper()
 	s := e.wait(id, "a QR code", 30*time.Second, func(s Snapshot) bool { return s.State == QR && s.QR.Payload != "" })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := e.phone.Scan(ctx, s.QR.Payload, phone); err != nil {
-		// The ref may have rotated between the snapshot and the scan.
-		s = e.wait(id, "a fresh QR code", 10*time.Second, func(n Snapshot) bool { return n.QR.Payload != s.QR.Payload && n.QR.Payload != "" })
-		if err := e.phone.Scan(ctx, s.QR.Payload, phone); err != nil {
+	for try := 1; ; try++ {
+		err := e.phone.Scan(ctx, s.QR.Payload, phone)
+		if err == nil {
+			break
+		}
+		if try == 5 {
 			e.t.Fatalf("scanning the QR: %v", err)
 		}
+		prev := s.QR.Payload
+		s = e.wait(id, "a fresh QR code", 10*time.Second, func(n Snapshot) bool { return n.QR.Payload != prev && n.QR.Payload != "" })
 	}
 	return e.waitState(id, Ready, 30*time.Second)
 }

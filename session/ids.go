@@ -52,9 +52,9 @@ func ValidateText(body string) error {
 }
 
 // NewMessageID returns a message id of the form WhatsApp Web gives its own
-// messages: 3EB0 and 20 upper-case hex digits.
+// messages (MsgKey.newId): 3EB0 and 18 upper-case hex digits, 22 in all.
 func NewMessageID() string {
-	b := make([]byte, 10)
+	b := make([]byte, 9)
 	_, _ = rand.Read(b)
 	return "3EB0" + strings.ToUpper(hex.EncodeToString(b))
 }

@@ -52,8 +52,8 @@ func TestNewMessageID(t *testing.T) {
 	seen := map[string]bool{}
 	for range 1000 {
 		id := NewMessageID()
-		if len(id) != 24 || !strings.HasPrefix(id, "3EB0") || strings.ToUpper(id) != id {
-			t.Fatalf("NewMessageID = %q: want 3EB0 + 20 upper-case hex digits", id)
+		if len(id) != 22 || !strings.HasPrefix(id, "3EB0") || strings.ToUpper(id) != id {
+			t.Fatalf("NewMessageID = %q: want 3EB0 + 18 upper-case hex digits", id)
 		}
 		if seen[id] {
 			t.Fatalf("NewMessageID repeated %q", id)

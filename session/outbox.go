@@ -267,6 +267,12 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 	o.inflight = nil
 	o.lastSend, o.gap = now, nextGap(o.pacing, o.rng)
 	o.lastChat[j.ChatID] = now
+	if err == nil && msg.Chat != "" && msg.Chat != j.ChatID {
+		// WhatsApp keeps this contact under its LID: the chat gap holds for
+		// both ids, and the operator learns where the message went.
+		o.lastChat[msg.Chat] = now
+		a.event("job-chat", fmt.Sprintf("job %d to %s went to chat %s, WhatsApp's id for the same contact", j.Seq, j.ChatID, msg.Chat))
+	}
 	a.due.send = now
 	t := a.m.cfg.Timing
 	update := func(s *Job) error {
@@ -275,6 +281,10 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 			s.State, s.SentAt, s.Ack, s.LastError = JobSent, now, int(msg.Ack), ""
 		case errors.Is(err, ErrPermanent):
 			s.State, s.Permanent, s.LastError = JobDead, true, err.Error()
+		case errors.Is(err, ErrInFlight):
+			// The page will send it: look again later, without counting
+			// an attempt against it.
+			s.State, s.LastError, s.NextAttempt = JobRetrying, err.Error(), now.Add(t.RetryBase)
 		default:
 			s.Attempts++
 			s.LastError = err.Error()

@@ -71,6 +71,38 @@ func (e *testEnv) sent(phone string) []simweb.SentMessage {
 	return msgs
 }
 
+// waitJob waits until the published changes of job seq satisfy ok.
+func (e *testEnv) waitJob(id string, seq uint64, what string, ok func(Job) bool) Job {
+	e.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case u := <-e.updates:
+			if j := u.Job; u.Session == id && j != nil && j.Seq == seq && ok(*j) {
+				return *j
+			}
+		case <-deadline:
+			e.t.Fatalf("session %s: job %d: %s did not happen within 20s\nlog:\n%s", id, seq, what, e.logText())
+		}
+	}
+}
+
+// waitMessage waits for a live inbound message with this body.
+func (e *testEnv) waitMessage(id, body string) Message {
+	e.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case u := <-e.updates:
+			if m := u.Message; u.Session == id && m != nil && m.New && !m.FromMe && m.Body == body {
+				return *m
+			}
+		case <-deadline:
+			e.t.Fatalf("session %s: no live message %q within 10s", id, body)
+		}
+	}
+}
+
 // onceEach checks that the stand-in received every job exactly once.
 func onceEach(t *testing.T, jobs []Job, sent []simweb.SentMessage) {
 	t.Helper()
@@ -90,7 +122,10 @@ func onceEach(t *testing.T, jobs []Job, sent []simweb.SentMessage) {
 }
 
 func TestPacingGapsNeverBelowTheMinimum(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testPacingGapsNeverBelowTheMinimum)
+}
+
+func testPacingGapsNeverBelowTheMinimum(t *testing.T, e *testEnv) {
 	const phone = "15551240001"
 	e.pairQR("pace", phone)
 	p := Pacing{MinGap: 250 * time.Millisecond, JitterMin: 10 * time.Millisecond, Jitter: 60 * time.Millisecond, ChatGap: 700 * time.Millisecond}
@@ -153,8 +188,9 @@ func TestZeroGapSendsBackToBack(t *testing.T) {
 	}
 }
 
-func TestSendsWaitForReady(t *testing.T) {
-	e := newEnv(t)
+func TestSendsWaitForReady(t *testing.T) { eachBuild(t, testSendsWaitForReady) }
+
+func testSendsWaitForReady(t *testing.T, e *testEnv) {
 	if _, err := e.m.Add(AddRequest{ID: "wait", Start: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +213,10 @@ func TestSendsWaitForReady(t *testing.T) {
 }
 
 func TestTransientFailuresBackOffThenDie(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testTransientFailuresBackOffThenDie)
+}
+
+func testTransientFailuresBackOffThenDie(t *testing.T, e *testEnv) {
 	const phone = "15551240003"
 	e.m.cfg.Timing.RetryAttempts = 3
 	e.pairQR("flaky", phone)
@@ -218,8 +257,9 @@ func TestTransientFailuresBackOffThenDie(t *testing.T) {
 	}
 }
 
-func TestPermanentFailureIsDeadAtOnce(t *testing.T) {
-	e := newEnv(t)
+func TestPermanentFailureIsDeadAtOnce(t *testing.T) { eachBuild(t, testPermanentFailureIsDeadAtOnce) }
+
+func testPermanentFailureIsDeadAtOnce(t *testing.T, e *testEnv) {
 	const phone = "15551240004"
 	e.pairQR("perm", phone)
 	e.pace("perm", fastPacing)
@@ -236,8 +276,9 @@ func TestPermanentFailureIsDeadAtOnce(t *testing.T) {
 	}
 }
 
-func TestIdenticalBulkIsHeld(t *testing.T) {
-	e := newEnv(t)
+func TestIdenticalBulkIsHeld(t *testing.T) { eachBuild(t, testIdenticalBulkIsHeld) }
+
+func testIdenticalBulkIsHeld(t *testing.T, e *testEnv) {
 	const phone = "15551240005"
 	e.pairQR("bulk", phone)
 	e.pace("bulk", fastPacing)
@@ -271,8 +312,9 @@ func TestIdenticalBulkIsHeld(t *testing.T) {
 	onceEach(t, jobs[:6], e.sent(phone))
 }
 
-func TestReconcileJobsLeftSending(t *testing.T) {
-	e := newEnv(t)
+func TestReconcileJobsLeftSending(t *testing.T) { eachBuild(t, testReconcileJobsLeftSending) }
+
+func testReconcileJobsLeftSending(t *testing.T, e *testEnv) {
 	const phone = "15551240006"
 	e.pairQR("rec", phone)
 	e.pace("rec", fastPacing)
@@ -302,8 +344,9 @@ func TestReconcileJobsLeftSending(t *testing.T) {
 	onceEach(t, append(first, second...), e.sent(phone))
 }
 
-func TestChromiumKilledMidQueue(t *testing.T) {
-	e := newEnv(t)
+func TestChromiumKilledMidQueue(t *testing.T) { eachBuild(t, testChromiumKilledMidQueue) }
+
+func testChromiumKilledMidQueue(t *testing.T, e *testEnv) {
 	const phone = "15551240007"
 	e.pairQR("kill", phone)
 	e.pace("kill", fastPacing)
@@ -330,7 +373,10 @@ func TestChromiumKilledMidQueue(t *testing.T) {
 }
 
 func TestRepeatedDisconnectsHoldTheQueue(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testRepeatedDisconnectsHoldTheQueue)
+}
+
+func testRepeatedDisconnectsHoldTheQueue(t *testing.T, e *testEnv) {
 	const phone = "15551240008"
 	e.pairQR("flap", phone)
 	e.pace("flap", fastPacing)
@@ -359,8 +405,9 @@ func TestRepeatedDisconnectsHoldTheQueue(t *testing.T) {
 	onceEach(t, jobs, e.sent(phone))
 }
 
-func TestChatsMessagesAndLiveInbound(t *testing.T) {
-	e := newEnv(t)
+func TestChatsMessagesAndLiveInbound(t *testing.T) { eachBuild(t, testChatsMessagesAndLiveInbound) }
+
+func testChatsMessagesAndLiveInbound(t *testing.T, e *testEnv) {
 	const phone = "15551240009"
 	e.pairQR("chat", phone)
 	ctx := context.Background()
@@ -397,8 +444,9 @@ func TestChatsMessagesAndLiveInbound(t *testing.T) {
 	}
 }
 
-func TestJobChangesArePublished(t *testing.T) {
-	e := newEnv(t)
+func TestJobChangesArePublished(t *testing.T) { eachBuild(t, testJobChangesArePublished) }
+
+func testJobChangesArePublished(t *testing.T, e *testEnv) {
 	e.pairQR("feed", "15551240010")
 	e.pace("feed", fastPacing)
 	job := e.send("feed", "15557770007", "watch me")[0]
@@ -417,4 +465,144 @@ func TestJobChangesArePublished(t *testing.T) {
 	if !slices.Equal(seen[:3], []JobState{JobQueued, JobSending, JobSent}) {
 		t.Fatalf("job states published: %v, want queued, sending, sent", seen)
 	}
+}
+
+// Against the current page a number's chat is its LID chat, and a number
+// whose LID WhatsApp does not know yet cannot be written to until it does.
+func TestSendWaitsForTheLID(t *testing.T) {
+	e := newEnv(t)
+	const phone, to = "15551240011", "15557770009"
+	e.pairQR("lid", phone)
+	e.pace("lid", fastPacing)
+	ctx := context.Background()
+	if err := e.phone.Faults(ctx, simweb.Faults{Phone: phone, NoLID: []string{to}}); err != nil {
+		t.Fatal(err)
+	}
+	jobs := e.send("lid", to, "to a LID chat")
+	e.waitJob("lid", jobs[0].Seq, "a retry for want of a LID", func(j Job) bool {
+		return j.State == JobRetrying && strings.Contains(j.LastError, "no LID")
+	})
+	if err := e.phone.Faults(ctx, simweb.Faults{Phone: phone}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitJobs("lid", 30*time.Second, JobSent)
+	sent := e.sent(phone)
+	onceEach(t, jobs, sent)
+	if !strings.HasSuffix(sent[0].To, "@lid") {
+		t.Fatalf("the message went to %s, want the contact's LID chat", sent[0].To)
+	}
+	evs, err := e.m.History("lid", 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(evs, func(ev Event) bool { return ev.Kind == "job-chat" && strings.Contains(ev.Detail, sent[0].To) }) {
+		t.Fatalf("no event says the job went to %s: %+v", sent[0].To, evs)
+	}
+}
+
+func TestSendsAsThePageBuildsThem(t *testing.T) { eachBuild(t, testSendsAsThePageBuildsThem) }
+
+// A message goes out as WhatsApp Web builds its own: with the chat's
+// disappearing timer, and to a group from the id the group addresses us by.
+func testSendsAsThePageBuildsThem(t *testing.T, e *testEnv) {
+	const phone, contact, group = "15551240013", "15550100002", "120363025550100003@g.us"
+	e.pairQR("shape", phone)
+	e.pace("shape", fastPacing)
+	ctx := context.Background()
+	if err := e.phone.Disappearing(ctx, phone, contact, 86400); err != nil {
+		t.Fatal(err)
+	}
+	// The page hears of the timer on its stream before this message.
+	if err := e.phone.Inbound(ctx, phone, contact, "timer on", 1); err != nil {
+		t.Fatal(err)
+	}
+	e.waitMessage("shape", "timer on")
+	jobs := append(e.send("shape", contact, "disappears in a day"), e.send("shape", group, "to the group")...)
+	e.waitJobs("shape", 20*time.Second, JobSent)
+	sent := e.sent(phone)
+	onceEach(t, jobs, sent)
+	for _, m := range sent {
+		switch m.Body {
+		case "disappears in a day":
+			if m.Ephemeral != 86400 {
+				t.Errorf("the message to a chat with a 1-day timer carried %d s", m.Ephemeral)
+			}
+		case "to the group":
+			if lid := e.sim.Build().LID; lid != strings.HasSuffix(m.From, "@lid") {
+				t.Errorf("a group message from %s in build %s", m.From, e.sim.Build().Name)
+			}
+		}
+	}
+}
+
+// Against the current page messages arrive as people wrote them: an
+// encrypted placeholder once decrypted, media by its caption, and system
+// notifications not at all.
+func TestInboundAsPeopleWroteIt(t *testing.T) {
+	e := newEnv(t)
+	const phone, from = "15551240014", "15558880002"
+	e.pairQR("rich", phone)
+	ctx := context.Background()
+	for _, in := range []struct{ kind, body string }{
+		{"ciphertext", "sealed hello"}, {"image", "a photo"}, {"notification", "Alice changed the group description"}, {"chat", "last"},
+	} {
+		if err := e.phone.InboundKind(ctx, phone, from, in.body, in.kind, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]Message{}
+	deadline := time.After(15 * time.Second)
+	for len(got) < 3 {
+		select {
+		case u := <-e.updates:
+			if m := u.Message; u.Session == "rich" && m != nil && m.New && !m.FromMe {
+				got[m.Body] = *m
+			}
+		case <-deadline:
+			t.Fatalf("live messages: %+v, want the decrypted text, the caption and the last text", got)
+		}
+	}
+	for _, body := range []string{"sealed hello", "a photo", "last"} {
+		if _, ok := got[body]; !ok {
+			t.Errorf("no live message %q; got %+v", body, got)
+		}
+	}
+	chat := got["last"].Chat
+	msgs, err := e.m.Messages(ctx, "rich", chat, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, m := range msgs {
+		bodies = append(bodies, m.Body)
+	}
+	if strings.Join(bodies, "|") != "sealed hello|a photo|last" {
+		t.Fatalf("history of %s: %q, want the three messages people wrote", chat, bodies)
+	}
+	if _, err := e.m.Messages(ctx, "rich", chat, "3A0000000000000000FF", 10); err == nil || !strings.Contains(err.Error(), "page from the newest") {
+		t.Fatalf("history before a message the chat never had: %v, want an error", err)
+	}
+}
+
+func TestAcksReachJobsAfterARestart(t *testing.T) { eachBuild(t, testAcksReachJobsAfterARestart) }
+
+// Acks that arrive after a restart reach their jobs, also on a page that no
+// longer holds the message and tells its ack only as a receipt.
+func testAcksReachJobsAfterARestart(t *testing.T, e *testEnv) {
+	const phone, to = "15551240015", "15557770011"
+	e.pairQR("acks", phone)
+	e.pace("acks", fastPacing)
+	ctx := context.Background()
+	if err := e.phone.Faults(ctx, simweb.Faults{Phone: phone, AckDelayMs: 1500}); err != nil {
+		t.Fatal(err)
+	}
+	// The second message is the chat's newest: the first one is not among
+	// what a restarted page of a newer build holds.
+	jobs := e.send("acks", to, "first", "second")
+	e.waitJobs("acks", 20*time.Second, JobSent)
+	e.close()
+	e.open(t)
+	e.m.StartAuto(ctx)
+	e.waitState("acks", Ready, 30*time.Second)
+	e.waitJob("acks", jobs[0].Seq, "the first message read", func(j Job) bool { return j.Ack == int(AckRead) })
 }

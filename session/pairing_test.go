@@ -24,8 +24,9 @@ func history(t *testing.T, m *Manager, id string) string {
 	return " " + strings.Join(kinds, " ") + " "
 }
 
-func TestQRPairingSurvivesRestart(t *testing.T) {
-	e := newEnv(t)
+func TestQRPairingSurvivesRestart(t *testing.T) { eachBuild(t, testQRPairingSurvivesRestart) }
+
+func testQRPairingSurvivesRestart(t *testing.T, e *testEnv) {
 	s := e.pairQR("alpha", "15551230001")
 	if s.Account != "15551230001" {
 		t.Fatalf("account = %q, want the phone that scanned", s.Account)
@@ -57,8 +58,9 @@ func TestQRPairingSurvivesRestart(t *testing.T) {
 	}
 }
 
-func TestLinkCodePairing(t *testing.T) {
-	e := newEnv(t)
+func TestLinkCodePairing(t *testing.T) { eachBuild(t, testLinkCodePairing) }
+
+func testLinkCodePairing(t *testing.T, e *testEnv) {
 	const phone = "4915112345678"
 	if _, err := e.m.Add(AddRequest{ID: "beta", PairMethod: PairLink, PairPhone: phone, Start: true}); err != nil {
 		t.Fatal(err)
@@ -89,7 +91,10 @@ func TestLinkCodePairing(t *testing.T) {
 }
 
 func TestQRRotatesUntilExpiredThenRefreshes(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testQRRotatesUntilExpiredThenRefreshes)
+}
+
+func testQRRotatesUntilExpiredThenRefreshes(t *testing.T, e *testEnv) {
 	if _, err := e.m.Add(AddRequest{ID: "gamma", Start: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -123,8 +128,9 @@ func TestQRRotatesUntilExpiredThenRefreshes(t *testing.T) {
 	}
 }
 
-func TestUnlinkFromPhoneLogsOut(t *testing.T) {
-	e := newEnv(t)
+func TestUnlinkFromPhoneLogsOut(t *testing.T) { eachBuild(t, testUnlinkFromPhoneLogsOut) }
+
+func testUnlinkFromPhoneLogsOut(t *testing.T, e *testEnv) {
 	const phone = "15551230002"
 	e.pairQR("delta", phone)
 	ctx := context.Background()
@@ -148,8 +154,9 @@ func TestUnlinkFromPhoneLogsOut(t *testing.T) {
 	e.wait("delta", "a new QR code", 30*time.Second, func(s Snapshot) bool { return s.State == QR && s.QR.Payload != "" })
 }
 
-func TestConflictThenTakeover(t *testing.T) {
-	e := newEnv(t)
+func TestConflictThenTakeover(t *testing.T) { eachBuild(t, testConflictThenTakeover) }
+
+func testConflictThenTakeover(t *testing.T, e *testEnv) {
 	const phone = "15551230003"
 	e.pairQR("eps", phone)
 	if err := e.phone.Conflict(context.Background(), phone); err != nil {
@@ -162,8 +169,9 @@ func TestConflictThenTakeover(t *testing.T) {
 	e.waitState("eps", Ready, 30*time.Second)
 }
 
-func TestDropDisconnectsThenRecovers(t *testing.T) {
-	e := newEnv(t)
+func TestDropDisconnectsThenRecovers(t *testing.T) { eachBuild(t, testDropDisconnectsThenRecovers) }
+
+func testDropDisconnectsThenRecovers(t *testing.T, e *testEnv) {
 	const phone = "15551230004"
 	e.pairQR("zeta", phone)
 	if err := e.phone.Drop(context.Background(), phone, 1.5); err != nil {
@@ -173,8 +181,9 @@ func TestDropDisconnectsThenRecovers(t *testing.T) {
 	e.waitState("zeta", Ready, 20*time.Second)
 }
 
-func TestBrowserCrashIsRestarted(t *testing.T) {
-	e := newEnv(t)
+func TestBrowserCrashIsRestarted(t *testing.T) { eachBuild(t, testBrowserCrashIsRestarted) }
+
+func testBrowserCrashIsRestarted(t *testing.T, e *testEnv) {
 	e.pairQR("eta", "15551230005")
 	killProfileProcesses(e.m.profileDir("eta"))
 	e.wait("eta", "the crash to be noticed", 15*time.Second, func(s Snapshot) bool { return s.State == Starting })
@@ -204,7 +213,10 @@ func TestPageThatNeverLoadsFails(t *testing.T) {
 }
 
 func TestLinkCodeIsRefreshedBeforeItExpires(t *testing.T) {
-	e := newEnv(t)
+	eachBuild(t, testLinkCodeIsRefreshedBeforeItExpires)
+}
+
+func testLinkCodeIsRefreshedBeforeItExpires(t *testing.T, e *testEnv) {
 	e.m.cfg.Timing.LinkCodeRefresh = 1500 * time.Millisecond
 	if _, err := e.m.Add(AddRequest{ID: "kappa", PairMethod: PairLink, PairPhone: "4915112345670", Start: true}); err != nil {
 		t.Fatal(err)
@@ -225,4 +237,48 @@ func TestLinkCodeIsRefreshedBeforeItExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.waitState("kappa", Ready, 30*time.Second)
+}
+
+// Against the current page a companion_reg_refresh makes a new ADV secret
+// under the same ref: the console must show the new code, and the old
+// secret must no longer pair.
+func TestQRFollowsANewADVSecret(t *testing.T) {
+	e := newEnv(t)
+	e.m.cfg.Timing.QRFirst = time.Minute
+	if _, err := e.m.Add(AddRequest{ID: "adv", Start: true}); err != nil {
+		t.Fatal(err)
+	}
+	old := e.wait("adv", "a QR code", 30*time.Second, func(s Snapshot) bool { return s.State == QR && s.QR.Payload != "" })
+	ctx := context.Background()
+	if err := e.phone.CompanionRefresh(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	advOf := func(p string) string { return strings.Split(p, ",")[3] }
+	s := e.wait("adv", "a QR code with a new ADV secret", 10*time.Second, func(s Snapshot) bool {
+		return strings.Count(s.QR.Payload, ",") == 4 && advOf(s.QR.Payload) != advOf(old.QR.Payload)
+	})
+	parts := strings.Split(s.QR.Payload, ",")
+	parts[3] = advOf(old.QR.Payload)
+	if err := e.phone.Scan(ctx, strings.Join(parts, ","), "15551240012"); err == nil {
+		t.Fatal("a QR code drawn from the old ADV secret paired")
+	}
+	if !strings.Contains(history(t, e.m, "adv"), " qr-redrawn ") {
+		t.Error("no qr-redrawn event")
+	}
+	e.pairShown("adv", "15551240012")
+}
+
+func TestLinkCodeThenBackToQR(t *testing.T) { eachBuild(t, testLinkCodeThenBackToQR) }
+
+// Switching from a link code back to QR resets the page's pairing state:
+// the QR code it then shows pairs.
+func testLinkCodeThenBackToQR(t *testing.T, e *testEnv) {
+	if _, err := e.m.Add(AddRequest{ID: "switch", PairMethod: PairLink, PairPhone: "4915112345671", Start: true}); err != nil {
+		t.Fatal(err)
+	}
+	e.wait("switch", "a link code", 30*time.Second, func(s Snapshot) bool { return s.State == LinkCode && s.Code.Code != "" })
+	if err := e.m.UseQR("switch"); err != nil {
+		t.Fatal(err)
+	}
+	e.pairShown("switch", "4915112345671")
 }

@@ -33,6 +33,11 @@ type SentMessage struct {
 	To   string    `json:"to"` // the chat id, e.g. 15550100001@c.us
 	Body string    `json:"body"`
 	Time time.Time `json:"time"`
+	// From is the sender the message carried: our phone-number id or LID.
+	From string `json:"from,omitempty"`
+	// Ephemeral is the disappearing-message timer it was sent with, in
+	// seconds; 0 for a message that stays.
+	Ephemeral int `json:"ephemeralDuration,omitempty"`
 }
 
 // Faults makes one phone's sends fail; see POST /sim/faults.
@@ -43,6 +48,9 @@ type Faults struct {
 	AckDelayMs    int      `json:"ackDelayMs"`
 	SendDelayMs   int      `json:"sendDelayMs"` // answer sends this late (they are delivered at once)
 	NotOnWhatsApp []string `json:"notOnWhatsApp"`
+	// NoLID lists numbers WhatsApp finds but has no LID for (builds with
+	// LID): findOrCreateLatestChat throws "No LID for user" for them.
+	NoLID []string `json:"noLid"`
 }
 
 // Errors that an *APIError matches with errors.Is, by status.
@@ -141,7 +149,14 @@ func (c *Client) Drop(ctx context.Context, phone string, seconds float64) error 
 
 // Inbound delivers count messages from a contact or group to the phone.
 func (c *Client) Inbound(ctx context.Context, phone, from, body string, count int) error {
-	in := map[string]any{"phone": phone, "from": from, "body": body, "count": count}
+	return c.InboundKind(ctx, phone, from, body, "chat", count)
+}
+
+// InboundKind is Inbound with a kind of message: "chat", "ciphertext" (a
+// text that arrives encrypted first), "image" (body is its caption) or
+// "notification".
+func (c *Client) InboundKind(ctx context.Context, phone, from, body, kind string, count int) error {
+	in := map[string]any{"phone": phone, "from": from, "body": body, "count": count, "type": kind}
 	return c.do(ctx, http.MethodPost, "/sim/inbound", in, nil)
 }
 
@@ -155,6 +170,18 @@ func (c *Client) Sent(ctx context.Context, phone string) ([]SentMessage, error) 
 // Faults replaces the phone's send faults.
 func (c *Client) Faults(ctx context.Context, f Faults) error {
 	return c.do(ctx, http.MethodPost, "/sim/faults", f, nil)
+}
+
+// Disappearing sets a chat's disappearing-message timer (0 turns it off),
+// as if the contact had changed it from their phone.
+func (c *Client) Disappearing(ctx context.Context, phone, chat string, seconds int) error {
+	return c.do(ctx, http.MethodPost, "/sim/disappearing", map[string]any{"phone": phone, "chat": chat, "seconds": seconds}, nil)
+}
+
+// CompanionRefresh sends WhatsApp's companion_reg_refresh notification to
+// the unpaired device with this id, or to every one when id is empty.
+func (c *Client) CompanionRefresh(ctx context.Context, device string) error {
+	return c.do(ctx, http.MethodPost, "/sim/companion-refresh", map[string]string{"device": device}, nil)
 }
 
 // AutoPair plays a phone that scans: it polls State about every 250 ms and

@@ -2,6 +2,8 @@ package simweb
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -190,6 +192,7 @@ type inboundReq struct {
 	From  string `json:"from"`
 	Body  string `json:"body"`
 	Count int    `json:"count"`
+	Type  string `json:"type"` // one of inboundKinds; "" is "chat"
 }
 
 func (s *Server) serveInbound(w http.ResponseWriter, r *http.Request) {
@@ -206,8 +209,12 @@ func (s *Server) serveInbound(w http.ResponseWriter, r *http.Request) {
 			return errorf(http.StatusBadRequest, "body is missing")
 		case req.Count < 0 || req.Count > maxInbound:
 			return errorf(http.StatusBadRequest, "count must be between 1 and %d", maxInbound)
+		case req.Type != "" && !slices.Contains(inboundKinds, req.Type):
+			return errorf(http.StatusBadRequest, "type %q is not one of %s", req.Type, strings.Join(inboundKinds, ", "))
+		case req.Type != "" && req.Type != "chat" && !s.build.RichInbound:
+			return errorf(http.StatusConflict, "build %s delivers text messages only: play a newer build for %s (see --list-builds)", s.build.Name, req.Type)
 		}
-		s.inbound(a, from, req.Body, max(req.Count, 1))
+		s.inbound(a, from, req.Body, req.Type, max(req.Count, 1))
 		return nil
 	})
 }
@@ -231,7 +238,14 @@ func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 		if req.SendFail < 0 || req.SendFail > 1 || req.AckDelayMs < 0 || req.SendDelayMs < 0 || req.SendDelayMs > 60000 {
 			return errorf(http.StatusBadRequest, "sendFail must be within 0..1, ackDelayMs not negative and sendDelayMs within 0..60000")
 		}
-		f := &faultState{Faults: req, never: map[string]bool{}}
+		f := &faultState{Faults: req, never: map[string]bool{}, noLID: map[string]bool{}}
+		for _, n := range req.NoLID {
+			id, ok := normChatID(n)
+			if !ok {
+				return errorf(http.StatusBadRequest, "noLid entry %q is not a number", n)
+			}
+			f.noLID[id] = true
+		}
 		for _, n := range req.NotOnWhatsApp {
 			id, ok := normChatID(n)
 			if !ok {
@@ -240,6 +254,72 @@ func (s *Server) serveFaults(w http.ResponseWriter, r *http.Request) {
 			f.never[id] = true
 		}
 		s.faults[req.Phone] = f
+		return nil
+	})
+}
+
+type companionReq struct {
+	Device string `json:"device"`
+}
+
+// serveCompanionRefresh plays WhatsApp's companion_reg_refresh notification
+// to one unpaired device, or to every connected unpaired one.
+func (s *Server) serveCompanionRefresh(w http.ResponseWriter, r *http.Request) {
+	control(s, w, r, func(req companionReq) error {
+		if !s.build.ADVRotates {
+			return errorf(http.StatusConflict, "build %s keeps its ADV secret: play a build that rotates it (see --list-builds)", s.build.Name)
+		}
+		n := 0
+		for _, id := range s.order {
+			d := s.devices[id]
+			if (req.Device == "" || req.Device == id) && d.stream != nil && d.Token == "" {
+				d.stream.push(event{Type: "companion_reg_refresh"})
+				n++
+			}
+		}
+		if n == 0 {
+			return errorf(http.StatusConflict, "no connected, unpaired device %s to notify", req.Device)
+		}
+		return nil
+	})
+}
+
+type disappearingReq struct {
+	Phone   string `json:"phone"`
+	Chat    string `json:"chat"`
+	Seconds int    `json:"seconds"`
+}
+
+// serveDisappearing sets a chat's disappearing-message timer and tells the
+// account's live devices.
+func (s *Server) serveDisappearing(w http.ResponseWriter, r *http.Request) {
+	control(s, w, r, func(req disappearingReq) error {
+		a, err := s.account(req.Phone)
+		if err != nil {
+			return err
+		}
+		id, ok := normChatID(req.Chat)
+		if !ok {
+			return errorf(http.StatusBadRequest, "chat %q must be digits or an id ending in @c.us, @g.us or @lid", req.Chat)
+		}
+		if lid := a.lidOf(id); lid != "" {
+			id = lid
+		}
+		c := a.chatIdx[id]
+		switch {
+		case c == nil:
+			return errorf(http.StatusNotFound, "the account has no chat %s: send or receive a message there first", req.Chat)
+		case req.Seconds < 0 || req.Seconds > 90*24*3600:
+			return errorf(http.StatusBadRequest, "seconds must be between 0 (off) and 90 days")
+		}
+		c.Ephemeral = req.Seconds
+		for _, d := range s.devicesOf(a) {
+			if d.live {
+				cc := *c
+				d.stream.push(event{Type: "chat", Chat: &cc})
+			}
+		}
+		s.dirty()
 		return nil
 	})
 }

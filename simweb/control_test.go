@@ -209,8 +209,10 @@ func TestSendsAcksSentLogAndFaults(t *testing.T) {
 	}
 }
 
+// TestInboundLiveAndOffline plays a build before the LID migration, where a
+// number's chat is its phone-number chat; build_2026_11_test covers LID.
 func TestInboundLiveAndOffline(t *testing.T) {
-	_, c := startServer(t, Options{Timings: fastTimings()})
+	_, c := startServer(t, Options{Timings: fastTimings(), Build: "2026-05"})
 	const phone = "15550005555"
 	dev := newFakeDevice(t, c)
 	dev.pair(c, phone)

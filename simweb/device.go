@@ -56,7 +56,8 @@ func (s *Server) attach(d *device, st *stream, token string, synced bool) {
 		old.close()
 	}
 	s.stopRefs(d)
-	d.stream, d.live, d.conflict = st, false, false
+	// A page that connects starts out showing QR codes.
+	d.stream, d.live, d.conflict, d.byCode = st, false, false, false
 	if token == "" {
 		s.forget(d)
 		s.startBatch(d, "hello")
@@ -158,6 +159,9 @@ func (s *Server) pair(d *device, phone string) {
 		if a == nil {
 			a = newAccount(phone)
 			a.seed(time.Now())
+			if s.build.LID {
+				a.moveToLID()
+			}
 			s.accounts[phone] = a
 		}
 		d.Phone, d.Token = phone, newToken()

@@ -24,6 +24,16 @@
 // With Options.StateFile set, accounts, tokens, devices, chats, messages and
 // the sent log survive a restart (faults and drops do not).
 //
+// # Builds
+//
+// The page plays one build (Options.Build, see Builds): what WhatsApp Web
+// did at a date. The server puts it in the HTML, the page reads it before
+// anything else, and both hold to it: which modules exist, how a QR refresh
+// is asked for, whether the ADV secret rotates, whether contacts are on
+// LID, how messages are keyed, queued and delivered. Where the real page's
+// behaviour is not known, a build takes the stricter reading. Faults of a
+// later build are refused (409) by an earlier one.
+//
 // # Control API (the phone)
 //
 // Every body is JSON. Errors are {"error":"…"} with status 400 (bad JSON or
@@ -55,15 +65,26 @@
 //	     The account's devices lose their connection; the server refuses
 //	     them until the time is up, then the pages reconnect on their own and
 //	     get what arrived meanwhile as new messages.
-//	POST /sim/inbound   {"phone","from","body","count"}
+//	POST /sim/inbound   {"phone","from","body","count","type"}
 //	     count (default 1, at most 10000) text messages from "from" (digits,
 //	     or an id ending in @c.us, @g.us or @lid) to the account; with count
 //	     > 1 the bodies end in " #1" … " #n". Connected devices get them at
 //	     once, the others when they reconnect. The chat is created if needed.
+//	     type (builds with rich inbound only; "chat" by default) makes
+//	     "ciphertext" (a text that first arrives as an encrypted
+//	     placeholder and changes type when decrypted), "image" (body is
+//	     the caption, the message body a thumbnail) or "notification" (a
+//	     system notice, isNotification, no unread count).
 //	GET  /sim/sent?phone=
-//	     {"messages":[{"id","to","body","time"}]}: every text the account's
-//	     devices sent that the server accepted, in order, repeats included.
-//	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","sendDelayMs","notOnWhatsApp"}
+//	     {"messages":[{"id","to","body","time","from","ephemeralDuration"}]}:
+//	     every text the account's devices sent that the server accepted, in
+//	     order, repeats included (a page resending from its own queue what
+//	     the server already has is not a repeat); from is the sender id the
+//	     message carried, ephemeralDuration its disappearing timer.
+//	POST /sim/disappearing {"phone","chat","seconds"}
+//	     Sets the disappearing-message timer of one of the account's chats
+//	     (digits for a contact; 0 turns it off), as the contact would.
+//	POST /sim/faults    {"phone","sendFail","permanent","ackDelayMs","sendDelayMs","notOnWhatsApp","noLid"}
 //	     Replaces the phone's faults (the phone need not be paired yet).
 //	     Each send fails with probability sendFail: the server does not
 //	     accept it and the page's result is ERROR_NETWORK with ack -1. With
@@ -73,7 +94,17 @@
 //	     same way. ackDelayMs > 0 replaces Timings.AckDelay for the account.
 //	     sendDelayMs > 0 answers each accepted send that late: the message
 //	     is delivered at once, the sender hears of it later (crash tests
-//	     aim their kills at this window).
+//	     aim their kills at this window). noLid lists numbers WhatsApp
+//	     finds but has no LID for (builds with LID): findOrCreateLatestChat
+//	     throws "No LID for user" for them and their messages stay in
+//	     phone-number chats.
+//
+//	POST /sim/companion-refresh {"device"}
+//	     Plays WhatsApp's companion_reg_refresh notification to the
+//	     connected, unpaired device with this id (every one when empty):
+//	     the page makes a new ADV secret under the same ref, so a QR code
+//	     drawn before no longer pairs. 409 in builds that keep their
+//	     secret, or when no such device is connected.
 //
 // GET /sim/qr.png?d=<payload> renders a payload as a QR code (the page draws
 // it into its canvas).

@@ -47,8 +47,8 @@ func normLinkCode(s string) string {
 // newInboundID returns an iOS-style message id: "3A" and 18 hex digits.
 func newInboundID() string { return "3A" + strings.ToUpper(hex.EncodeToString(randBytes(9))) }
 
-// newWebID returns a WhatsApp Web message id: "3EB0" and 20 hex digits.
-func newWebID() string { return "3EB0" + strings.ToUpper(hex.EncodeToString(randBytes(10))) }
+// newWebID returns a WhatsApp Web message id: "3EB0" and 18 hex digits.
+func newWebID() string { return "3EB0" + strings.ToUpper(hex.EncodeToString(randBytes(9))) }
 
 func newToken() string { return base64.RawURLEncoding.EncodeToString(randBytes(24)) }
 

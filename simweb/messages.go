@@ -17,9 +17,11 @@ const groupAuthor = "15550100001@c.us"
 type faultState struct {
 	Faults
 	never map[string]bool // chat ids never on WhatsApp
+	noLID map[string]bool // chat ids WhatsApp has no LID for
 }
 
 func (f *faultState) notOnWhatsApp(id string) bool { return f != nil && f.never[id] }
+func (f *faultState) lidless(id string) bool       { return f != nil && f.noLID[id] }
 
 // deliver hands a message to the account's devices except one: at once to
 // the live ones, later (offline delivery) to the others.
@@ -28,16 +30,35 @@ func (s *Server) deliver(a *account, m *message, except *device) {
 		switch {
 		case d == except:
 		case d.live:
-			c := *a.chatIdx[m.Remote]
-			d.stream.push(event{Type: "msg", Msg: m, Chat: &c})
+			s.pushMsg(a, d, m, false)
 		default:
 			d.Pending = append(d.Pending, m.ID)
 		}
 	}
 }
 
-// inbound stores count messages from a contact or group and delivers them.
-func (s *Server) inbound(a *account, from, body string, count int) {
+// pushMsg sends a message down a device's stream; a sealed one goes first
+// as a placeholder, decrypted a moment later.
+func (s *Server) pushMsg(a *account, d *device, m *message, offline bool) {
+	c := *a.chatIdx[m.Remote]
+	if !m.Sealed {
+		d.stream.push(event{Type: "msg", Msg: m, Chat: &c, Offline: offline})
+		return
+	}
+	d.stream.push(event{Type: "msg", Msg: m.placeholder(), Chat: &c, Offline: offline})
+	st := d.stream
+	s.after(s.t.AckDelay, func() { st.push(event{Type: "decrypt", Msg: m}) })
+}
+
+// thumbnail stands for the JPEG thumbnail that is a media message's body.
+const thumbnail = "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/yQALCAABAAEBAREA/8wABgAQEAX/2gAIAQEAAD8A0s8g/9k="
+
+// inbound stores count messages of a kind (see inboundKinds) from a
+// contact or group and delivers them.
+func (s *Server) inbound(a *account, from, body, kind string, count int) {
+	if s.build.LID && !s.faults[a.Phone].lidless(from) {
+		from = a.migrate(from)
+	}
 	c, _ := a.ensureChat(from)
 	now := time.Now().Unix()
 	for i := 1; i <= count; i++ {
@@ -45,12 +66,25 @@ func (s *Server) inbound(a *account, from, body string, count int) {
 		if count > 1 {
 			m.Body = fmt.Sprintf("%s #%d", body, i)
 		}
+		switch kind {
+		case "ciphertext":
+			m.Sealed = true
+		case "image":
+			m.Type, m.Caption, m.Body = "image", m.Body, thumbnail
+		case "notification":
+			m.Type = "notification_template"
+		}
 		if c.IsGroup {
 			m.Author = groupAuthor
+			if c.LIDMode {
+				m.Author = a.lidOf(groupAuthor)
+			}
 		}
-		if c.Unread >= 0 {
+		switch {
+		case m.Type == "notification_template":
+		case c.Unread >= 0:
 			c.Unread++
-		} else {
+		default:
 			c.Unread = 1
 		}
 		a.addMsg(m)
@@ -62,6 +96,12 @@ func (s *Server) inbound(a *account, from, body string, count int) {
 // send handles a text a device sends. It reports whether the server
 // accepted it; a refused send is not logged and gets no acks.
 func (s *Server) send(a *account, d *device, req devReq) bool {
+	// The page's own queue may send again what the server already took
+	// when the answer was lost; WhatsApp knows the key and keeps one copy.
+	if m := a.msgIdx[req.ID]; req.Resend && m != nil && m.FromMe && m.Remote == req.Chat {
+		s.pushAck(d, m)
+		return true
+	}
 	f := s.faults[a.Phone]
 	if f.notOnWhatsApp(req.Chat) {
 		return false
@@ -73,7 +113,7 @@ func (s *Server) send(a *account, d *device, req devReq) bool {
 		return false
 	}
 	now := time.Now()
-	a.Sent = append(a.Sent, SentMessage{ID: req.ID, To: req.Chat, Body: req.Body, Time: now})
+	a.Sent = append(a.Sent, SentMessage{ID: req.ID, To: req.Chat, Body: req.Body, Time: now, From: req.From, Ephemeral: req.Ephemeral})
 	a.ensureChat(req.Chat)
 	t := req.T
 	if t == 0 {
@@ -113,7 +153,7 @@ func (s *Server) scheduleAck(a *account, m *message, step int) {
 // pushAck tells the device a message's ack now, or when it is live again.
 func (s *Server) pushAck(d *device, m *message) {
 	if d.live {
-		d.stream.push(event{Type: "ack", ID: m.ID, Ack: m.Ack})
+		d.stream.push(event{Type: "ack", ID: m.ID, Remote: m.Remote, Ack: m.Ack})
 		return
 	}
 	if d.pendingAcks == nil {
@@ -129,13 +169,12 @@ func (s *Server) ready(a *account, d *device) {
 	d.stream.push(event{Type: "offline", Total: len(d.Pending)})
 	for _, id := range d.Pending {
 		if m := a.msgIdx[id]; m != nil {
-			c := *a.chatIdx[m.Remote]
-			d.stream.push(event{Type: "msg", Msg: m, Chat: &c, Offline: true})
+			s.pushMsg(a, d, m, true)
 		}
 	}
 	for id := range d.pendingAcks {
 		if m := a.msgIdx[id]; m != nil {
-			d.stream.push(event{Type: "ack", ID: id, Ack: m.Ack})
+			d.stream.push(event{Type: "ack", ID: id, Remote: m.Remote, Ack: m.Ack})
 		}
 	}
 	if len(d.Pending) > 0 {

@@ -1,6 +1,11 @@
 package simweb
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
 
 // Socket states of the page (WAWebSocketModel.Socket.state) that the server
 // drives; the rest of WhatsApp's enum never happens here.
@@ -25,6 +30,9 @@ type account struct {
 	Chats  []*chat           `json:"chats"`
 	Msgs   []*message        `json:"messages"` // in arrival order
 	Sent   []SentMessage     `json:"sent"`
+	// Contacts maps the phone-number user of each contact WhatsApp has
+	// moved to LID addressing to its LID user (builds with LID).
+	Contacts map[string]string `json:"contacts,omitempty"`
 
 	chatIdx   map[string]*chat
 	msgIdx    map[string]*message
@@ -33,10 +41,14 @@ type account struct {
 
 type chat struct {
 	ID      string `json:"id"`
+	PN      string `json:"pn,omitempty"` // the phone-number twin of a LID chat
 	Name    string `json:"name"`
 	IsGroup bool   `json:"isGroup"`
-	Unread  int    `json:"unreadCount"`
-	T       int64  `json:"t"`
+	LIDMode bool   `json:"isLidAddressingMode,omitempty"` // a group that addresses members by LID
+	// Ephemeral is the chat's disappearing-message timer in seconds.
+	Ephemeral int   `json:"ephemeralDuration,omitempty"`
+	Unread    int   `json:"unreadCount"`
+	T         int64 `json:"t"`
 }
 
 type message struct {
@@ -47,6 +59,32 @@ type message struct {
 	Body   string `json:"body"`
 	T      int64  `json:"t"` // unix seconds
 	Ack    int    `json:"ack"`
+	// Type is WhatsApp's message type: "chat" (when empty), "image" or
+	// "notification_template"; Caption goes with media, whose body is a
+	// thumbnail.
+	Type    string `json:"type,omitempty"`
+	Caption string `json:"caption,omitempty"`
+	// Sealed messages reach a device first as a "ciphertext" placeholder.
+	Sealed bool `json:"-"`
+}
+
+// inboundKinds are the kinds of message /sim/inbound makes.
+var inboundKinds = []string{"chat", "ciphertext", "image", "notification"}
+
+// placeholder is what a device gets before it can decrypt m.
+func (m *message) placeholder() *message {
+	p := *m
+	p.Type, p.Body, p.Caption = "ciphertext", "", ""
+	return &p
+}
+
+// key is the message's serialized MsgKey: fromMe_remote_id[_participant].
+func (m *message) key() string {
+	k := fmt.Sprintf("%t_%s_%s", m.FromMe, m.Remote, m.ID)
+	if isGroupID(m.Remote) && m.Author != "" {
+		k += "_" + m.Author
+	}
+	return k
 }
 
 // device is one browser profile.
@@ -68,6 +106,7 @@ type device struct {
 	stream      *stream
 	live        bool // the page is synced and takes messages
 	conflict    bool
+	byCode      bool // linking by code: no QR code pairs (builds that rotate the ADV secret)
 	pendingAcks map[string]bool
 }
 
@@ -78,7 +117,7 @@ type linkCode struct {
 
 // payload is what the device's QR code encodes now, or "".
 func (d *device) payload() string {
-	if d.state != stUnpaired || d.refIdx >= len(d.refs) {
+	if d.state != stUnpaired || d.refIdx >= len(d.refs) || d.byCode {
 		return ""
 	}
 	return d.refs[d.refIdx] + "," + d.Noise + "," + d.Identity + "," + d.ADV + "," + platformChrome
@@ -125,6 +164,58 @@ func (a *account) ensureChat(id string) (*chat, bool) {
 	a.Chats = append(a.Chats, c)
 	a.chatIdx[id] = c
 	return c, true
+}
+
+// lidOf returns the LID chat id of a phone-number id the account knows as
+// migrated, or "".
+func (a *account) lidOf(id string) string {
+	if l := a.Contacts[userOf(id)]; l != "" && strings.HasSuffix(id, "@c.us") {
+		return l + "@lid"
+	}
+	return ""
+}
+
+// migrate gives a phone-number contact its LID and moves its chat there,
+// as WhatsApp's LID migration does.
+func (a *account) migrate(id string) string {
+	if !strings.HasSuffix(id, "@c.us") {
+		return id
+	}
+	if a.Contacts == nil {
+		a.Contacts = map[string]string{}
+	}
+	if a.Contacts[userOf(id)] == "" {
+		a.Contacts[userOf(id)] = newLID()
+	}
+	lid := a.lidOf(id)
+	if c := a.chatIdx[id]; c != nil {
+		delete(a.chatIdx, id)
+		c.ID, c.PN = lid, id
+		a.chatIdx[lid] = c
+		for _, m := range a.Msgs {
+			if m.Remote == id {
+				m.Remote = lid
+			}
+		}
+	}
+	return lid
+}
+
+// moveToLID is the LID migration of a seeded account: every contact gets
+// its LID chat and every group addresses its members by LID.
+func (a *account) moveToLID() {
+	for _, c := range slices.Clone(a.Chats) {
+		if c.IsGroup {
+			c.LIDMode = true
+			for _, m := range a.Msgs {
+				if m.Remote == c.ID && m.Author != "" {
+					m.Author = a.migrate(m.Author)
+				}
+			}
+			continue
+		}
+		a.migrate(c.ID)
+	}
 }
 
 // addMsg stores a message; a message with the same id is updated in place.

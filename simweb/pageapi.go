@@ -2,6 +2,7 @@ package simweb
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,11 @@ type devReq struct {
 	ID          string   `json:"id"`
 	Body        string   `json:"body"`
 	Participant string   `json:"participant"`
+	Resend      bool     `json:"resend"` // the page's own queue sends it again
+	ADV         string   `json:"adv"`
+	ByCode      bool     `json:"byCode"` // the page links by code: it shows no QR code
+	From        string   `json:"from"`
+	Ephemeral   int      `json:"ephemeralDuration"`
 	T           int64    `json:"t"`
 	Unread      int      `json:"unread"`
 }
@@ -49,10 +55,20 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 	}
 	switch op {
 	case "refresh":
-		if d.stream == nil || d.Token != "" {
+		if d.stream == nil || d.Token != "" || (d.state != stUnpaired && d.state != stIdle) {
+			// A phone that scanned meanwhile is pairing: no new codes.
 			return nil, errorf(http.StatusConflict, "only a connected, unpaired device shows QR codes")
 		}
 		s.startBatch(d, "ref")
+		return struct{}{}, nil
+	case "adv":
+		// The page made a new ADV secret: QR codes drawn from the old one
+		// no longer pair.
+		if !s.build.ADVRotates || d.Token != "" || !validKey(req.ADV) {
+			return nil, errorf(http.StatusConflict, "only an unpaired device of a build that rotates it takes a new ADV secret")
+		}
+		d.ADV, d.byCode = req.ADV, req.ByCode
+		s.dirty()
 		return struct{}{}, nil
 	case "linkcode":
 		if !phoneRe.MatchString(req.Phone) {
@@ -96,7 +112,7 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		}
 		msgs := []*message{}
 		for _, id := range req.IDs {
-			if m := a.msgIdx[rawMsgID(id)]; m != nil && !pending[m.ID] {
+			if m := a.msgIdx[rawMsgID(id)]; m != nil && !pending[m.ID] && (!s.build.KeyLookup || m.key() == id) {
 				msgs = append(msgs, m)
 			}
 		}
@@ -105,16 +121,29 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		if !okChat {
 			return nil, errorf(http.StatusBadRequest, "bad chat id %q", req.Chat)
 		}
+		if s.build.LID && strings.HasSuffix(chatID, "@c.us") {
+			// A migrated contact's chat is its LID chat; a number whose LID
+			// the page never learned cannot have one.
+			if chatID = a.lidOf(chatID); chatID == "" {
+				return nil, errorf(http.StatusConflict, "No LID for user")
+			}
+		}
 		c, created := a.ensureChat(chatID)
 		if created {
 			s.dirty()
 		}
 		return map[string]any{"chat": c, "created": created}, nil
 	case "exists":
-		if !okChat || s.faults[a.Phone].notOnWhatsApp(chatID) {
+		f := s.faults[a.Phone]
+		if !okChat || f.notOnWhatsApp(chatID) {
 			return map[string]any{"wid": nil}, nil
 		}
-		return map[string]any{"wid": chatID}, nil
+		lid := ""
+		if s.build.LID && !f.lidless(chatID) {
+			lid = a.migrate(chatID)
+			s.dirty()
+		}
+		return map[string]any{"wid": chatID, "lid": lid}, nil
 	case "send":
 		if !okChat || req.ID == "" {
 			return nil, errorf(http.StatusBadRequest, "send needs a chat id and a message id")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io/fs"
 	"net"
 	"net/http"
@@ -19,6 +20,8 @@ var pageFS embed.FS
 // Options configures a Server.
 type Options struct {
 	Timings Timings
+	// Build names the page build to play (see Builds); "" is the newest.
+	Build string
 	// StateFile, when set, keeps accounts, tokens, devices, chats, messages
 	// and the sent log across restarts (written atomically, at most every
 	// 200 ms, and on Close). Empty keeps everything in memory.
@@ -29,6 +32,7 @@ type Options struct {
 // Server is the stand-in: the page, its private channel and the control API.
 type Server struct {
 	t         Timings
+	build     Build
 	stateFile string
 	logf      func(format string, args ...any)
 	index     []byte
@@ -49,8 +53,13 @@ type Server struct {
 
 // New makes a server and loads Options.StateFile if it exists.
 func New(opts Options) (*Server, error) {
+	build, err := LookupBuild(opts.Build)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		t:         opts.Timings.withDefaults(),
+		build:     build,
 		stateFile: opts.StateFile,
 		logf:      opts.Logf,
 		devices:   map[string]*device{},
@@ -68,10 +77,16 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The page learns its load timings from the HTML, as early as possible.
+	// The page learns its load timings and its build from the HTML, as
+	// early as possible.
+	buildJSON, err := json.Marshal(build)
+	if err != nil {
+		return nil, err
+	}
 	s.index = []byte(strings.NewReplacer(
 		"{{LOAD_MS}}", fmt.Sprint(s.t.LoadDelay.Milliseconds()),
 		"{{MODULE_MS}}", fmt.Sprint(s.t.ModuleDelay.Milliseconds()),
+		"{{BUILD}}", html.EscapeString(string(buildJSON)),
 	).Replace(string(index)))
 	s.handler = s.routes()
 	return s, nil
@@ -94,8 +109,13 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /sim/inbound", s.serveInbound)
 	mux.HandleFunc("GET /sim/sent", s.serveSent)
 	mux.HandleFunc("POST /sim/faults", s.serveFaults)
+	mux.HandleFunc("POST /sim/companion-refresh", s.serveCompanionRefresh)
+	mux.HandleFunc("POST /sim/disappearing", s.serveDisappearing)
 	return mux
 }
+
+// Build is the page build the server plays.
+func (s *Server) Build() Build { return s.build }
 
 // Handler serves the page and both APIs. Event streams stay open until the
 // page goes away or Close is called, so call Close before closing an

@@ -20,6 +20,7 @@ type event struct {
 	Msg       *message `json:"msg,omitempty"`
 	Chat      *chat    `json:"chat,omitempty"`
 	ID        string   `json:"id,omitempty"`
+	Remote    string   `json:"remote,omitempty"` // the chat of an acked message
 	Ack       int      `json:"ack,omitempty"`
 	Total     int      `json:"total,omitempty"`
 	Offline   bool     `json:"offline,omitempty"`

@@ -1,7 +1,8 @@
 // The DOM mirror of the models, with the hooks DOM scrapers look for: the
 // [data-ref] box around the QR canvas, the reload button, #pane-side.
-import { refreshQR } from './actions.js';
-import { keys } from './net.js';
+import { linkingByCode, refreshQR } from './actions.js';
+import { build } from './build.js';
+import { advSecretEventEmitter, keys } from './net.js';
 import { isLeaving } from './socket.js';
 import { Chat, Conn, Msg, Socket } from './store.js';
 
@@ -29,7 +30,9 @@ function schedule() {
 function render() {
   queued = false;
   const st = Socket.state;
-  if ((st === 'UNPAIRED' || st === 'UNPAIRED_IDLE') && Conn.ref && !isLeaving()) return renderQR(st === 'UNPAIRED_IDLE');
+  const unpaired = (st === 'UNPAIRED' || st === 'UNPAIRED_IDLE') && !isLeaving();
+  if (unpaired && build.advRotates && linkingByCode()) return renderLinking();
+  if (unpaired && Conn.ref) return renderQR(st === 'UNPAIRED_IDLE');
   if (st === 'CONFLICT') return renderConflict();
   if (Socket.hasSynced) return renderChats(st === 'CONNECTED' ? '' : 'Computer not connected. Reconnecting…');
   const text = { PAIRING: 'Logging in…', CONNECTED: 'Loading your chats…' }[st] || 'Loading…';
@@ -60,6 +63,14 @@ function renderQR(idle) {
   const button = box.querySelector('button');
   if (idle && !button) box.append(el('button', { text: 'Click to reload QR code', onclick: () => refreshQR() }));
   if (!idle && button) button.remove();
+}
+
+// renderLinking is the link-code screen: no QR code while linking by code.
+function renderLinking() {
+  app.replaceChildren(el('div', { class: 'landing' }, [
+    el('h1', { text: 'Enter code on phone' }),
+    el('p', { text: 'Link with phone number instead of a QR code.' }),
+  ]));
 }
 
 function draw(canvas, payload, box) {
@@ -100,6 +111,7 @@ export function startMirror() {
   Socket.on('change:state', schedule);
   Socket.on('change:hasSynced', schedule);
   Conn.on('change:ref', schedule);
+  advSecretEventEmitter.on('change', schedule);
   Chat.on('add', schedule);
   Chat.on('change', schedule);
   Msg.on('add', schedule);

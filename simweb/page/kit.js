@@ -1,5 +1,6 @@
 // Backbone-like pieces that WhatsApp Web's models are made of: events,
 // models with change events, collections, wids and message keys.
+import { build } from './build.js';
 
 export class Emitter {
   constructor() { this._handlers = new Map(); }
@@ -173,9 +174,14 @@ export function createWid(id) {
 }
 
 // MsgKey identifies a message. Like WhatsApp Web ≥ 2.3000.1042401057 it
-// keeps its string form in a minified field and has no _serialized.
+// keeps its string form in a minified field and has no _serialized. It takes
+// {from, to, id, participant, selfDir} or {fromMe, remote, id, participant};
+// strict builds refuse a mix of both, as WhatsApp Web does.
 export class MsgKey {
   constructor({ from, to, id, participant, selfDir, fromMe, remote }) {
+    const dirForm = selfDir !== undefined || from !== undefined || to !== undefined;
+    const remoteForm = fromMe !== undefined || remote !== undefined;
+    if (build.strictMsgKey && dirForm === remoteForm) throw new Error('MsgKey error: unclear which constructor to use');
     if (selfDir !== undefined) fromMe = selfDir === 'out';
     if (typeof id !== 'string' || id === '') throw new Error('MsgKey: id is required');
     this.fromMe = !!fromMe;
@@ -186,7 +192,7 @@ export class MsgKey {
   }
   toString() { return this.$1; }
   equals(other) { return other != null && String(other) === this.$1; }
-  static async newId() { return '3EB0' + hex(10); }
+  static async newId() { return '3EB0' + hex(9); }
   static fromString(s) {
     const [fromMe, remote, id, participant] = String(s).split('_');
     return new MsgKey({ fromMe: fromMe === 'true', remote, id, participant });

@@ -2,8 +2,9 @@
 // bundle loads, modules register one by one; requiring a name that is not
 // registered yet throws, and require('__debug').modulesMap shows which are.
 import * as actions from './actions.js';
+import { build } from './build.js';
 import { Emitter, MsgKey, createWid, decodeB64, encodeB64 } from './kit.js';
-import { keys } from './net.js';
+import { advSecretEventEmitter, keys } from './net.js';
 import { offlineProgress } from './socket.js';
 import { Chat, Cmd, Conn, Contact, Msg, Socket, Stream, session, upsertContact } from './store.js';
 
@@ -25,9 +26,9 @@ function require(name) {
 const enumOf = (...names) => Object.fromEntries(names.map((n) => [n, n]));
 const pubKey = (b64) => ({ pubKey: decodeB64(b64).buffer });
 
-Cmd.refreshQR = actions.refreshQR;
+if (build.qrRefresh === 'cmd') Cmd.refreshQR = actions.refreshQR;
 Cmd.markChatUnread = actions.markChatUnread;
-Chat.find = async (wid) => Chat.get(wid) || (await actions.findOrCreateLatestChat(wid)).chat;
+Chat.find = async (wid) => Chat.get(wid) || Chat.get((await actions.findOrCreateLatestChat(wid)).chat.id);
 Contact.find = async (wid) => {
   const id = createWid(wid);
   upsertContact(id, '+' + id.user);
@@ -56,7 +57,11 @@ const modules = [
   ['WAWebCmd', () => ({ Cmd, CmdImpl: Emitter })],
   ['WAWebUserPrefsInfoStore', () => ({ waNoiseInfo: { get: async () => ({ staticKeyPair: pubKey(keys.noise) }) } })],
   ['WAWebSignalStoreApi', () => ({ waSignalStore: { getRegistrationInfo: async () => ({ identityKeyPair: pubKey(keys.identity) }) } })],
-  ['WAWebUserPrefsMultiDevice', () => ({ getADVSecretKey: () => keys.adv })],
+  ['WAWebUserPrefsMultiDevice', () => ({
+    getADVSecretKey: actions.getADVSecretKey,
+    ...(build.advRotates ? { advSecretEventEmitter } : {}),
+  })],
+  ...(build.qrRefresh === 'eventBus' ? [['WAWebBackendEventBus', () => ({ BackendEventBus: { triggerRefreshQR: actions.refreshQR } })]] : []),
   ['WAWebCompanionRegClientUtils', () => ({ DEVICE_PLATFORM: '1' })],
   ['WAWebPairingType', () => ({ PairingType: actions.PairingType })],
   ['WAWebAltDeviceLinkingApi', () => ({
@@ -72,9 +77,18 @@ const modules = [
   ['WAWebCollections', () => ({ Chat, Msg, Contact })],
   ['WAWebFindChatAction', () => ({ findOrCreateLatestChat: actions.findOrCreateLatestChat })],
   ['WAWebQueryExistsJob', () => ({ queryWidExists: actions.queryWidExists })],
+  ...(build.lid ? [['WAWebApiContact', () => ({ getCurrentLid: actions.getCurrentLid, getPhoneNumber: actions.getPhoneNumber })]] : []),
+  ['WAWebGetEphemeralFieldsMsgActionsUtils', () => ({ getEphemeralFields: actions.getEphemeralFields })],
   ['WAWebSendMsgChatAction', () => ({ addAndSendMsgToChat: actions.addAndSendMsgToChat })],
   ['WAWebChatLoadMessages', () => ({ loadEarlierMsgs: actions.loadEarlierMsgs })],
   ['WAWebUpdateUnreadChatAction', () => ({ sendSeen: actions.sendSeen, markUnread: actions.markChatUnread })],
+  ...(build.receiptAcks ? [['WAWebHandleSimpleReceipt', () => ({
+    // What the page itself does with a receipt of a message it does not
+    // hold: nothing to update.
+    handleChatSimpleReceipt: () => {},
+    handleGroupSimpleReceipt: () => {},
+    handleStatusSimpleReceipt: () => {},
+  })]] : []),
   ['WAWebOfflineHandler', () => ({ OfflineMessageHandler: { getOfflineDeliveryProgress: offlineProgress } })],
 ];
 

@@ -1,6 +1,6 @@
 // The page's identity and its private channel to the server, the stand-in
 // for WhatsApp's websocket: an EventSource for pushes, POSTs for calls.
-import { encodeB64, hex } from './kit.js';
+import { Emitter, encodeB64, hex } from './kit.js';
 
 // Like WhatsApp Web, the login lives in IndexedDB ("wawc"): a transaction is
 // written through to disk when it completes, so a killed browser keeps it.
@@ -9,8 +9,12 @@ const ls = window.localStorage;
 
 function openDB() {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open('wawc', 1);
-    req.onupgradeneeded = () => req.result.createObjectStore('user');
+    const req = indexedDB.open('wawc', 2);
+    req.onupgradeneeded = () => {
+      for (const name of ['user', 'outbox']) {
+        if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
+      }
+    };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
@@ -39,6 +43,25 @@ function write(changes) {
   return new Promise((resolve) => { tx.oncomplete = tx.onabort = tx.onerror = () => resolve(); });
 }
 
+// outbox is the page's own queue of messages the server has not accepted
+// yet, by serialized key; a killed browser keeps it.
+export const outbox = {
+  all() {
+    return new Promise((resolve, reject) => {
+      const req = db.transaction('outbox').objectStore('outbox').getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  },
+  put(key, entry) { return done(db.transaction('outbox', 'readwrite', { durability: 'strict' }), (st) => st.put(entry, key)); },
+  del(key) { return done(db.transaction('outbox', 'readwrite', { durability: 'strict' }), (st) => st.delete(key)); },
+};
+
+function done(tx, f) {
+  f(tx.objectStore('outbox'));
+  return new Promise((resolve) => { tx.oncomplete = tx.onabort = tx.onerror = () => resolve(); });
+}
+
 function keep(key, make) {
   if (!(key in user)) write({ [key]: make() });
   return user[key];
@@ -53,6 +76,17 @@ export const keys = {
   identity: keep('sim-identity-pub', randomKey),
   adv: keep('sim-adv-secret', randomKey),
 };
+
+// rotateAdv makes a new ADV secret, keeps it, tells the server (and
+// whether the page now links by code, when no QR code can pair), then
+// announces it the way WhatsApp Web does, without a new ref.
+export const advSecretEventEmitter = new Emitter();
+export async function rotateAdv(byCode) {
+  keys.adv = randomKey();
+  await write({ 'sim-adv-secret': keys.adv });
+  await post('adv', { adv: keys.adv, byCode }).catch(() => {});
+  advSecretEventEmitter.trigger('change');
+}
 
 // auth is the login the page keeps across reloads.
 export const auth = {

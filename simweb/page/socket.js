@@ -1,8 +1,10 @@
 // The connection: follows the server's pushes and drives Socket, Stream and
 // Conn through WhatsApp Web's states.
+import { linkingByCode, resendQueued } from './actions.js';
+import { build } from './build.js';
 import { createWid } from './kit.js';
-import { auth, openStream, post } from './net.js';
-import { Cmd, Conn, Socket, Stream, addMsg, byRawId, session, upsertChat } from './store.js';
+import { auth, openStream, post, rotateAdv } from './net.js';
+import { Cmd, Conn, Socket, Stream, addMsg, byRawId, content, session, upsertChat } from './store.js';
 
 let es = null;          // the open EventSource
 let retry = null;       // the timer of the next reconnect
@@ -80,9 +82,30 @@ function handle(ev) {
       addMsg(ev.msg, true);
       if (ev.offline) progress(offline.done + 1);
       return;
+    case 'decrypt': {
+      // The real content replaces the placeholder; the type changes last,
+      // as WhatsApp Web's does.
+      const m = byRawId.get(ev.msg.id);
+      if (m && m.type === 'ciphertext') {
+        const { type, ...rest } = content(ev.msg);
+        m.set(rest);
+        m.type = type;
+      }
+      return;
+    }
     case 'ack': {
       const m = byRawId.get(ev.id);
-      if (m && ev.ack > m.ack) m.ack = ev.ack;
+      if (m) {
+        if (ev.ack > m.ack) m.ack = ev.ack;
+      } else if (build.receiptAcks) {
+        // Not in memory: only the receipt handlers hear of it, through
+        // the module, so that wrapping its exports sees the call.
+        const remote = createWid(ev.remote);
+        const R = window.require('WAWebHandleSimpleReceipt');
+        const data = { externalIds: [ev.id], ack: ev.ack, from: remote };
+        if (remote.isGroup()) R.handleGroupSimpleReceipt(data);
+        else R.handleChatSimpleReceipt(data);
+      }
       return;
     }
     case 'chat': return void upsertChat(ev.chat);
@@ -90,6 +113,7 @@ function handle(ev) {
       offline.total = ev.total;
       return progress(0);
     case 'logout': return logout('unlinked');
+    case 'companion_reg_refresh': return void rotateAdv(linkingByCode());
     case 'conflict':
       close();
       conflicted = true;
@@ -108,6 +132,7 @@ function hello(ev) {
   if (!synced) return setState('CONNECTED', 'RESUMING');
   setState('CONNECTED');
   post('ready').catch(() => {});
+  resendQueued();
 }
 
 function login(phone, lid) {
@@ -125,13 +150,23 @@ async function sync() {
     return; // the connection went away; the next hello syncs again
   }
   for (const c of snap.chats) upsertChat(c);
-  for (const m of snap.messages) addMsg(m, false);
+  for (const m of newestEach(snap.messages)) addMsg(m, false);
   synced = true;
   setState('CONNECTED');
   Socket.hasSynced = true;
   Cmd.isMainLoaded = true;
   Cmd.trigger('main_loaded');
   post('ready').catch(() => {});
+  resendQueued();
+}
+
+// newestEach is what a synced page holds: everything in older builds, the
+// newest message of each chat in builds that load the rest when asked.
+function newestEach(msgs) {
+  if (!build.receiptAcks) return msgs;
+  const last = new Map();
+  for (const m of msgs) last.set(m.remote, m);
+  return [...last.values()];
 }
 
 function progress(done) {

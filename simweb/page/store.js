@@ -22,17 +22,18 @@ class ChatModel extends Model {
     return out;
   }
 }
-ChatModel.props('id', 'name', 'formattedTitle', 'unreadCount', 't', 'isGroup', 'groupMetadata',
+ChatModel.props('id', 'name', 'formattedTitle', 'unreadCount', 't', 'isGroup', 'groupMetadata', 'ephemeralDuration',
   'archive', 'pin', 'isReadOnly', 'msgs', 'lastReceivedKey');
 
 export class MsgModel extends Model {}
-MsgModel.props('id', 'body', 'type', 't', 'ack', 'from', 'to', 'author', 'isNewMsg', 'self', 'local');
+MsgModel.props('id', 'body', 'type', 't', 'ack', 'from', 'to', 'author', 'isNewMsg', 'self', 'local',
+  'caption', 'mimetype', 'mediaKey', 'directPath', 'isNotification', 'ephemeralDuration');
 
 class ContactModel extends Model {}
 ContactModel.props('id', 'name', 'pushname', 'formattedName', 'isMyContact', 'isGroup', 'isUser');
 
 class GroupMetadataModel extends Model {}
-GroupMetadataModel.props('id', 'subject', 'participants');
+GroupMetadataModel.props('id', 'subject', 'participants', 'isLidAddressingMode');
 
 export const Socket = new SocketModel({ state: 'OPENING', stream: 'DISCONNECTED', hasSynced: false });
 export const Stream = new StreamModel({ mode: undefined, info: 'OPENING', displayInfo: 'OPENING', available: false, needsUpdate: false });
@@ -48,6 +49,15 @@ export const Contact = new Collection();
 // byRawId finds a message by its raw id, which is what acks carry.
 export const byRawId = new Map();
 
+// twins maps a contact's phone-number id to its LID id and back, as far as
+// the page has learned it.
+export const twins = new Map();
+
+export function learnLid(pn, lid) {
+  twins.set(String(pn), createWid(lid));
+  twins.set(String(lid), createWid(pn));
+}
+
 // me is the logged-in account, {pn, lid} wids, or null.
 export const session = { me: null };
 
@@ -56,9 +66,10 @@ export const session = { me: null };
 // raises it for each new message.
 export function upsertChat(c, withUnread = true) {
   const unreadCount = withUnread ? c.unreadCount : 0;
+  if (c.pn) learnLid(c.pn, c.id);
   let chat = Chat.get(c.id);
   if (chat) {
-    chat.set({ name: c.name, formattedTitle: c.name });
+    chat.set({ name: c.name, formattedTitle: c.name, ephemeralDuration: c.ephemeralDuration || 0 });
     if (withUnread) chat.unreadCount = unreadCount;
     if (c.t > (chat.t || 0)) chat.t = c.t;
     return chat;
@@ -68,9 +79,11 @@ export function upsertChat(c, withUnread = true) {
   const msgs = new Collection(byT);
   msgs.msgLoadState = { noEarlierMsgs: false, isLoadingEarlierMsgs: false };
   chat = new ChatModel({
-    id, name: c.name, formattedTitle: c.name, unreadCount, t: c.t,
+    id, name: c.name, formattedTitle: c.name, unreadCount, t: c.t, ephemeralDuration: c.ephemeralDuration || 0,
     isGroup: c.isGroup, archive: false, pin: 0, isReadOnly: false, msgs, lastReceivedKey: undefined,
-    groupMetadata: c.isGroup ? new GroupMetadataModel({ id, subject: c.name, participants: new Collection() }) : undefined,
+    groupMetadata: c.isGroup ? new GroupMetadataModel({
+      id, subject: c.name, participants: new Collection(), isLidAddressingMode: !!c.isLidAddressingMode,
+    }) : undefined,
   });
   return Chat.add(chat);
 }
@@ -82,6 +95,17 @@ export function upsertContact(id, name) {
     id, name: known ? name : undefined, pushname: name, formattedName: name,
     isMyContact: known, isGroup: id.isGroup(), isUser: id.isUser(),
   }));
+}
+
+// content is what a server message shows: text, or media with a caption
+// and a thumbnail body, or a notification.
+export function content(m) {
+  const type = m.type || 'chat';
+  const c = { type, body: m.body, isNotification: type.startsWith('notification') };
+  if (type === 'image') {
+    Object.assign(c, { caption: m.caption, mimetype: 'image/jpeg', mediaKey: m.id.slice(0, 8), directPath: '/v/t62.7118-24/' + m.id });
+  }
+  return c;
 }
 
 // addMsg adds a server message {id, fromMe, remote, author, body, t, ack}
@@ -97,14 +121,14 @@ export function addMsg(m, isNew, inChat = true) {
   } else {
     const me = session.me && session.me.pn;
     msg = new MsgModel({
-      id, body: m.body, type: 'chat', t: m.t, ack: m.ack,
+      id, t: m.t, ack: m.ack, ...content(m),
       from: m.fromMe ? me : remote, to: m.fromMe ? remote : me,
       author: participant ? createWid(participant) : undefined,
       isNewMsg: isNew, self: m.fromMe ? 'out' : 'in', local: false,
     });
   }
   if (chat && inChat && !chat.msgs.has(id)) {
-    if (isNew && !m.fromMe) chat.unreadCount = Math.max(chat.unreadCount, 0) + 1;
+    if (isNew && !m.fromMe && !msg.isNotification) chat.unreadCount = Math.max(chat.unreadCount, 0) + 1;
     if (m.t >= (chat.t || 0)) {
       chat.t = m.t;
       chat.lastReceivedKey = id;
