@@ -264,7 +264,7 @@ var steps = []struct {
 		jobs = append(jobs, j)
 		for i, j := range jobs {
 			if j.Seq != uint64(i+1) || j.Session != "c1" || j.ChatID != chat+"@c.us" || j.State != session.JobQueued ||
-				len(j.MsgID) != 24 || !strings.HasPrefix(j.MsgID, "3EB0") || j.Created.IsZero() {
+				len(j.MsgID) != len(session.NewMessageID()) || !strings.HasPrefix(j.MsgID, "3EB0") || j.Created.IsZero() {
 				c.t.Errorf("job %d: %+v, want seq %d queued for %s@c.us with a 3EB0 message id", i, j, i+1, chat)
 			}
 			c.note("job %d %s %s %q", j.Seq, j.State, j.ChatID, j.Body)

@@ -111,7 +111,9 @@ func TestChatSendShowsQueueStateThenTicks(t *testing.T) {
 	feed(t, m, ch)
 	requireContains(t, screen(m), "✗ not sent: chat does not exist")
 
-	f.publish(session.Update{Session: "alpha", Message: &session.Message{ID: fmt.Sprintf("3EB0%020d", 1), Chat: dana,
+	var msgID string // the id the outbox gave the message
+	f.setJob("alpha", 1, func(j *session.Job) { msgID = j.MsgID })
+	f.publish(session.Update{Session: "alpha", Message: &session.Message{ID: msgID, Chat: dana,
 		FromMe: true, Body: "See you tomorrow", Time: t0, Ack: session.AckRead}})
 	feed(t, m, ch)
 	s := screen(m)

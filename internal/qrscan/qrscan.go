@@ -142,6 +142,7 @@ func decode(grid [][]rune, left, top, w, h int) (string, error) {
 			}
 		}
 	}
+	lightenDarkLines(img, image.Rect(margin, margin, margin+w*cellW, margin+h*cellH))
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
 		return "", err
@@ -158,6 +159,41 @@ func decode(grid [][]rune, left, top, w, h int) (string, error) {
 		res = pure
 	}
 	return res.GetText(), nil
+}
+
+// lightenDarkLines whitens the pixel rows and columns of r with no light
+// at all: they lie outside the code, past its quiet zone (the lower half of
+// a half-block row that ends it), and would spoil a pure read.
+func lightenDarkLines(img *image.Gray, r image.Rectangle) {
+	dark := func(x0, y0, dx, dy, n int) bool {
+		for i := range n {
+			if img.GrayAt(x0+i*dx, y0+i*dy).Y != 0 {
+				return false
+			}
+		}
+		return true
+	}
+	var rows, cols []int
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		if dark(r.Min.X, y, 1, 0, r.Dx()) {
+			rows = append(rows, y)
+		}
+	}
+	for x := r.Min.X; x < r.Max.X; x++ {
+		if dark(x, r.Min.Y, 0, 1, r.Dy()) {
+			cols = append(cols, x)
+		}
+	}
+	for _, y := range rows {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			img.SetGray(x, y, color.Gray{Y: 255})
+		}
+	}
+	for _, x := range cols {
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			img.SetGray(x, y, color.Gray{Y: 255})
+		}
+	}
 }
 
 // cells splits a line into terminal cells, a wide rune taking two.

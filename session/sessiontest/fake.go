@@ -205,7 +205,7 @@ func (f *Fake) newJob(id, chat, body string) session.Job {
 	f.seq[id]++
 	f.msgs++
 	now := f.now()
-	return session.Job{Seq: f.seq[id], Session: id, ChatID: chat, Body: body, MsgID: fmt.Sprintf("3EB0%020X", f.msgs),
+	return session.Job{Seq: f.seq[id], Session: id, ChatID: chat, Body: body, MsgID: fmt.Sprintf("3EB0%018X", f.msgs),
 		State: session.JobQueued, Created: now, Updated: now}
 }
 
