@@ -64,6 +64,13 @@ func bareLaunch(b *testing.B, d *ChromeDriver, url string) time.Duration {
 
 // firstQR starts a session on a fresh data dir and waits for its QR code.
 func firstQR(b *testing.B, d *ChromeDriver, url string) time.Duration {
+	return untilFirstQR(b, d, url, func(*Manager) {})
+}
+
+// untilFirstQR starts a session on a fresh data dir, waits for its QR
+// code and calls atQR while the session still runs; it returns the time
+// the QR took.
+func untilFirstQR(b *testing.B, d *ChromeDriver, url string, atQR func(m *Manager)) time.Duration {
 	dir := b.TempDir()
 	db, err := store.Open(filepath.Join(dir, "waconsole.db"), store.Options{})
 	if err != nil {
@@ -86,7 +93,9 @@ func firstQR(b *testing.B, d *ChromeDriver, url string) time.Duration {
 		select {
 		case u := <-updates:
 			if u.Snapshot != nil && u.Snapshot.QR.Payload != "" {
-				return time.Since(began)
+				took := time.Since(began)
+				atQR(m)
+				return took
 			}
 		case <-timeout:
 			b.Fatal("no QR code within 30 s")

@@ -99,21 +99,7 @@ func pacingText(p session.Pacing) string {
 	return fmt.Sprintf("%s %s-%s %s %d", p.MinGap, p.JitterMin, p.Jitter, p.ChatGap, p.BulkLimit)
 }
 
-func setText(p session.PacingSettings) string {
-	var parts []string
-	for _, f := range []struct {
-		name string
-		v    *time.Duration
-	}{{"minGap", p.MinGap}, {"jitterMin", p.JitterMin}, {"jitter", p.Jitter}, {"chatGap", p.ChatGap}} {
-		if f.v != nil {
-			parts = append(parts, f.name+"="+f.v.String())
-		}
-	}
-	if p.BulkLimit != nil {
-		parts = append(parts, fmt.Sprintf("bulkLimit=%d", *p.BulkLimit))
-	}
-	return "{" + strings.Join(parts, " ") + "}"
-}
+func setText(p session.PacingSettings) string { return "{" + p.String() + "}" }
 
 func ptr[T any](v T) *T { return &v }
 

@@ -17,7 +17,6 @@ import (
 
 	"github.com/waconsole/waconsole/internal/procs"
 	"github.com/waconsole/waconsole/simweb"
-	"github.com/waconsole/waconsole/store"
 )
 
 // BenchmarkBrowserMemory measures, in the same run, the memory of one
@@ -110,39 +109,18 @@ func bareMemory(b *testing.B, execPath, userAgent, url string) pss {
 // sessionMemory starts a session on a fresh data dir and measures its
 // browser once the session reports a QR code.
 func sessionMemory(b *testing.B, d *ChromeDriver, url string) pss {
-	dir := b.TempDir()
-	db, err := store.Open(filepath.Join(dir, "waconsole.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	m, err := NewManager(Config{Store: db, DataDir: dir, WAURL: url, Driver: d})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close(context.Background())
-	updates, stop := m.Subscribe()
-	defer stop()
-	if _, err := m.Add(AddRequest{ID: "bench", Start: true}); err != nil {
-		b.Fatal(err)
-	}
-	timeout := time.After(30 * time.Second)
-	for shown := false; !shown; {
-		select {
-		case u := <-updates:
-			shown = u.Snapshot != nil && u.Snapshot.QR.Payload != ""
-		case <-timeout:
-			b.Fatal("no QR code within 30 s")
+	var got pss
+	untilFirstQR(b, d, url, func(m *Manager) {
+		arg := "--user-data-dir=" + m.profileDir("bench")
+		for _, p := range procs.WithArgPrefix(arg) {
+			if p.HasArg(arg) && !p.HasArgPrefix("--type=") {
+				got = treePSS(b, p.PID)
+				return
+			}
 		}
-	}
-	arg := "--user-data-dir=" + m.profileDir("bench")
-	for _, p := range procs.WithArgPrefix(arg) {
-		if p.HasArg(arg) && !p.HasArgPrefix("--type=") {
-			return treePSS(b, p.PID)
-		}
-	}
-	b.Fatal("the session's browser process was not found")
-	return pss{}
+		b.Fatal("the session's browser process was not found")
+	})
+	return got
 }
 
 // treePSS sums the PSS of root and all its descendants.

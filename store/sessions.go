@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,6 +20,23 @@ type Pacing struct {
 	Jitter    *time.Duration
 	ChatGap   *time.Duration
 	BulkLimit *int
+}
+
+// String lists the values set, as "minGap=0s bulkLimit=5"; "" when none is.
+func (p Pacing) String() string {
+	var parts []string
+	for _, f := range []struct {
+		name string
+		v    *time.Duration
+	}{{"minGap", p.MinGap}, {"jitterMin", p.JitterMin}, {"jitter", p.Jitter}, {"chatGap", p.ChatGap}} {
+		if f.v != nil {
+			parts = append(parts, f.name+"="+f.v.String())
+		}
+	}
+	if p.BulkLimit != nil {
+		parts = append(parts, fmt.Sprintf("bulkLimit=%d", *p.BulkLimit))
+	}
+	return strings.Join(parts, " ")
 }
 
 // Session is one WhatsApp Web session as persisted.

@@ -433,18 +433,8 @@ func setText(s session.Settings) string {
 	if s.PairPhone != nil {
 		parts = append(parts, "pairPhone="+*s.PairPhone)
 	}
-	if p := s.Pacing; p != nil {
-		for _, f := range []struct {
-			name string
-			v    *time.Duration
-		}{{"minGap", p.MinGap}, {"jitterMin", p.JitterMin}, {"jitter", p.Jitter}, {"chatGap", p.ChatGap}} {
-			if f.v != nil {
-				parts = append(parts, f.name+"="+f.v.String())
-			}
-		}
-		if p.BulkLimit != nil {
-			parts = append(parts, fmt.Sprintf("bulkLimit=%d", *p.BulkLimit))
-		}
+	if s.Pacing != nil && s.Pacing.String() != "" {
+		parts = append(parts, s.Pacing.String())
 	}
 	return strings.Join(parts, " ")
 }
