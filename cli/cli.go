@@ -26,7 +26,8 @@ Usage:
   waconsole send --session S --to CHAT (--text T | --file F)
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
   waconsole backup FILE                  copy the store while it runs
-  waconsole sim --listen ADDR            the WhatsApp Web stand-in on its own
+  waconsole sim --listen ADDR [--build NAME]
+                                         the WhatsApp Web stand-in on its own (--list-builds)
   waconsole version
 
 Run "waconsole COMMAND -h" for the flags of a command.
