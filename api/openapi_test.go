@@ -126,6 +126,7 @@ var wireTypes = map[string]any{
 	"SessionList": SessionList{}, "EventList": EventList{}, "JobList": JobList{}, "ChatList": ChatList{}, "MessageList": MessageList{},
 	"Deleted": Deleted{}, "Retried": Retried{}, "Discarded": Discarded{},
 	"AddRequest": AddRequest{}, "SettingsRequest": SettingsRequest{}, "PacingRequest": PacingRequest{},
+	"Browser": Browser{}, "BrowserRequest": BrowserRequest{},
 	"PairRequest": PairRequest{}, "SendRequest": SendRequest{}, "SendResponse": SendResponse{}, "PairingEvent": PairingEvent{},
 }
 

@@ -240,7 +240,8 @@ func (s *server) addSession(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	snap, err := s.b.Add(session.AddRequest{ID: req.ID, PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart, Start: req.Start})
+	snap, err := s.b.Add(session.AddRequest{ID: req.ID, PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart, Start: req.Start,
+		Browser: req.Browser.browserSettings()})
 	if err != nil {
 		fail(w, err)
 		return
