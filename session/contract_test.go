@@ -289,6 +289,27 @@ var steps = []struct {
 		c.want("clear c2 user agent and flags", err, nil)
 		c.note("c2 browser %s", session.BrowserText(s.Browser))
 	}},
+	{"doctor", func(c *contract) {
+		_, _, err := c.rt.Doctor(context.Background(), "nope")
+		c.want("doctor nope", err, session.ErrUnknownSession)
+		info, checks, err := c.rt.Doctor(context.Background(), "c1")
+		c.want("doctor c1", err, nil)
+		if err != nil {
+			return
+		}
+		if info.Binary == "" || info.Version == "" || len(info.SearchOrder) == 0 || info.DataDir == "" {
+			c.t.Errorf("doctor info %+v lacks the browser or the data dir", info)
+		}
+		var got []session.BrowserCheck
+		for ch := range checks {
+			got = append(got, ch)
+		}
+		if len(got) != 1 || got[0].Session != "c1" || !got[0].OK || got[0].Took <= 0 ||
+			!slices.ContainsFunc(got[0].Flags, func(f string) bool { return strings.HasPrefix(f, "--user-data-dir=") }) {
+			c.t.Fatalf("doctor c1 checked %+v, want c1 starting, with its flags", got)
+		}
+		c.note("doctor c1: %d check, ok %v", len(got), got[0].OK)
+	}},
 	{"send", func(c *contract) {
 		ctx := context.Background()
 		jobs, err := c.rt.SendMany(ctx, "c1", chat, []string{"one", "two"})

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -713,4 +714,35 @@ func (f *Fake) Messages(ctx context.Context, id, chatID, before string, limit in
 func (f *Fake) Backup(w io.Writer) (int64, error) {
 	n, err := io.WriteString(w, BackupBytes)
 	return int64(n), err
+}
+
+// DoctorTook is how long each of the fake's browser checks says it took.
+const DoctorTook = 420 * time.Millisecond
+
+// Doctor reports every session's browser (or id's alone) as starting, with
+// the flags waconsole would add its settings to.
+func (f *Fake) Doctor(ctx context.Context, id string) (session.DoctorInfo, <-chan session.BrowserCheck, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("Doctor", id); err != nil {
+		return session.DoctorInfo{}, nil, err
+	}
+	ids := slices.Sorted(maps.Keys(f.Snapshots))
+	if id != "" {
+		if _, err := f.session(id); err != nil {
+			return session.DoctorInfo{}, nil, err
+		}
+		ids = []string{id}
+	}
+	info := session.DoctorInfo{DataDir: "/fake", Store: "/fake/waconsole.db", StoreSize: int64(len(BackupBytes)),
+		SearchOrder: []string{"chromium"}, Browser: "/usr/bin/chromium", Binary: "/usr/bin/chromium", Version: "150.0.0.1", Go: "go1.26", OS: "linux/amd64"}
+	checks := make(chan session.BrowserCheck, len(ids))
+	for _, id := range ids {
+		b := f.browser[id]
+		flags := append([]string{"--user-data-dir=/fake/profiles/" + id, "--headless"}, b.Flags...)
+		checks <- session.BrowserCheck{Session: id, Flags: flags, Proxy: session.MaskProxy(b.Proxy), UserAgent: cmp.Or(b.UserAgent, "Mozilla/5.0 fake"),
+			Profile: "/fake/profiles/" + id, OK: true, Took: DoctorTook}
+	}
+	close(checks)
+	return info, checks, nil
 }
