@@ -1,9 +1,13 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/session/sessiontest"
 )
 
 // Browser settings go in with a session or a PATCH; every answer shows the
@@ -42,4 +46,35 @@ func TestBrowserSettingsRoutes(t *testing.T) {
 			t.Errorf("GET %s shows the password: %s", path, body)
 		}
 	}
+}
+
+// The doctor stream: the info first, a check per session with the proxy
+// masked, then done with ok; through the client as the CLI reads it.
+func TestDoctorStream(t *testing.T) {
+	f := newFake("alpha")
+	if _, err := f.Add(session.AddRequest{ID: "shop", Browser: session.BrowserSettings{Proxy: "http://ops:s3cret@10.0.0.1:3128"}}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := startServer(t, Handler(f, testInfo))
+	var lines []DoctorLine
+	err := c.Doctor(context.Background(), "", func(l DoctorLine) error { lines = append(lines, l); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 4 || lines[0].Info == nil || lines[1].Check == nil || lines[2].Check == nil || !lines[3].Done || !lines[3].OK {
+		t.Fatalf("lines %+v, want info, two checks, done ok", lines)
+	}
+	if lines[0].Info.Binary == "" || lines[1].Check.Session != "alpha" || lines[2].Check.Session != "shop" ||
+		lines[2].Check.Proxy != "http://ops:***@10.0.0.1:3128" || lines[2].Check.Took != Duration(sessiontest.DoctorTook) {
+		t.Errorf("info %+v, checks %+v %+v", lines[0].Info, lines[1].Check, lines[2].Check)
+	}
+	lines = nil
+	if err := c.Doctor(context.Background(), "shop", func(l DoctorLine) error { lines = append(lines, l); return nil }); err != nil || len(lines) != 3 {
+		t.Fatalf("doctor of shop alone: %d lines, %v", len(lines), err)
+	}
+	rec := serve(t, f, "GET", "/v1/doctor", "")
+	if ct := rec.Header().Get("Content-Type"); ct != "application/x-ndjson" || strings.Contains(rec.Body.String(), "s3cret") {
+		t.Errorf("Content-Type %q; body %s", ct, rec.Body)
+	}
+	wantError(t, serve(t, f, "GET", "/v1/doctor?session=nope", ""), http.StatusNotFound, CodeUnknownSession, "nope")
 }

@@ -25,7 +25,7 @@ func fromSnapshot(s session.Snapshot) Session {
 // fromBrowser masks the proxy's password again: the snapshot has it masked
 // already, and an API answer must never carry it.
 func fromBrowser(b session.BrowserSettings) Browser {
-	return Browser{Proxy: session.MaskProxy(b.Proxy), UserAgent: b.UserAgent, Flags: convert(b.Flags, func(f string) string { return f })}
+	return Browser{Proxy: session.MaskProxy(b.Proxy), UserAgent: b.UserAgent, Flags: convert(b.Flags, same)}
 }
 
 func fromPacing(p session.Pacing) Pacing {

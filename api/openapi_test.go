@@ -127,6 +127,7 @@ var wireTypes = map[string]any{
 	"Deleted": Deleted{}, "Retried": Retried{}, "Discarded": Discarded{},
 	"AddRequest": AddRequest{}, "SettingsRequest": SettingsRequest{}, "PacingRequest": PacingRequest{},
 	"Browser": Browser{}, "BrowserRequest": BrowserRequest{},
+	"DoctorInfo": DoctorInfo{}, "BrowserCheck": BrowserCheck{}, "DoctorLine": DoctorLine{},
 	"PairRequest": PairRequest{}, "SendRequest": SendRequest{}, "SendResponse": SendResponse{}, "PairingEvent": PairingEvent{},
 }
 

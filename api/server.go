@@ -42,6 +42,7 @@ type route struct {
 var routes = []route{
 	{"GET", "/v1/info", (*server).getInfo},
 	{"GET", "/v1/backup", (*server).backup},
+	{"GET", "/v1/doctor", (*server).doctor},
 	{"GET", "/v1/sessions", (*server).listSessions},
 	{"POST", "/v1/sessions", (*server).addSession},
 	{"GET", "/v1/sessions/{id}", (*server).getSession},
