@@ -135,9 +135,9 @@ var managedFlags = []struct{ name, why string }{
 	{"headless", "sessions always run headless"},
 }
 
-// ValidateFlag checks one extra Chromium flag: --name or --name=value,
+// validateFlag checks one extra Chromium flag: --name or --name=value,
 // not one waconsole manages.
-func ValidateFlag(f string) error {
+func validateFlag(f string) error {
 	if !strings.HasPrefix(f, "--") {
 		return errorf(ErrInvalid, "extra flag %q must start with --, as --lang=de does", f)
 	}
@@ -159,9 +159,9 @@ func ValidateFlag(f string) error {
 	return nil
 }
 
-// ValidateUserAgent checks a user agent: an HTTP header value of printable
+// validateUserAgent checks a user agent: an HTTP header value of printable
 // ASCII, at most maxUserAgent bytes. Empty is the default.
-func ValidateUserAgent(ua string) error {
+func validateUserAgent(ua string) error {
 	if len(ua) > maxUserAgent {
 		return errorf(ErrInvalid, "the user agent is %d bytes: the limit is %d", len(ua), maxUserAgent)
 	}
@@ -180,14 +180,14 @@ func ValidateBrowser(b BrowserSettings) error {
 			return err
 		}
 	}
-	if err := ValidateUserAgent(b.UserAgent); err != nil {
+	if err := validateUserAgent(b.UserAgent); err != nil {
 		return err
 	}
 	if len(b.Flags) > maxFlags {
 		return errorf(ErrInvalid, "%d extra flags: the limit is %d", len(b.Flags), maxFlags)
 	}
 	for _, f := range b.Flags {
-		if err := ValidateFlag(f); err != nil {
+		if err := validateFlag(f); err != nil {
 			return err
 		}
 	}

@@ -66,8 +66,8 @@ func TestParseProxy(t *testing.T) {
 
 func TestValidateFlag(t *testing.T) {
 	for _, f := range []string{"--disable-notifications", "--lang=de", "--js-flags=--max-old-space-size=512", "--force-color-profile=srgb", "--window-size=1280,800"} {
-		if err := ValidateFlag(f); err != nil {
-			t.Errorf("ValidateFlag(%q): %v", f, err)
+		if err := validateFlag(f); err != nil {
+			t.Errorf("validateFlag(%q): %v", f, err)
 		}
 	}
 	for f, want := range map[string]string{
@@ -86,15 +86,15 @@ func TestValidateFlag(t *testing.T) {
 		"--headless=new":                         "always run headless",
 		"--x=" + strings.Repeat("a", maxFlagLen): "the limit",
 	} {
-		err := ValidateFlag(f)
+		err := validateFlag(f)
 		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
-			t.Errorf("ValidateFlag(%q) = %v, want ErrInvalid saying %q", f, err, want)
+			t.Errorf("validateFlag(%q) = %v, want ErrInvalid saying %q", f, err, want)
 		}
 	}
 }
 
 func TestValidateUserAgent(t *testing.T) {
-	if err := ValidateUserAgent("Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0.0.0 Safari/537.36"); err != nil {
+	if err := validateUserAgent("Mozilla/5.0 (X11; Linux x86_64) Chrome/150.0.0.0 Safari/537.36"); err != nil {
 		t.Error(err)
 	}
 	for ua, want := range map[string]string{
@@ -103,8 +103,8 @@ func TestValidateUserAgent(t *testing.T) {
 		"Mozilla ü":                         "printable ASCII",
 		strings.Repeat("a", maxUserAgent+1): "the limit",
 	} {
-		if err := ValidateUserAgent(ua); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
-			t.Errorf("ValidateUserAgent(%q) = %v, want ErrInvalid saying %q", ua, err, want)
+		if err := validateUserAgent(ua); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("validateUserAgent(%q) = %v, want ErrInvalid saying %q", ua, err, want)
 		}
 	}
 }
