@@ -2,6 +2,7 @@ package session
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -164,6 +165,10 @@ func TestBrowserFlags(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(set, " "), "--user-agent=UA/1 ") || strings.Contains(strings.Join(set, " "), "s3cret") {
 		t.Errorf("flags with settings: %q", set)
+	}
+	again, err := d.Flags("/p", BrowserSettings{Flags: []string{"--window-size=800,600", "--lang=de"}})
+	if err != nil || len(again) != len(plain)+1 || !slices.Contains(again, "--window-size=800,600") || slices.Contains(again, "--window-size=1440,900") {
+		t.Errorf("a flag waconsole sets, given again: %q, %v", again, err)
 	}
 	if _, err := d.Flags("/p", BrowserSettings{Flags: []string{"--user-data-dir=/elsewhere"}}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("a managed flag in the settings: %v", err)

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -177,10 +178,16 @@ func (d *ChromeDriver) flags(profile string, b BrowserSettings, proxy proxyConfi
 	}
 	for _, f := range b.Flags {
 		name, value, hasValue := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+		extra := chromeFlag{name, true}
 		if hasValue {
-			flags = append(flags, chromeFlag{name, value})
+			extra.value = value
+		}
+		// As chromedp does: a flag set again keeps its place, with the
+		// value given last.
+		if i := slices.IndexFunc(flags, func(f chromeFlag) bool { return f.name == name }); i >= 0 {
+			flags[i] = extra
 		} else {
-			flags = append(flags, chromeFlag{name, true})
+			flags = append(flags, extra)
 		}
 	}
 	return flags
