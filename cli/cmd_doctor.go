@@ -174,7 +174,7 @@ func (p *doctorPrinter) printCheck(c api.BrowserCheck) {
 		p.failed++
 		fmt.Fprintf(p.w, "%s: FAILED: %s\n", name, c.Error)
 	}
-	profile := "(none: a throwaway one)"
+	profile := "each session's own, under the data dir"
 	switch {
 	case c.Profile == "":
 	case c.ProfileExists:

@@ -95,12 +95,14 @@ func (d Doctor) check(ctx context.Context, s store.Session) BrowserCheck {
 	if c.UserAgent == "" {
 		c.UserAgent = d.Driver.userAgent
 	}
+	profile := filepath.Join(d.DataDir, "profiles", "ID") // with no session, what one would get
 	if s.ID != "" {
 		c.Profile = filepath.Join(d.DataDir, "profiles", s.ID)
 		c.ProfileSize, c.ProfileExists = dirSize(c.Profile)
+		profile = c.Profile
 	}
 	var err error
-	if c.Flags, err = d.Driver.Flags(c.Profile, s.Browser); err != nil {
+	if c.Flags, err = d.Driver.Flags(profile, s.Browser); err != nil {
 		c.Error = fmt.Sprintf("the settings cannot start a browser: %v", err)
 		return c
 	}
