@@ -168,14 +168,20 @@ func (c *Client) Pairing(ctx context.Context, id string, fn func(PairingEvent) e
 		return err
 	}
 	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
+	return readLines(ctx, resp.Body, "the pairing stream", fn, func(ev PairingEvent) bool { return ev.Done })
+}
+
+// readLines reads a stream of JSON lines, calling fn for each, until the
+// line last says is the last, an error of fn, or the end of ctx.
+func readLines[T any](ctx context.Context, body io.Reader, what string, fn func(T) error, last func(T) bool) error {
+	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		var ev PairingEvent
-		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
-			return fmt.Errorf("reading the pairing stream: %w", err)
+		var line T
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			return fmt.Errorf("reading %s: %w", what, err)
 		}
-		if err := fn(ev); err != nil || ev.Done {
+		if err := fn(line); err != nil || last(line) {
 			return err
 		}
 	}
@@ -183,9 +189,9 @@ func (c *Client) Pairing(ctx context.Context, id string, fn func(PairingEvent) e
 		return ctx.Err()
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading the pairing stream: %w", err)
+		return fmt.Errorf("reading %s: %w", what, err)
 	}
-	return errors.New("the server ended the pairing stream early: is it shutting down?")
+	return fmt.Errorf("the server ended %s early: is it shutting down?", what)
 }
 
 // Send queues messages.

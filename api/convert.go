@@ -18,7 +18,14 @@ func fromSnapshot(s session.Snapshot) Session {
 			Failures5m: s.Queue.Failures5m, Paused: s.Queue.Paused},
 		Pacing:    fromPacing(s.Pacing),
 		PacingSet: fromPacingSettings(s.PacingSet),
+		Browser:   fromBrowser(s.Browser),
 	}
+}
+
+// fromBrowser masks the proxy's password again: the snapshot has it masked
+// already, and an API answer must never carry it.
+func fromBrowser(b session.BrowserSettings) Browser {
+	return Browser{Proxy: session.MaskProxy(b.Proxy), UserAgent: b.UserAgent, Flags: convert(b.Flags, same)}
 }
 
 func fromPacing(p session.Pacing) Pacing {

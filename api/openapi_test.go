@@ -126,6 +126,8 @@ var wireTypes = map[string]any{
 	"SessionList": SessionList{}, "EventList": EventList{}, "JobList": JobList{}, "ChatList": ChatList{}, "MessageList": MessageList{},
 	"Deleted": Deleted{}, "Retried": Retried{}, "Discarded": Discarded{},
 	"AddRequest": AddRequest{}, "SettingsRequest": SettingsRequest{}, "PacingRequest": PacingRequest{},
+	"Browser": Browser{}, "BrowserRequest": BrowserRequest{},
+	"DoctorInfo": DoctorInfo{}, "BrowserCheck": BrowserCheck{}, "DoctorLine": DoctorLine{},
 	"PairRequest": PairRequest{}, "SendRequest": SendRequest{}, "SendResponse": SendResponse{}, "PairingEvent": PairingEvent{},
 }
 

@@ -42,6 +42,7 @@ type route struct {
 var routes = []route{
 	{"GET", "/v1/info", (*server).getInfo},
 	{"GET", "/v1/backup", (*server).backup},
+	{"GET", "/v1/doctor", (*server).doctor},
 	{"GET", "/v1/sessions", (*server).listSessions},
 	{"POST", "/v1/sessions", (*server).addSession},
 	{"GET", "/v1/sessions/{id}", (*server).getSession},
@@ -240,7 +241,8 @@ func (s *server) addSession(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	snap, err := s.b.Add(session.AddRequest{ID: req.ID, PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart, Start: req.Start})
+	snap, err := s.b.Add(session.AddRequest{ID: req.ID, PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart, Start: req.Start,
+		Browser: req.Browser.browserSettings()})
 	if err != nil {
 		fail(w, err)
 		return

@@ -9,10 +9,11 @@ import (
 
 // SettingsRequest changes a session; absent fields stay as they are.
 type SettingsRequest struct {
-	AutoStart  *bool          `json:"autoStart,omitempty"`
-	PairMethod *string        `json:"pairMethod,omitempty"`
-	PairPhone  *string        `json:"pairPhone,omitempty"`
-	Pacing     *PacingRequest `json:"pacing,omitempty"`
+	AutoStart  *bool           `json:"autoStart,omitempty"`
+	PairMethod *string         `json:"pairMethod,omitempty"`
+	PairPhone  *string         `json:"pairPhone,omitempty"`
+	Pacing     *PacingRequest  `json:"pacing,omitempty"`
+	Browser    *BrowserRequest `json:"browser,omitempty"`
 }
 
 // PacingRequest changes a session's send pacing. Absent fields keep their
@@ -29,6 +30,9 @@ type PacingRequest struct {
 
 func (r SettingsRequest) settings() (session.Settings, error) {
 	s := session.Settings{AutoStart: r.AutoStart, PairMethod: r.PairMethod, PairPhone: r.PairPhone}
+	if r.Browser != nil {
+		s.Browser = &session.BrowserChange{Proxy: r.Browser.Proxy, UserAgent: r.Browser.UserAgent, Flags: r.Browser.Flags}
+	}
 	if r.Pacing == nil {
 		return s, nil
 	}
@@ -68,4 +72,23 @@ func (r SettingsRequest) settings() (session.Settings, error) {
 	}
 	s.Pacing = &p
 	return s, nil
+}
+
+// browserSettings are the settings of a new session: absent fields are
+// waconsole's own.
+func (r *BrowserRequest) browserSettings() session.BrowserSettings {
+	var b session.BrowserSettings
+	if r == nil {
+		return b
+	}
+	if r.Proxy != nil {
+		b.Proxy = *r.Proxy
+	}
+	if r.UserAgent != nil {
+		b.UserAgent = *r.UserAgent
+	}
+	if r.Flags != nil {
+		b.Flags = *r.Flags
+	}
+	return b
 }

@@ -47,6 +47,22 @@ type Session struct {
 	Queue      QueueSummary   `json:"queue"`
 	Pacing     Pacing         `json:"pacing"`    // in effect, defaults filled in
 	PacingSet  PacingSettings `json:"pacingSet"` // what the operator set; an absent field is a default
+	Browser    Browser        `json:"browser"`   // how its browser is configured
+}
+
+// Browser is how a session's browser is configured. A changed setting
+// applies at the session's next start or restart.
+type Browser struct {
+	Proxy     string   `json:"proxy,omitempty"`     // the password shown as ***; absent: no proxy
+	UserAgent string   `json:"userAgent,omitempty"` // absent: a desktop Chrome of the installed version
+	Flags     []string `json:"flags"`               // extra Chromium flags
+}
+
+// BrowserRequest sets a session's browser; absent fields stay as they are.
+type BrowserRequest struct {
+	Proxy     *string   `json:"proxy,omitempty"`     // http://, https:// or socks5://, optionally user:password@; "" removes it
+	UserAgent *string   `json:"userAgent,omitempty"` // "" returns to the default
+	Flags     *[]string `json:"flags,omitempty"`     // replace the extra flags; [] removes them
 }
 
 // QR is the QR code a session shows while it waits for a scan.
@@ -183,11 +199,12 @@ type (
 
 // AddRequest creates a session.
 type AddRequest struct {
-	ID         string `json:"id"`
-	PairMethod string `json:"pairMethod,omitempty"` // "qr" (default) or "link"
-	PairPhone  string `json:"pairPhone,omitempty"`  // required for "link"
-	AutoStart  *bool  `json:"autoStart,omitempty"`  // default true
-	Start      bool   `json:"start,omitempty"`      // start the browser now
+	ID         string          `json:"id"`
+	PairMethod string          `json:"pairMethod,omitempty"` // "qr" (default) or "link"
+	PairPhone  string          `json:"pairPhone,omitempty"`  // required for "link"
+	AutoStart  *bool           `json:"autoStart,omitempty"`  // default true
+	Start      bool            `json:"start,omitempty"`      // start the browser now
+	Browser    *BrowserRequest `json:"browser,omitempty"`
 }
 
 // The bodies of answers that confirm an action.

@@ -23,9 +23,12 @@ Usage:
   waconsole pair SESSION [--link-code PHONE] [--qr-style auto|half|sextant]
                                          pair a phone: draws the QR (or shows the link code) here
   waconsole session add|start|stop|restart|logout|delete|set|show|pause|resume ...
+                                         set and add take --proxy URL, --user-agent UA, --chrome-flag F
   waconsole send --session S --to CHAT (--text T | --file F)
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
   waconsole backup FILE                  copy the store while it runs
+  waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
+                                         uses, and whether it starts; exit 1 when one does not
   waconsole sim --listen ADDR [--build NAME]
                                          the WhatsApp Web stand-in on its own (--list-builds)
   waconsole version
@@ -79,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdOutbox(rest, stdout)
 		case "backup":
 			return cmdBackup(rest, stdout)
+		case "doctor":
+			return cmdDoctor(rest, stdout)
 		case "version":
 			fmt.Fprintln(stdout, "waconsole", version)
 			return nil

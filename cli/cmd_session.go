@@ -14,12 +14,16 @@ import (
 )
 
 const sessionUsage = `usage:
-  waconsole session add ID [--link-code PHONE] [--autostart=false] [--start]
+  waconsole session add ID [--link-code PHONE] [--autostart=false] [--start] [BROWSER]
   waconsole session start|stop|restart ID
   waconsole session logout|delete ID [--yes]
   waconsole session set ID [--autostart=BOOL] [--pair qr|link] [--phone PHONE]
                            [--min-gap D] [--jitter-min D] [--jitter D] [--chat-gap D] [--bulk-limit N]
+                           [BROWSER] [--chrome-flags-clear]
                            (D is a duration such as 15s or 0s; D or N "default" returns to the default)
+    BROWSER: [--proxy URL|none] [--user-agent UA|default] [--chrome-flag F]...
+                           a proxy http://, https:// or socks5://, optionally user:password@;
+                           extra Chromium flags replace the session's; applied at the next start
   waconsole session show ID
   waconsole session pause|resume ID      hold or release the session's outbox`
 
@@ -38,6 +42,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 	pair := fs.String("pair", "", "set: pairing method, qr or link")
 	phone := fs.String("phone", "", "set: phone number for link-code pairing")
 	pacing := pacingFlags(fs)
+	browser := browserFlags(fs)
 	pos, err := parseInterleaved(fs, rest)
 	if err != nil {
 		return err
@@ -62,7 +67,14 @@ func cmdSession(args []string, stdout io.Writer) error {
 		if *link != "" {
 			req.PairMethod, req.PairPhone = session.PairLink, *link
 		}
-		snap, err = c.Add(ctx, req)
+		if req.Browser, err = browser.request(set); err != nil {
+			return err
+		}
+		if snap, err = c.Add(ctx, req); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %s (%s)\nbrowser    %s\n", snap.ID, snap.State, snap.Reason, browserText(snap.Browser))
+		return nil
 	case "start", "stop", "restart":
 		snap, err = c.Action(ctx, id, verb)
 	case "logout", "delete":
@@ -88,10 +100,16 @@ func cmdSession(args []string, stdout io.Writer) error {
 		if set("autostart") {
 			req.AutoStart = autostart
 		}
+		if req.Browser, err = browser.request(set); err != nil {
+			return err
+		}
 		if snap, err = c.Set(ctx, id, req); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap))
+		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\nbrowser    %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap), browserText(snap.Browser))
+		if req.Browser != nil && session.State(snap.State).Running() {
+			fmt.Fprintf(stdout, "the browser runs with the old browser settings: restart the session to apply them (waconsole session restart %s)\n", id)
+		}
 		return nil
 	case "pause", "resume":
 		qs, err := c.QueueAction(ctx, id, verb)
@@ -195,8 +213,8 @@ func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) err
 	}
 	fmt.Fprintf(w, "session    %s\nstate      %s since %s (%s)\nreason     %s\naccount    %s\npairing    %s %s\nautostart  %v\nlast error %s\n",
 		s.ID, s.State, s.Since.Format(time.RFC3339), time.Since(s.Since).Round(time.Second), s.Reason, s.Account, s.PairMethod, s.PairPhone, s.AutoStart, s.LastError)
-	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\n\nevents:\n",
-		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s))
+	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\nbrowser    %s\n\nevents:\n",
+		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s), browserText(s.Browser))
 	for _, e := range evs {
 		what := e.Detail
 		switch {

@@ -46,6 +46,9 @@ func defaultDataDir() string {
 	return filepath.Join(home, ".local", "state", "waconsole")
 }
 
+// storePath is the store file of a data dir.
+func storePath(dataDir string) string { return filepath.Join(dataDir, "waconsole.db") }
+
 // openRuntime takes the data dir for this process: it refuses when another
 // waconsole holds it, opens the store, starts the session manager and serves
 // the control API. Nothing is changed when it fails.
@@ -60,7 +63,7 @@ func openRuntime(o runtimeOptions) (*runtime, error) {
 	if err := api.CheckFree(o.dataDir); err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(o.dataDir, "waconsole.db")
+	dbPath := storePath(o.dataDir)
 	db, err := store.Open(dbPath, store.Options{Timeout: time.Second})
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w\nanother process holds data dir %s; find it with: fuser -v %s", err, o.dataDir, dbPath)

@@ -41,6 +41,7 @@ type actor struct {
 	due        deadlines
 	timer      *time.Timer
 	out        outbox
+	browser    BrowserSettings // as stored, the proxy's password in clear
 }
 
 // deadlines are the moments the loop must act on by itself; zero is "none".
@@ -65,7 +66,9 @@ func newActor(m *Manager, s store.Session) *actor {
 	a.snap = Snapshot{
 		ID: s.ID, State: State(s.State), Since: s.StateSince, Reason: s.Reason, LastError: s.LastError,
 		PairMethod: s.PairMethod, PairPhone: s.PairPhone, Account: s.Account, AutoStart: s.AutoStart,
+		Browser: maskBrowser(s.Browser),
 	}
+	a.browser = s.Browser
 	// A state that needs a browser cannot survive the process that ran it.
 	if a.snap.State.Running() {
 		a.snap.State = Stopped
@@ -245,7 +248,7 @@ func (a *actor) launch() {
 	a.cancelRun = cancel
 	a.gen++
 	gen := a.gen
-	spec := LaunchSpec{Session: a.id, ProfileDir: a.m.profileDir(a.id), URL: a.m.cfg.WAURL}
+	spec := LaunchSpec{Session: a.id, ProfileDir: a.m.profileDir(a.id), URL: a.m.cfg.WAURL, Browser: a.browser}
 	go func() {
 		p, err := a.m.cfg.Driver.Launch(ctx, spec)
 		a.launched <- launchResult{gen: gen, page: p, err: err}
@@ -262,7 +265,7 @@ func (a *actor) onLaunched(r launchResult) {
 	a.cancelRun()
 	a.cancelRun = nil
 	if r.err != nil {
-		if errors.Is(r.err, ErrNoChrome) {
+		if permanentLaunchError(r.err) {
 			a.fail(r.err.Error())
 			return
 		}
@@ -285,7 +288,17 @@ func (a *actor) pageEnded() {
 	if err == nil {
 		err = errors.New("the browser ended")
 	}
+	if permanentLaunchError(err) {
+		a.fail(err.Error())
+		return
+	}
 	a.browserFailed(err)
+}
+
+// permanentLaunchError tells a browser failure that no restart can fix:
+// no Chromium, settings it cannot start with, a proxy refusing the login.
+func permanentLaunchError(err error) bool {
+	return errors.Is(err, ErrNoChrome) || errors.Is(err, ErrProxyRefused) || errors.Is(err, ErrInvalid)
 }
 
 // browserFailed restarts a crashed browser with a growing delay, or gives up

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/waconsole/waconsole/store"
 )
 
 // onEvent handles one report of the page.
@@ -271,6 +273,10 @@ func (a *actor) set(s Settings) error {
 		if err != nil {
 			return err
 		}
+		browser, err := ChangeBrowser(a.browser, s.Browser)
+		if err != nil {
+			return err
+		}
 		phone := a.snap.PairPhone
 		if s.PairPhone != nil {
 			phone = *s.PairPhone
@@ -286,6 +292,11 @@ func (a *actor) set(s Settings) error {
 			a.snap.PairMethod = *s.PairMethod
 		}
 		a.persist()
+		if s.Browser != nil {
+			if err := a.setBrowser(browser); err != nil {
+				return err
+			}
+		}
 		if s.Pacing != nil || s.PacingDefaults != (PacingDefaults{}) {
 			if err := a.out.setPacing(pacing); err != nil {
 				return err
@@ -299,4 +310,25 @@ func (a *actor) set(s Settings) error {
 		a.publish()
 		return nil
 	})
+}
+
+// setBrowser stores new browser settings. A running browser keeps the ones
+// it started with: the next start or restart applies them.
+func (a *actor) setBrowser(b BrowserSettings) error {
+	_, err := a.m.cfg.Store.UpdateSession(a.id, func(st *store.Session) error {
+		st.Browser = b
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	a.browser = b
+	a.snap.Browser = maskBrowser(b)
+	detail := BrowserText(b)
+	if a.page != nil || a.cancelRun != nil || !a.due.restart.IsZero() {
+		detail += "; the browser runs with the old ones: restart the session to apply"
+	}
+	a.event("browser-settings", detail)
+	a.m.cfg.Logf("session %s: browser settings: %s", a.id, detail)
+	return nil
 }

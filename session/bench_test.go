@@ -49,7 +49,7 @@ func BenchmarkTimeToFirstQR(b *testing.B) {
 func bareLaunch(b *testing.B, d *ChromeDriver, url string) time.Duration {
 	profile := filepath.Join(b.TempDir(), "bare")
 	began := time.Now()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), d.allocatorOptions(profile)...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), d.allocatorOptions(d.flags(profile, BrowserSettings{}, proxyConfig{}))...)
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 
@@ -95,49 +97,132 @@ func desktopUserAgent(version string) string {
 	return "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + major + ".0.0.0 Safari/537.36"
 }
 
-// allocatorOptions are the browser's flags, each kept for a reason of its
-// own. Flags that only trim memory were measured (BenchmarkBrowserMemory)
-// and left out: what they save is small beside the cost (README, Limits).
-func (d *ChromeDriver) allocatorOptions(profile string) []chromedp.ExecAllocatorOption {
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(d.execPath),
+// chromeFlag is one switch of the browser's command line: a string value,
+// or true for a switch that has none.
+type chromeFlag struct {
+	name  string
+	value any
+}
+
+func (f chromeFlag) String() string {
+	if v, ok := f.value.(string); ok {
+		return "--" + f.name + "=" + v
+	}
+	return "--" + f.name
+}
+
+// flags are the browser's switches for a session, each kept for a reason
+// of its own, then the operator's settings. Flags that only trim memory
+// were measured (BenchmarkBrowserMemory) and left out: what they save is
+// small beside the cost (README, Limits). b must be valid (ValidateBrowser).
+func (d *ChromeDriver) flags(profile string, b BrowserSettings, proxy proxyConfig) []chromeFlag {
+	ua := d.userAgent
+	if b.UserAgent != "" {
+		ua = b.UserAgent
+	}
+	flags := []chromeFlag{
 		// The login lives in the profile: one per session, kept across runs.
-		chromedp.UserDataDir(profile),
+		{"user-data-dir", profile},
 		// A HeadlessChrome token gets an "update your browser" page.
-		chromedp.UserAgent(d.userAgent),
+		{"user-agent", ua},
 		// Full Chromium opens a window without it; the shell ignores it.
-		chromedp.Headless,
+		// Scrollbars and sound have nobody to see or hear them.
+		{"headless", true},
+		{"hide-scrollbars", true},
+		// A message notification would open an audio device servers lack.
+		{"mute-audio", true},
 		// Full Chromium's first-run tasks and default-browser prompt would
 		// run at every start of a fresh profile.
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		// Servers have no GPU: no probing for one.
-		chromedp.DisableGPU,
+		{"no-first-run", true},
+		{"no-default-browser-check", true},
+		// Servers have no GPU: no probing for one; software WebGL instead.
+		{"disable-gpu", true},
+		{"enable-unsafe-swiftshader", true},
 		// WhatsApp Web is built for a desktop window, not headless
 		// Chromium's default of 800x600.
-		chromedp.WindowSize(1440, 900),
+		{"window-size", "1440,900"},
 		// A closed network refuses Chrome's own background traffic; without
 		// these flags it retries many connections at every start.
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
+		{"disable-background-networking", true},
+		{"disable-component-update", true},
+		{"disable-sync", true},
 		// Containers give /dev/shm 64 MB, which a page can fill and crash on.
-		chromedp.Flag("disable-dev-shm-usage", true),
+		{"disable-dev-shm-usage", true},
 		// navigator.webdriver stays false, as in a browser a person uses.
-		chromedp.Flag("disable-blink-features", "AutomationControlled"),
+		{"disable-blink-features", "AutomationControlled"},
 		// Full Chromium would load extensions (Debian's wrapper asks for some).
-		chromedp.Flag("disable-extensions", true),
+		{"disable-extensions", true},
 		// Nobody looks at the page, yet its timers (QR rotation, keepalive)
 		// and the bridge's batches must run on time.
-		chromedp.Flag("disable-background-timer-throttling", true),
-		chromedp.Flag("disable-backgrounding-occluded-windows", true),
-		chromedp.Flag("disable-renderer-backgrounding", true),
-		// A message notification would open an audio device servers lack.
-		chromedp.Flag("mute-audio", true),
+		{"disable-background-timer-throttling", true},
+		{"disable-backgrounding-occluded-windows", true},
+		{"disable-renderer-backgrounding", true},
 		// No desktop keyring to ask for the profile's secrets: on Linux,
 		// probing D-Bus for one can stall the start; macOS would prompt.
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
+		{"password-store", "basic"},
+		{"use-mock-keychain", true},
+	}
+	if os.Geteuid() == 0 {
+		// Chromium's sandbox refuses to run as root.
+		flags = append(flags, chromeFlag{"no-sandbox", true})
+	}
+	if proxy.server != "" {
+		flags = append(flags,
+			// Without credentials: Chromium ignores them here, the driver
+			// answers the proxy's challenge instead (answerProxyAuth).
+			chromeFlag{"proxy-server", proxy.server},
+			// Chromium sends loopback requests around any proxy; the operator
+			// asked for every request through it. It is also how the tests
+			// see the proxy used by the stand-in on 127.0.0.1.
+			chromeFlag{"proxy-bypass-list", "<-loopback>"})
+	}
+	for _, f := range b.Flags {
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+		extra := chromeFlag{name, true}
+		if hasValue {
+			extra.value = value
+		}
+		// As chromedp does: a flag set again keeps its place, with the
+		// value given last.
+		if i := slices.IndexFunc(flags, func(f chromeFlag) bool { return f.name == name }); i >= 0 {
+			flags[i] = extra
+		} else {
+			flags = append(flags, extra)
+		}
+	}
+	return flags
+}
+
+// Flags is the command line a session's browser starts with (after the
+// executable; chromedp adds its debugging pipe), the proxy without its
+// credentials.
+func (d *ChromeDriver) Flags(profile string, b BrowserSettings) ([]string, error) {
+	proxy, err := browserProxy(b)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range d.flags(profile, b, proxy) {
+		out = append(out, f.String())
+	}
+	return out, nil
+}
+
+// browserProxy checks browser settings before a launch and returns the
+// proxy's parts (none when no proxy is set).
+func browserProxy(b BrowserSettings) (proxyConfig, error) {
+	if err := ValidateBrowser(b); err != nil {
+		return proxyConfig{}, err
+	}
+	if b.Proxy == "" {
+		return proxyConfig{}, nil
+	}
+	return parseProxy(b.Proxy)
+}
+
+func (d *ChromeDriver) allocatorOptions(flags []chromeFlag) []chromedp.ExecAllocatorOption {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(d.execPath),
 		chromedp.ModifyCmdFunc(func(cmd *exec.Cmd) {
 			if cmd.SysProcAttr == nil {
 				cmd.SysProcAttr = &syscall.SysProcAttr{}
@@ -145,15 +230,18 @@ func (d *ChromeDriver) allocatorOptions(profile string) []chromedp.ExecAllocator
 			tieBrowser(cmd.SysProcAttr)
 		}),
 	}
-	if os.Geteuid() == 0 {
-		// Chromium's sandbox refuses to run as root.
-		opts = append(opts, chromedp.NoSandbox)
+	for _, f := range flags {
+		opts = append(opts, chromedp.Flag(f.name, f.value))
 	}
 	return opts
 }
 
 // Launch starts the browser, injects the bridge and opens spec.URL.
 func (d *ChromeDriver) Launch(ctx context.Context, spec LaunchSpec) (Page, error) {
+	proxy, err := browserProxy(spec.Browser)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(spec.ProfileDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the browser profile %s: %w", spec.ProfileDir, err)
 	}
@@ -163,7 +251,7 @@ func (d *ChromeDriver) Launch(ctx context.Context, spec LaunchSpec) (Page, error
 		_ = os.Remove(filepath.Join(spec.ProfileDir, f))
 	}
 
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), d.allocatorOptions(spec.ProfileDir)...)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), d.allocatorOptions(d.flags(spec.ProfileDir, spec.Browser, proxy))...)
 	tabCtx, tabCancel := chromedp.NewContext(allocCtx)
 	p := &chromePage{
 		ctx: tabCtx, cancel: func() { tabCancel(); allocCancel() },
@@ -198,8 +286,20 @@ func (d *ChromeDriver) Launch(ctx context.Context, spec LaunchSpec) (Page, error
 	p.run(func() { p.pumpNavigations(navs) })
 	go p.watch(c.Browser.LostConnection, crashes)
 
+	if proxy.auth {
+		if err := p.answerProxyAuth(ctx, spec.Session, spec.Browser.Proxy, proxy); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
 	if err := p.inject(ctx, spec.URL); err != nil {
 		p.Close()
+		if refused := p.proxyRefused(); refused != nil {
+			return nil, refused
+		}
+		if proxy.server != "" {
+			err = fmt.Errorf("%w (through proxy %s: check that it runs and lets %s through)", err, MaskProxy(spec.Browser.Proxy), spec.URL)
+		}
 		return nil, err
 	}
 	return p, nil
@@ -241,6 +341,7 @@ type chromePage struct {
 
 	mu      sync.Mutex
 	err     error
+	refused error // the proxy refused the credentials
 	closing bool
 	once    sync.Once
 }

@@ -241,6 +241,61 @@ var steps = []struct {
 		c.note("c2 auto=%v %s", s.AutoStart, s.PairMethod)
 		c.update("with auto-start", "c2", func(u session.Update) bool { return u.Snapshot != nil && u.Snapshot.AutoStart })
 	}},
+	{"browser settings", func(c *contract) {
+		_, err := c.rt.Add(session.AddRequest{ID: "c3", Browser: session.BrowserSettings{Flags: []string{"--headless"}}})
+		c.want("add with a flag waconsole manages", err, session.ErrInvalid)
+		for _, bad := range []struct {
+			what   string
+			change session.BrowserChange
+		}{
+			{"unsupported proxy scheme", session.BrowserChange{Proxy: ptr("ftp://ops:s3cret@10.0.0.1:21")}},
+			{"control characters in the user agent", session.BrowserChange{UserAgent: ptr("UA\n1")}},
+			{"a flag waconsole manages", session.BrowserChange{Flags: &[]string{"--user-data-dir=/tmp/x"}}},
+		} {
+			_, err := c.rt.Set("c2", session.Settings{Browser: &bad.change})
+			c.want(bad.what, err, session.ErrInvalid)
+			if err != nil && strings.Contains(err.Error(), "s3cret") {
+				c.t.Errorf("%s: the error shows the password: %v", bad.what, err)
+			}
+		}
+		s, err := c.rt.Set("c2", session.Settings{Browser: &session.BrowserChange{
+			Proxy: ptr("http://ops:s3cret@10.0.0.1:3128"), UserAgent: ptr("UA/1"), Flags: &[]string{"--lang=de"}}})
+		c.want("set c2 browser", err, nil)
+		if s.Browser.Proxy != "http://ops:***@10.0.0.1:3128" || s.Browser.UserAgent != "UA/1" || strings.Join(s.Browser.Flags, " ") != "--lang=de" {
+			c.t.Errorf("c2 browser %+v, want the proxy masked, the user agent and the flag", s.Browser)
+		}
+		c.note("c2 browser %s", session.BrowserText(s.Browser))
+		evs, err := c.rt.History("c2", 1)
+		if err != nil || len(evs) != 1 || evs[0].Kind != "browser-settings" || strings.Contains(evs[0].Detail, "s3cret") {
+			c.t.Errorf("the last event of c2: %+v %v, want browser-settings without the password", evs, err)
+		} else {
+			c.note("event %s %s", evs[0].Kind, evs[0].Detail)
+		}
+		s, err = c.rt.Set("c2", session.Settings{Browser: &session.BrowserChange{UserAgent: ptr(""), Flags: &[]string{}}})
+		c.want("clear c2 user agent and flags", err, nil)
+		c.note("c2 browser %s", session.BrowserText(s.Browser))
+	}},
+	{"doctor", func(c *contract) {
+		_, _, err := c.rt.Doctor(context.Background(), "nope")
+		c.want("doctor nope", err, session.ErrUnknownSession)
+		info, checks, err := c.rt.Doctor(context.Background(), "c1")
+		c.want("doctor c1", err, nil)
+		if err != nil {
+			return
+		}
+		if info.Binary == "" || info.Version == "" || len(info.SearchOrder) == 0 || info.DataDir == "" {
+			c.t.Errorf("doctor info %+v lacks the browser or the data dir", info)
+		}
+		var got []session.BrowserCheck
+		for ch := range checks {
+			got = append(got, ch)
+		}
+		if len(got) != 1 || got[0].Session != "c1" || !got[0].OK || got[0].Took <= 0 ||
+			!slices.ContainsFunc(got[0].Flags, func(f string) bool { return strings.HasPrefix(f, "--user-data-dir=") }) {
+			c.t.Fatalf("doctor c1 checked %+v, want c1 starting, with its flags", got)
+		}
+		c.note("doctor c1: %d check, ok %v", len(got), got[0].OK)
+	}},
 	{"send", func(c *contract) {
 		ctx := context.Background()
 		jobs, err := c.rt.SendMany(ctx, "c1", chat, []string{"one", "two"})

@@ -15,8 +15,9 @@ type Driver interface {
 // LaunchSpec says which session a browser is for and where it keeps its profile.
 type LaunchSpec struct {
 	Session    string
-	ProfileDir string // the browser's user data dir: the WhatsApp login lives here
-	URL        string // https://web.whatsapp.com/ or the stand-in
+	ProfileDir string          // the browser's user data dir: the WhatsApp login lives here
+	URL        string          // https://web.whatsapp.com/ or the stand-in
+	Browser    BrowserSettings // the proxy's password in clear: never log it
 }
 
 // Page is a running WhatsApp Web page with the bridge injected.
@@ -78,6 +79,9 @@ var (
 	// ErrInFlight wraps a send the page holds and is still sending by
 	// itself: it is waited for, never sent again, and not a failed attempt.
 	ErrInFlight = errors.New("in flight at the page")
+	// ErrProxyRefused means the session's proxy refused its user and
+	// password: the session fails at once, as no restart can fix that.
+	ErrProxyRefused = errors.New("the proxy refused the user and password")
 	// ErrNoChrome means no Chromium could be found.
 	ErrNoChrome = errors.New("no Chromium found: install the headless shell, which needs the least memory, with `apt-get install -y chromium-headless-shell` (Debian/Ubuntu; or chromium, or Chrome), or pass --chrome PATH")
 )

@@ -172,6 +172,9 @@ func (m *Manager) Add(req AddRequest) (Snapshot, error) {
 	default:
 		return Snapshot{}, errorf(ErrInvalid, "pairing method %q is not known: use %q or %q", req.PairMethod, PairQR, PairLink)
 	}
+	if err := ValidateBrowser(req.Browser); err != nil {
+		return Snapshot{}, err
+	}
 	autoStart := req.AutoStart == nil || *req.AutoStart
 	m.mu.Lock()
 	if m.closed {
@@ -184,7 +187,7 @@ func (m *Manager) Add(req AddRequest) (Snapshot, error) {
 	}
 	now := time.Now()
 	s := store.Session{ID: req.ID, PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: autoStart,
-		Created: now, State: string(Stopped), StateSince: now, Reason: "created"}
+		Created: now, State: string(Stopped), StateSince: now, Reason: "created", Browser: req.Browser}
 	if err := m.cfg.Store.CreateSession(s); err != nil {
 		m.mu.Unlock()
 		return Snapshot{}, err

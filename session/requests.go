@@ -4,11 +4,12 @@ import "time"
 
 // AddRequest describes a new session.
 type AddRequest struct {
-	ID         string `json:"id"`
-	PairMethod string `json:"pairMethod,omitempty"` // PairQR (default) or PairLink
-	PairPhone  string `json:"pairPhone,omitempty"`  // required for PairLink
-	AutoStart  *bool  `json:"autoStart,omitempty"`  // default true: a paired session comes back on restart
-	Start      bool   `json:"start,omitempty"`      // start the browser now
+	ID         string          `json:"id"`
+	PairMethod string          `json:"pairMethod,omitempty"` // PairQR (default) or PairLink
+	PairPhone  string          `json:"pairPhone,omitempty"`  // required for PairLink
+	AutoStart  *bool           `json:"autoStart,omitempty"`  // default true: a paired session comes back on restart
+	Start      bool            `json:"start,omitempty"`      // start the browser now
+	Browser    BrowserSettings `json:"-"`                    // proxy, user agent, extra flags; zero: waconsole's own
 }
 
 // Settings changes a session; nil fields stay as they are.
@@ -20,6 +21,9 @@ type Settings struct {
 	// they are, except those PacingDefaults returns to their defaults.
 	Pacing         *PacingSettings `json:"-"`
 	PacingDefaults PacingDefaults  `json:"-"`
+	// Browser changes the browser settings; a running browser keeps the
+	// old ones until the session is restarted.
+	Browser *BrowserChange `json:"-"`
 }
 
 // QueueStats is the queue view of one session.

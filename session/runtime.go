@@ -38,6 +38,10 @@ type Runtime interface {
 	Chats(ctx context.Context, id string) ([]Chat, error)
 	Messages(ctx context.Context, id, chatID, before string, limit int) ([]Message, error)
 	Backup(w io.Writer) (int64, error)
+	// Doctor describes the data dir and the browser, then checks that each
+	// session's browser (or session id's alone) starts with its settings,
+	// sending each check as it completes.
+	Doctor(ctx context.Context, id string) (DoctorInfo, <-chan BrowserCheck, error)
 }
 
 var _ Runtime = (*Manager)(nil)

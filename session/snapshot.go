@@ -15,20 +15,21 @@ const (
 // Snapshot is the operator's view of one session at one moment. The manager
 // publishes a new one after every change; readers never share it with the actor.
 type Snapshot struct {
-	ID         string         `json:"id"`
-	State      State          `json:"state"`
-	Since      time.Time      `json:"since"`            // when State was entered
-	Reason     string         `json:"reason,omitempty"` // why the last transition happened
-	LastError  string         `json:"lastError,omitempty"`
-	PairMethod string         `json:"pairMethod"`          // PairQR or PairLink
-	PairPhone  string         `json:"pairPhone,omitempty"` // number the link code is requested for
-	Account    string         `json:"account,omitempty"`   // digits of the paired phone
-	AutoStart  bool           `json:"autoStart"`
-	QR         QRInfo         `json:"qr"`
-	Code       CodeInfo       `json:"code"`
-	Queue      QueueInfo      `json:"queue"`
-	Pacing     Pacing         `json:"pacing"` // in effect, defaults filled in
-	PacingSet  PacingSettings `json:"-"`      // as the operator set it: nil fields are defaults
+	ID         string          `json:"id"`
+	State      State           `json:"state"`
+	Since      time.Time       `json:"since"`            // when State was entered
+	Reason     string          `json:"reason,omitempty"` // why the last transition happened
+	LastError  string          `json:"lastError,omitempty"`
+	PairMethod string          `json:"pairMethod"`          // PairQR or PairLink
+	PairPhone  string          `json:"pairPhone,omitempty"` // number the link code is requested for
+	Account    string          `json:"account,omitempty"`   // digits of the paired phone
+	AutoStart  bool            `json:"autoStart"`
+	QR         QRInfo          `json:"qr"`
+	Code       CodeInfo        `json:"code"`
+	Queue      QueueInfo       `json:"queue"`
+	Pacing     Pacing          `json:"pacing"`  // in effect, defaults filled in
+	PacingSet  PacingSettings  `json:"-"`       // as the operator set it: nil fields are defaults
+	Browser    BrowserSettings `json:"browser"` // as the operator set it, the proxy's password masked
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.

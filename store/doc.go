@@ -26,12 +26,16 @@
 //	|       |-- account : string       phone of the paired account
 //	|       |-- paused : 0x01
 //	|       |-- holdreason : string    why the outbox is paused
-//	|       `-- pacing                 a key only for what the operator set, 0 included
-//	|           |-- mingap : varint    nanoseconds
-//	|           |-- jittermin : varint nanoseconds
-//	|           |-- jitter : varint    nanoseconds
-//	|           |-- chatgap : varint   nanoseconds
-//	|           `-- bulklimit : varint
+//	|       |-- pacing                 a key only for what the operator set, 0 included
+//	|       |   |-- mingap : varint    nanoseconds
+//	|       |   |-- jittermin : varint nanoseconds
+//	|       |   |-- jitter : varint    nanoseconds
+//	|       |   |-- chatgap : varint   nanoseconds
+//	|       |   `-- bulklimit : varint
+//	|       `-- browser                no key: waconsole's own setting
+//	|           |-- proxy : string     URL, credentials included
+//	|           |-- useragent : string
+//	|           `-- flags : JSON list  extra Chromium flags
 //	|-- events
 //	|   `-- <session>
 //	|       `-- <seq> : Event JSON     newest EventLimit kept
@@ -44,6 +48,8 @@
 //
 // A field whose value is zero has no key, except in pacing (an unset
 // field has no key there, a set zero has one). Times are time.Time.MarshalBinary.
+// Files written before the browser bucket existed read as "nothing set":
+// no migration is needed.
 //
 // # Opening
 //

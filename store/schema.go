@@ -15,6 +15,7 @@ var (
 	keyCreated     = []byte("created")
 	bucketSessions = []byte("sessions")
 	bucketPacing   = []byte("pacing")
+	bucketBrowser  = []byte("browser")
 	bucketEvents   = []byte("events")
 	bucketOutbox   = []byte("outbox")
 	bucketMsgIDs   = []byte("msgids")

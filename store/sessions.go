@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -39,6 +40,15 @@ func (p Pacing) String() string {
 	return strings.Join(parts, " ")
 }
 
+// Browser is how a session's browser is configured. The zero value is
+// waconsole's own configuration: no proxy, the default user agent, no
+// extra flags. Stored in the session's browser bucket, one key per field.
+type Browser struct {
+	Proxy     string   // scheme://[user:password@]host:port; the password is kept here in clear
+	UserAgent string   // empty: the default
+	Flags     []string // extra Chromium flags, appended to waconsole's own
+}
+
 // Session is one WhatsApp Web session as persisted.
 type Session struct {
 	ID         string
@@ -54,6 +64,7 @@ type Session struct {
 	Paused     bool
 	HoldReason string // why the outbox is paused
 	Pacing     Pacing
+	Browser    Browser
 }
 
 // One key per field (containerd style), so a field can be added without
@@ -75,6 +86,9 @@ var (
 	fieldJitter     = []byte("jitter")
 	fieldChatGap    = []byte("chatgap")
 	fieldBulkLimit  = []byte("bulklimit")
+	fieldProxy      = []byte("proxy")
+	fieldUserAgent  = []byte("useragent")
+	fieldFlags      = []byte("flags")
 )
 
 // CreateSession stores a new session; Created defaults to now.
@@ -219,6 +233,10 @@ func getSession(tx *bolt.Tx, id string) (Session, error) {
 			BulkLimit: optional[int](&r, fieldBulkLimit),
 		}
 	}
+	if br := b.Bucket(bucketBrowser); br != nil {
+		r.b = br
+		s.Browser = Browser{Proxy: string(br.Get(fieldProxy)), UserAgent: string(br.Get(fieldUserAgent)), Flags: r.strings(fieldFlags)}
+	}
 	if r.err != nil {
 		return Session{}, r.err
 	}
@@ -235,6 +253,14 @@ func writeSession(b *bolt.Bucket, s Session) error {
 		return err
 	}
 	p, err := b.CreateBucketIfNotExists(bucketPacing)
+	if err != nil {
+		return err
+	}
+	br, err := b.CreateBucketIfNotExists(bucketBrowser)
+	if err != nil {
+		return err
+	}
+	flags, err := stringsValue(s.Browser.Flags)
 	if err != nil {
 		return err
 	}
@@ -255,6 +281,9 @@ func writeSession(b *bolt.Bucket, s Session) error {
 		field{p, fieldJitter, optionalValue(s.Pacing.Jitter)},
 		field{p, fieldChatGap, optionalValue(s.Pacing.ChatGap)},
 		field{p, fieldBulkLimit, optionalValue(s.Pacing.BulkLimit)},
+		field{br, fieldProxy, []byte(s.Browser.Proxy)},
+		field{br, fieldUserAgent, []byte(s.Browser.UserAgent)},
+		field{br, fieldFlags, flags},
 	)
 }
 
@@ -300,6 +329,14 @@ func optionalValue[T ~int | ~int64](v *T) []byte {
 		return nil
 	}
 	return binary.AppendVarint(nil, int64(*v))
+}
+
+// stringsValue encodes a list as a JSON array; an empty list has no key.
+func stringsValue(list []string) ([]byte, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(list)
 }
 
 func timeValue(t time.Time) ([]byte, error) {
@@ -348,6 +385,19 @@ func optional[T ~int | ~int64](r *fieldReader, key []byte) *T {
 	}
 	v := T(r.int(key))
 	return &v
+}
+
+// strings reads a list written by stringsValue: nil when the key is absent.
+func (r *fieldReader) strings(key []byte) []string {
+	v := r.b.Get(key)
+	if v == nil {
+		return nil
+	}
+	var list []string
+	if json.Unmarshal(v, &list) != nil {
+		r.fail(key)
+	}
+	return list
 }
 
 func (r *fieldReader) time(key []byte) time.Time {

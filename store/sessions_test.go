@@ -25,6 +25,7 @@ func fullSession(id string) Session {
 		Paused:     true,
 		HoldReason: "paused by the operator",
 		Pacing:     Pacing{MinGap: ptr(2 * time.Second), JitterMin: ptr(100 * time.Millisecond), Jitter: ptr(500 * time.Millisecond), ChatGap: ptr(10 * time.Second), BulkLimit: ptr(50)},
+		Browser:    Browser{Proxy: "http://ops:s3cret@10.0.0.1:3128", UserAgent: "Mozilla/5.0 test", Flags: []string{"--lang=de", "--disable-notifications"}},
 	}
 }
 
@@ -61,6 +62,40 @@ func TestSessionRoundTrip(t *testing.T) {
 		}
 		if b.Bucket(bucketPacing).Get(fieldChatGap) == nil {
 			t.Errorf("pacing/chatgap missing")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A session stored before browser settings existed has no browser bucket:
+// it reads as nothing set, and clearing every setting leaves no key.
+func TestSessionWithoutBrowserSettings(t *testing.T) {
+	db := newTestDB(t)
+	if err := db.CreateSession(fullSession("s1")); err != nil {
+		t.Fatal(err)
+	}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return getBucket(tx, sessionPath("s1")...).DeleteBucket(bucketBrowser)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.GetSession("s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Browser.Proxy != "" || got.Browser.UserAgent != "" || got.Browser.Flags != nil || got.Pacing.MinGap == nil {
+		t.Fatalf("a session without a browser bucket reads %+v (pacing %+v)", got.Browser, got.Pacing)
+	}
+	if _, err := db.UpdateSession("s1", func(s *Session) error { s.Browser = Browser{}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		if k, _ := getBucket(tx, sessionPath("s1")...).Bucket(bucketBrowser).Cursor().First(); k != nil {
+			t.Errorf("cleared browser settings left key %s", k)
 		}
 		return nil
 	})

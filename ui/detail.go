@@ -134,6 +134,7 @@ func (d *detailView) view(m *Model, w, h int) string {
 		field("Queue", fmt.Sprintf("depth %d · held %d · dead %d · failed 5m %d · paused %s",
 			q.Depth, q.Held, q.Dead, q.Failures5m, yesNo(q.Paused))),
 		field("Pacing", pacingText(s.Pacing)),
+		field("Browser", session.BrowserText(s.Browser)),
 		"",
 		styles.Heading.Render("Recent events"),
 	}

@@ -45,7 +45,8 @@ func fixture(f *fakeBackend) {
 		Code: session.CodeInfo{Code: "K7PQ2XW9", Phone: "447700900123", Expires: t0.Add(2*time.Minute + 41*time.Second)}})
 	f.put(session.Snapshot{ID: "delta", State: session.Disconnected, Since: ago(2*time.Hour + 5*time.Minute), Account: "4915123456789",
 		LastError: "send failed: timeout waiting for the page to answer the send call after 30s",
-		Queue:     session.QueueInfo{Depth: 41, Failures5m: 3}})
+		Queue:     session.QueueInfo{Depth: 41, Failures5m: 3},
+		Browser:   session.BrowserSettings{Proxy: "http://ops:***@10.0.0.1:3128", Flags: []string{"--lang=de"}}})
 	f.put(session.Snapshot{ID: "echo", State: session.Failed, Since: ago(26 * time.Hour), Account: "33612345678",
 		LastError: "browser crashed 5 times in 5m: chromium exited with signal 9 (killed)"})
 	f.put(session.Snapshot{ID: "foxtrot", State: session.Stopped, Since: ago(45 * time.Second)})

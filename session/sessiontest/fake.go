@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -38,6 +39,9 @@ type Fake struct {
 	seq   map[string]uint64 // last job seq by session
 	msgs  uint64            // message ids handed out
 	calls []string
+	// browser holds the browser settings as set, the proxy password in
+	// clear, as the Manager's store does; snapshots show them masked.
+	browser map[string]session.BrowserSettings
 }
 
 var _ session.Runtime = (*Fake)(nil)
@@ -54,6 +58,7 @@ func New() *Fake {
 		Fail:       map[string]error{},
 		subs:       map[chan session.Update]struct{}{},
 		seq:        map[string]uint64{},
+		browser:    map[string]session.BrowserSettings{},
 	}
 }
 
@@ -293,12 +298,16 @@ func (f *Fake) Add(req session.AddRequest) (session.Snapshot, error) {
 	if err := validMethod(req.PairMethod, req.PairPhone); err != nil {
 		return session.Snapshot{}, err
 	}
+	if err := session.ValidateBrowser(req.Browser); err != nil {
+		return session.Snapshot{}, err
+	}
 	if _, ok := f.Snapshots[req.ID]; ok {
 		return session.Snapshot{}, fmt.Errorf("session %q exists already: pick another id: %w", req.ID, session.ErrExists)
 	}
 	f.Snapshots[req.ID] = session.Snapshot{ID: req.ID, State: session.Stopped, Since: f.now(), Reason: "created",
 		PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart == nil || *req.AutoStart,
-		Pacing: session.EffectivePacing(session.PacingSettings{})}
+		Pacing: session.EffectivePacing(session.PacingSettings{}), Browser: masked(req.Browser)}
+	f.browser[req.ID] = req.Browser
 	f.event(req.ID, session.Event{Kind: "created", To: string(session.Stopped), Reason: "pairing by " + req.PairMethod})
 	state := session.State("")
 	if req.Start {
@@ -347,6 +356,7 @@ func (f *Fake) Delete(id string) error {
 	return f.with("Delete", id, func(session.Snapshot) error {
 		delete(f.JobsOf, id)
 		delete(f.EventsOf, id)
+		delete(f.browser, id)
 		f.publish(session.Update{Session: id, Removed: true})
 		return nil
 	})
@@ -400,6 +410,10 @@ func (f *Fake) Set(id string, set session.Settings) (session.Snapshot, error) {
 		if err != nil {
 			return err
 		}
+		browser, err := session.ChangeBrowser(f.browser[id], set.Browser)
+		if err != nil {
+			return err
+		}
 		if set.PairPhone != nil {
 			s.PairPhone = *set.PairPhone
 		}
@@ -413,12 +427,27 @@ func (f *Fake) Set(id string, set session.Settings) (session.Snapshot, error) {
 			s.AutoStart = *set.AutoStart
 		}
 		s.PacingSet, s.Pacing = pacing, session.EffectivePacing(pacing)
+		if set.Browser != nil {
+			f.browser[id], s.Browser = browser, masked(browser)
+			detail := session.BrowserText(browser)
+			if s.State.Running() {
+				detail += "; the browser runs with the old ones: restart the session to apply"
+			}
+			f.event(id, session.Event{Kind: "browser-settings", From: string(s.State), To: string(s.State), Detail: detail})
+		}
 		f.Snapshots[id] = s
 		f.changed(id, "", "")
 		snap = f.Snapshots[id]
 		return nil
 	}, setText(set))
 	return snap, err
+}
+
+// masked is b as a snapshot shows it: the proxy's password masked.
+func masked(b session.BrowserSettings) session.BrowserSettings {
+	b.Proxy = session.MaskProxy(b.Proxy)
+	b.Flags = slices.Clone(b.Flags)
+	return b
 }
 
 // setText shows the settings of a Set call as durations and numbers.
@@ -432,6 +461,17 @@ func setText(s session.Settings) string {
 	}
 	if s.PairPhone != nil {
 		parts = append(parts, "pairPhone="+*s.PairPhone)
+	}
+	if b := s.Browser; b != nil {
+		if b.Proxy != nil {
+			parts = append(parts, "proxy="+session.MaskProxy(*b.Proxy))
+		}
+		if b.UserAgent != nil {
+			parts = append(parts, "userAgent="+*b.UserAgent)
+		}
+		if b.Flags != nil {
+			parts = append(parts, "flags="+strings.Join(*b.Flags, ","))
+		}
 	}
 	if s.Pacing != nil && s.Pacing.String() != "" {
 		parts = append(parts, s.Pacing.String())
@@ -664,4 +704,35 @@ func (f *Fake) Messages(ctx context.Context, id, chatID, before string, limit in
 func (f *Fake) Backup(w io.Writer) (int64, error) {
 	n, err := io.WriteString(w, BackupBytes)
 	return int64(n), err
+}
+
+// DoctorTook is how long each of the fake's browser checks says it took.
+const DoctorTook = 420 * time.Millisecond
+
+// Doctor reports every session's browser (or id's alone) as starting, with
+// the flags waconsole would add its settings to.
+func (f *Fake) Doctor(ctx context.Context, id string) (session.DoctorInfo, <-chan session.BrowserCheck, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("Doctor", id); err != nil {
+		return session.DoctorInfo{}, nil, err
+	}
+	ids := slices.Sorted(maps.Keys(f.Snapshots))
+	if id != "" {
+		if _, err := f.session(id); err != nil {
+			return session.DoctorInfo{}, nil, err
+		}
+		ids = []string{id}
+	}
+	info := session.DoctorInfo{DataDir: "/fake", Store: "/fake/waconsole.db", StoreSize: int64(len(BackupBytes)),
+		SearchOrder: []string{"chromium"}, Browser: "/usr/bin/chromium", Binary: "/usr/bin/chromium", Version: "150.0.0.1", Go: "go1.26", OS: "linux/amd64"}
+	checks := make(chan session.BrowserCheck, len(ids))
+	for _, id := range ids {
+		b := f.browser[id]
+		flags := append([]string{"--user-data-dir=/fake/profiles/" + id, "--headless"}, b.Flags...)
+		checks <- session.BrowserCheck{Session: id, Flags: flags, Proxy: session.MaskProxy(b.Proxy), UserAgent: cmp.Or(b.UserAgent, "Mozilla/5.0 fake"),
+			Profile: "/fake/profiles/" + id, OK: true, Took: DoctorTook}
+	}
+	close(checks)
+	return info, checks, nil
 }
