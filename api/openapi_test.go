@@ -127,6 +127,8 @@ var wireTypes = map[string]any{
 	"Deleted": Deleted{}, "Retried": Retried{}, "Discarded": Discarded{},
 	"AddRequest": AddRequest{}, "SettingsRequest": SettingsRequest{}, "PacingRequest": PacingRequest{},
 	"PairRequest": PairRequest{}, "SendRequest": SendRequest{}, "SendResponse": SendResponse{}, "PairingEvent": PairingEvent{},
+	"WebhookRequest": WebhookRequest{}, "Webhook": Webhook{}, "WebhookList": WebhookList{}, "WebhookTestRequest": WebhookTestRequest{},
+	"Delivery": Delivery{}, "DeliveryList": DeliveryList{}, "Removed": Removed{},
 }
 
 // Each schema has exactly the JSON fields of its Go type, and requires
