@@ -144,6 +144,9 @@ func (s *Service) Test(ctx context.Context, session, name string) ([]store.Deliv
 			Session: session, Type: TestEvent, Endpoint: n,
 			Data: map[string]string{"session": session, "endpoint": n},
 		})
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%w; the session's webhooks: waconsole webhook list %s", err, session)
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -315,6 +315,8 @@ func TestConcurrencyPerEndpoint(t *testing.T) {
 	for _, seq := range seqs {
 		waitState(t, db, seq, store.DeliveryDelivered)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if most != 2 {
 		t.Errorf("at most %d requests in flight, want 2", most)
 	}
@@ -349,5 +351,30 @@ func TestTestReportsTheOutcome(t *testing.T) {
 	}
 	if h := rc.got(); len(h) != 1 || h[0].verifyErr != nil || !strings.Contains(string(h[0].body), `"endpoint":"crm"`) {
 		t.Errorf("receiver got %+v", h)
+	}
+}
+
+// A delivery whose endpoint was removed goes dead on its turn, saying so.
+func TestRemovedEndpointsDeliveriesGoDead(t *testing.T) {
+	svc, db := newEnv(t, Options{Schedule: []time.Duration{0, time.Hour}})
+	file, secret := secretFile(t)
+	rc := newReceiver(t, secret, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	addEndpoint(t, svc, Config{Name: "old", URL: rc.URL, SecretFile: file})
+	d := enqueueOne(t, svc, "outbox.sent", nil)
+	waitFor(t, "the first attempt to fail", func() bool {
+		got, err := db.GetDelivery(d.Seq)
+		return err == nil && got.State == store.DeliveryPending && got.Attempts == 1
+	})
+	if err := svc.Remove("s1", "old"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateDelivery(d.Seq, func(d *store.Delivery) error { d.NextAttempt = time.Now(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	dead := waitState(t, db, d.Seq, store.DeliveryDead)
+	if !strings.Contains(dead.LastError, `endpoint "old" of session "s1" was removed`) || len(rc.got()) != 1 {
+		t.Errorf("dead delivery error %q after %d requests", dead.LastError, len(rc.got()))
 	}
 }
