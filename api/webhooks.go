@@ -90,16 +90,23 @@ type (
 	}
 )
 
-// hooks returns the webhook service, or answers unavailable without one.
-func (s *server) hooks(w http.ResponseWriter) Webhooks {
+// hooks returns the webhook service once the request's session is known
+// to exist; otherwise it answers (unavailable without a service) and
+// returns nil.
+func (s *server) hooks(w http.ResponseWriter, r *http.Request) Webhooks {
 	if s.hooksSvc == nil {
 		writeError(w, http.StatusServiceUnavailable, CodeUnavailable, "this process runs no webhook service")
+		return nil
+	}
+	if _, err := s.b.Get(r.PathValue("id")); err != nil {
+		fail(w, err)
+		return nil
 	}
 	return s.hooksSvc
 }
 
 func (s *server) listWebhooks(w http.ResponseWriter, r *http.Request) {
-	h := s.hooks(w)
+	h := s.hooks(w, r)
 	if h == nil {
 		return
 	}
@@ -112,7 +119,7 @@ func (s *server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) addWebhook(w http.ResponseWriter, r *http.Request) {
-	h := s.hooks(w)
+	h := s.hooks(w, r)
 	var req WebhookRequest
 	if h == nil || !decode(w, r, &req) {
 		return
@@ -126,7 +133,7 @@ func (s *server) addWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) removeWebhook(w http.ResponseWriter, r *http.Request) {
-	h := s.hooks(w)
+	h := s.hooks(w, r)
 	if h == nil {
 		return
 	}
@@ -138,7 +145,7 @@ func (s *server) removeWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) testWebhook(w http.ResponseWriter, r *http.Request) {
-	h := s.hooks(w)
+	h := s.hooks(w, r)
 	var req WebhookTestRequest
 	if h == nil || !decode(w, r, &req) {
 		return
@@ -154,7 +161,7 @@ func (s *server) testWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request) {
-	h := s.hooks(w)
+	h := s.hooks(w, r)
 	if h == nil {
 		return
 	}
@@ -178,7 +185,7 @@ func (s *server) listDeliveries(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) retryDelivery(w http.ResponseWriter, r *http.Request) {
-	h := s.hooks(w)
+	h := s.hooks(w, r)
 	if h == nil {
 		return
 	}

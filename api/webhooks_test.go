@@ -83,6 +83,8 @@ func TestWebhookRoutesThroughTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAPIError(t, c.RemoveWebhook(ctx, "s1", "crm"), CodeNotFound)
+	_, err = c.Webhooks(ctx, "nobody")
+	wantAPIError(t, err, CodeUnknownSession)
 	if list, err := c.Webhooks(ctx, "s1"); err != nil || list == nil || len(list) != 0 {
 		t.Errorf("an empty list = %#v, %v; want []", list, err)
 	}
