@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -24,15 +25,7 @@ type Webhook struct {
 
 // Wants reports whether the endpoint takes events of type eventType.
 func (w Webhook) Wants(eventType string) bool {
-	if len(w.Events) == 0 {
-		return true
-	}
-	for _, e := range w.Events {
-		if e == eventType {
-			return true
-		}
-	}
-	return false
+	return len(w.Events) == 0 || slices.Contains(w.Events, eventType)
 }
 
 // AddWebhook stores a new endpoint of an existing session; Created defaults
