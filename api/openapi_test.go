@@ -129,6 +129,8 @@ var wireTypes = map[string]any{
 	"Browser": Browser{}, "BrowserRequest": BrowserRequest{},
 	"DoctorInfo": DoctorInfo{}, "BrowserCheck": BrowserCheck{}, "DoctorLine": DoctorLine{},
 	"PairRequest": PairRequest{}, "SendRequest": SendRequest{}, "SendResponse": SendResponse{}, "PairingEvent": PairingEvent{},
+	"WebhookRequest": WebhookRequest{}, "Webhook": Webhook{}, "WebhookList": WebhookList{}, "WebhookTestRequest": WebhookTestRequest{},
+	"Delivery": Delivery{}, "DeliveryList": DeliveryList{}, "Removed": Removed{},
 }
 
 // Each schema has exactly the JSON fields of its Go type, and requires

@@ -60,11 +60,21 @@ var routes = []route{
 	{"POST", "/v1/sessions/{id}/queue/{action}", (*server).queueAction},
 	{"GET", "/v1/sessions/{id}/chats", (*server).chats},
 	{"GET", "/v1/sessions/{id}/chats/{chat}/messages", (*server).messages},
+	{"GET", "/v1/sessions/{id}/webhooks", (*server).listWebhooks},
+	{"POST", "/v1/sessions/{id}/webhooks", (*server).addWebhook},
+	{"DELETE", "/v1/sessions/{id}/webhooks/{name}", (*server).removeWebhook},
+	{"POST", "/v1/sessions/{id}/webhooks/test", (*server).testWebhook},
+	{"GET", "/v1/sessions/{id}/deliveries", (*server).listDeliveries},
+	{"POST", "/v1/sessions/{id}/deliveries/{seq}/retry", (*server).retryDelivery},
 }
 
-// Handler returns the HTTP handler of the API over the sessions of rt.
-func Handler(rt session.Runtime, info Info) http.Handler {
+// Handler returns the HTTP handler of the API over the sessions of rt,
+// with the parts opts add.
+func Handler(rt session.Runtime, info Info, opts ...Options) http.Handler {
 	s := &server{b: rt, info: info}
+	for _, o := range opts {
+		s.hooksSvc = o.Webhooks
+	}
 	mux := http.NewServeMux()
 	for _, r := range routes {
 		mux.HandleFunc(r.method+" "+r.path, func(w http.ResponseWriter, req *http.Request) { r.handle(s, w, req) })
@@ -106,8 +116,9 @@ func cleanPath(p string) string {
 }
 
 type server struct {
-	b    session.Runtime
-	info Info
+	b        session.Runtime
+	info     Info
+	hooksSvc Webhooks
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

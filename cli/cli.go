@@ -26,6 +26,8 @@ Usage:
                                          set and add take --proxy URL, --user-agent UA, --chrome-flag F
   waconsole send --session S --to CHAT (--text T | --file F)
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
+  waconsole webhook secret|add|list|remove|test|deliveries|retry ...
+                                         signed event deliveries to your endpoints
   waconsole backup FILE                  copy the store while it runs
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
@@ -80,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdSend(rest, stdout)
 		case "outbox":
 			return cmdOutbox(rest, stdout)
+		case "webhook":
+			return cmdWebhook(rest, stdout)
 		case "backup":
 			return cmdBackup(rest, stdout)
 		case "doctor":

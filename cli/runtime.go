@@ -13,6 +13,7 @@ import (
 	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/store"
+	"github.com/waconsole/waconsole/webhook"
 )
 
 // runtimeOptions are the flags shared by the console and serve.
@@ -30,6 +31,7 @@ type runtimeOptions struct {
 type runtime struct {
 	store   *store.DB
 	manager *session.Manager
+	hooks   *webhook.Service
 	server  *http.Server
 	ln      net.Listener
 }
@@ -81,14 +83,22 @@ func openRuntime(o runtimeOptions) (*runtime, error) {
 		db.Close()
 		return nil, err
 	}
+	hooks := webhook.New(db, webhook.Options{Logf: o.logf})
+	if err := hooks.Start(); err != nil {
+		mgr.Close(context.Background())
+		db.Close()
+		return nil, err
+	}
 	ln, err := api.Listen(o.dataDir)
 	if err != nil {
+		hooks.Close()
 		mgr.Close(context.Background())
 		db.Close()
 		return nil, err
 	}
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
-	rt := &runtime{store: db, manager: mgr, ln: ln, server: &http.Server{Handler: api.Handler(mgr, info), ReadHeaderTimeout: 10 * time.Second}}
+	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAPI{hooks}})
+	rt := &runtime{store: db, manager: mgr, hooks: hooks, ln: ln, server: &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}}
 	go rt.server.Serve(ln)
 	return rt, nil
 }
@@ -102,6 +112,7 @@ func (rt *runtime) close(ctx context.Context) error {
 	cancel()
 	_ = rt.server.Close()
 	err := rt.manager.Close(ctx)
+	rt.hooks.Close()
 	if cerr := rt.store.Close(); err == nil {
 		err = cerr
 	}

@@ -42,9 +42,16 @@
 //	|-- outbox
 //	|   `-- <session>
 //	|       `-- <seq> : Job JSON
-//	`-- msgids                         since version 2
-//	    `-- <session>
-//	        `-- <msgid> : <seq>        8-byte big-endian
+//	|-- msgids                         since version 2
+//	|   `-- <session>
+//	|       `-- <msgid> : <seq>        8-byte big-endian
+//	|-- webhooks                       since version 3
+//	|   `-- <session>
+//	|       `-- <name> : Webhook JSON  where the secret comes from, never the secret
+//	|-- deliveries                     since version 3
+//	|   `-- <seq> : Delivery JSON      one event to one endpoint, every session
+//	`-- webhookqueue                   since version 3
+//	    `-- <seq> : ""                 deliveries still pending or delivering
 //
 // A field whose value is zero has no key, except in pacing (an unset
 // field has no key there, a set zero has one). Times are time.Time.MarshalBinary.
@@ -67,6 +74,9 @@
 //
 // # Writing
 //
-// Every write is its own fsynced transaction, except Enqueue: concurrent
-// callers share one commit through db.Batch (bench_test.go measures it).
+// Every write is its own fsynced transaction, except Enqueue and
+// EnqueueDeliveries: concurrent callers share one commit through db.Batch
+// (bench_test.go measures it). EnqueueDeliveriesTx adds deliveries inside
+// a caller's own write transaction, so a fact and the webhook deliveries it
+// causes commit together.
 package store

@@ -27,6 +27,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "create the v1 buckets", [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketOutbox}, markFile},
 	{2, "index outbox jobs by message id", [][]byte{bucketMsgIDs}, indexMsgIDs},
+	{3, "webhook endpoints and their delivery queue", [][]byte{bucketWebhooks, bucketDeliveries, bucketWebhookQueue}, nothingToFill},
 }
 
 // currentVersion is the schema this code reads and writes.
@@ -154,3 +155,6 @@ func indexMsgIDs(tx *bolt.Tx) error {
 		})
 	})
 }
+
+// nothingToFill is the apply of a migration that only adds empty buckets.
+func nothingToFill(*bolt.Tx) error { return nil }

@@ -112,8 +112,8 @@ func TestMigration2IndexesMsgIDs(t *testing.T) {
 		return out.SetSequence(4)
 	})
 	db := openTest(t, path, Options{})
-	if v := fileVersion(t, db); v != 2 {
-		t.Fatalf("version = %d, want 2", v)
+	if v := fileVersion(t, db); v != currentVersion {
+		t.Fatalf("version = %d, want %d", v, currentVersion)
 	}
 	for msgID, seq := range map[string]uint64{"3EB0AA": 1, "3EB0BB": 2} {
 		j, err := db.JobByMsgID("s1", msgID)

@@ -19,6 +19,10 @@ var (
 	bucketEvents   = []byte("events")
 	bucketOutbox   = []byte("outbox")
 	bucketMsgIDs   = []byte("msgids")
+
+	bucketWebhooks     = []byte("webhooks")
+	bucketDeliveries   = []byte("deliveries")
+	bucketWebhookQueue = []byte("webhookqueue")
 )
 
 // appMarker under v1/meta/app tells our files from other programs' bbolt
@@ -31,6 +35,9 @@ func sessionPath(id string) [][]byte     { return [][]byte{bucketV1, bucketSessi
 func eventsPath(session string) [][]byte { return [][]byte{bucketV1, bucketEvents, []byte(session)} }
 func outboxPath(session string) [][]byte { return [][]byte{bucketV1, bucketOutbox, []byte(session)} }
 func msgIDsPath(session string) [][]byte { return [][]byte{bucketV1, bucketMsgIDs, []byte(session)} }
+func webhooksPath(session string) [][]byte {
+	return [][]byte{bucketV1, bucketWebhooks, []byte(session)}
+}
 
 // getBucket follows path from the root; nil if any step is missing.
 func getBucket(tx *bolt.Tx, path ...[]byte) *bolt.Bucket {

@@ -1,0 +1,203 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
+
+	"github.com/waconsole/waconsole/store"
+)
+
+// idlePoll bounds the worker's sleep when nothing is scheduled, in case a
+// producer wrote deliveries without waking it (a transaction of its own).
+const idlePoll = time.Second
+
+// Start requeues the deliveries a previous process left mid-attempt (same
+// webhook id) and runs the worker until Close.
+func (s *Service) Start() error {
+	n, err := s.db.RequeueDelivering()
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		s.o.Logf("webhooks: %d deliveries interrupted by a stop are queued again", n)
+	}
+	s.wg.Add(1)
+	go s.run()
+	return nil
+}
+
+// Close stops the worker and waits for attempts in flight to end. An
+// attempt cut short is left delivering in the store, for the next Start.
+func (s *Service) Close() {
+	s.cancel()
+	s.wg.Wait()
+}
+
+func (s *Service) run() {
+	defer s.wg.Done()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-s.kick:
+		case <-timer.C:
+		}
+		wait := idlePoll
+		if next := s.dispatch(); !next.IsZero() {
+			wait = min(max(time.Until(next), time.Millisecond), idlePoll)
+		}
+		timer.Reset(wait)
+	}
+}
+
+// dispatch starts an attempt for every due delivery whose endpoint has a
+// free slot and returns when the next scheduled one is due.
+func (s *Service) dispatch() time.Time {
+	due, next, err := s.db.DueDeliveries(time.Now())
+	if err != nil {
+		s.o.Logf("webhooks: reading the queue: %v", err)
+		return time.Now().Add(idlePoll)
+	}
+	for _, d := range due {
+		key := endpointKey{d.Session, d.Endpoint}
+		s.mu.Lock()
+		free := !s.inflight[d.Seq] && s.busy[key] < s.o.Concurrency
+		if free {
+			s.inflight[d.Seq] = true
+			s.busy[key]++
+		}
+		s.mu.Unlock()
+		if !free {
+			continue
+		}
+		claimed, err := s.db.UpdateDelivery(d.Seq, func(d *store.Delivery) error {
+			if d.State != store.DeliveryPending {
+				return ErrWrongState // retried or finished meanwhile
+			}
+			d.State = store.DeliveryDelivering
+			d.Attempts++
+			return nil
+		})
+		if err != nil {
+			s.release(d.Seq, key)
+			continue
+		}
+		s.wg.Add(1)
+		go s.attempt(claimed, key)
+	}
+	return next
+}
+
+func (s *Service) release(seq uint64, key endpointKey) {
+	s.mu.Lock()
+	delete(s.inflight, seq)
+	s.busy[key]--
+	close(s.settled)
+	s.settled = make(chan struct{})
+	s.mu.Unlock()
+	s.wake()
+}
+
+// attempt makes one attempt and records its outcome.
+func (s *Service) attempt(d store.Delivery, key endpointKey) {
+	defer s.wg.Done()
+	defer s.release(d.Seq, key)
+	status, wait, err := s.post(d)
+	if s.ctx.Err() != nil {
+		return // stopping: left delivering, requeued by the next Start
+	}
+	_, uerr := s.db.UpdateDelivery(d.Seq, func(d *store.Delivery) error {
+		s.settle(d, status, wait, err)
+		return nil
+	})
+	if uerr != nil {
+		s.o.Logf("webhooks: recording delivery %d: %v", d.Seq, uerr)
+	}
+}
+
+// settle moves d on after an attempt: delivered on a 2xx, dead on a
+// permanent refusal or after the schedule's last attempt, else pending for
+// the next one (at Retry-After when the endpoint gave one).
+func (s *Service) settle(d *store.Delivery, status int, wait time.Duration, err error) {
+	now := time.Now()
+	d.LastStatus = status
+	if err == nil {
+		d.State, d.LastError, d.DeliveredAt = store.DeliveryDelivered, "", now
+		return
+	}
+	d.LastError = err.Error()
+	if permanent(status) || errors.Is(err, store.ErrNotFound) || d.Attempts >= len(s.o.Schedule) {
+		d.State = store.DeliveryDead
+		s.o.Logf("webhooks: session %s endpoint %s: delivery %d (%s) is dead after %d attempts: %v", d.Session, d.Endpoint, d.Seq, d.WebhookID, d.Attempts, err)
+		return
+	}
+	if wait == 0 {
+		wait = jitter(s.o.Schedule[d.Attempts])
+	}
+	d.State, d.NextAttempt = store.DeliveryPending, now.Add(wait)
+	s.o.Logf("webhooks: session %s endpoint %s: attempt %d of delivery %d failed, next in %s: %v", d.Session, d.Endpoint, d.Attempts, d.Seq, wait.Round(time.Millisecond), err)
+}
+
+// post sends d once, signed now, and returns the HTTP status (0 if none
+// came back), the endpoint's Retry-After and why it failed.
+func (s *Service) post(d store.Delivery) (int, time.Duration, error) {
+	w, err := s.db.GetWebhook(d.Session, d.Endpoint)
+	if err != nil {
+		return 0, 0, fmt.Errorf("endpoint %q of session %q was removed: %w", d.Endpoint, d.Session, err)
+	}
+	wh, err := signer(w)
+	if err != nil {
+		return 0, 0, err
+	}
+	now := time.Now()
+	sig, err := wh.Sign(d.WebhookID, now, d.Body)
+	if err != nil {
+		return 0, 0, fmt.Errorf("signing: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, s.o.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(d.Body))
+	if err != nil {
+		return 0, 0, fmt.Errorf("endpoint URL %q: %w", w.URL, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "waconsole-webhooks")
+	req.Header.Set(standardwebhooks.HeaderWebhookID, d.WebhookID)
+	req.Header.Set(standardwebhooks.HeaderWebhookTimestamp, strconv.FormatInt(now.Unix(), 10))
+	req.Header.Set(standardwebhooks.HeaderWebhookSignature, sig)
+	resp, err := s.client.Do(req)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return 0, 0, fmt.Errorf("no answer within %s", s.o.Timeout)
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // lets the connection be reused
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp.StatusCode, 0, nil
+	}
+	return resp.StatusCode, retryAfter(resp, now), fmt.Errorf("the endpoint answered %s%s", resp.Status, quoteBody(snippet))
+}
+
+// quoteBody shows the start of an error response on one line.
+func quoteBody(b []byte) string {
+	text := strings.Join(strings.Fields(string(b)), " ")
+	if text == "" || !utf8.ValidString(text) {
+		return ""
+	}
+	return ": " + text
+}
