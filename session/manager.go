@@ -38,6 +38,7 @@ func NewManager(cfg Config) (*Manager, error) {
 	}
 	cfg.Timing = cfg.Timing.withDefaults()
 	m := &Manager{cfg: cfg, broker: newBroker(), actors: map[string]*actor{}}
+	cfg.Store.SetHooks(storeHooks())
 	sessions, err := cfg.Store.ListSessions()
 	if err != nil {
 		return nil, err

@@ -49,7 +49,10 @@ func (db *DB) AppendEvent(session string, ev Event) (Event, error) {
 		if err := b.Put(itob(ev.Seq), v); err != nil {
 			return err
 		}
-		return trimEvents(b, ev.Seq)
+		if err := trimEvents(b, ev.Seq); err != nil {
+			return err
+		}
+		return db.eventHook(tx, session, ev)
 	})
 	if err != nil {
 		return Event{}, fmt.Errorf("append event to session %q: %w", session, err)

@@ -167,7 +167,10 @@ func (db *DB) UpdateJob(session string, seq uint64, fn func(*Job) error) (Job, e
 			return errors.New("seq, session and message id cannot change")
 		}
 		j.Updated = time.Now()
-		return putJob(getBucket(tx, outboxPath(session)...), j)
+		if err := putJob(getBucket(tx, outboxPath(session)...), j); err != nil {
+			return err
+		}
+		return db.jobHook(tx, before, j)
 	})
 	if err != nil {
 		return Job{}, fmt.Errorf("update job %d of session %q: %w", seq, session, err)

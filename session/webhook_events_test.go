@@ -1,0 +1,83 @@
+package session
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/waconsole/waconsole/store"
+)
+
+// What a session lives through reaches the webhook queue from the store
+// itself: every state change, the sent message and its read ack, each with
+// the ids a worker follows a message by.
+func TestWebhookEventsOfASession(t *testing.T) {
+	e := newEnv(t)
+	const phone, to = "15551240031", "15557770031"
+	if _, err := e.m.Add(AddRequest{ID: "hooks"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.AddWebhook(store.Webhook{Session: "hooks", Name: "all", URL: "http://127.0.0.1:9/", SecretEnv: "WA_TEST_SECRET"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.m.Start("hooks"); err != nil {
+		t.Fatal(err)
+	}
+	e.pairShown("hooks", phone)
+	e.pace("hooks", fastPacing)
+	jobs := e.send("hooks", to, "tracked")
+	e.waitJob("hooks", jobs[0].Seq, "the message read", func(j Job) bool { return j.Ack == int(AckRead) })
+
+	type body struct {
+		Type      string          `json:"type"`
+		Timestamp time.Time       `json:"timestamp"`
+		Data      json.RawMessage `json:"data"`
+	}
+	var states []stateData
+	var sent, acks []jobData
+	var err error
+	e.waitUntil("the sent and read events in the webhook queue", 10*time.Second, func() bool {
+		var ds []store.Delivery
+		if ds, err = e.db.Deliveries("hooks"); err != nil {
+			t.Fatal(err)
+		}
+		states, sent, acks = nil, nil, nil
+		for _, d := range ds {
+			var b body
+			if err := json.Unmarshal(d.Body, &b); err != nil || b.Type != d.Type || b.Timestamp.IsZero() {
+				t.Fatalf("delivery %d: body %s (%v) is not {type, timestamp, data} of %s", d.Seq, d.Body, err, d.Type)
+			}
+			switch d.Type {
+			case HookSessionState:
+				var s stateData
+				_ = json.Unmarshal(b.Data, &s)
+				states = append(states, s)
+			case HookOutboxSent, HookMessageAck:
+				var j jobData
+				_ = json.Unmarshal(b.Data, &j)
+				if d.Type == HookOutboxSent {
+					sent = append(sent, j)
+				} else {
+					acks = append(acks, j)
+				}
+			}
+		}
+		return len(sent) == 1 && len(acks) > 0 && acks[len(acks)-1].Ack == int(AckRead)
+	})
+	var path []string
+	for _, s := range states {
+		if s.Session != "hooks" || s.Time.IsZero() {
+			t.Errorf("state event %+v lacks its session or time", s)
+		}
+		path = append(path, s.To)
+	}
+	if len(path) < 3 || path[0] != string(Starting) || path[len(path)-1] != string(Ready) {
+		t.Errorf("state events %v, want STARTING first and READY last", path)
+	}
+	if j := sent[0]; j.JobSeq != jobs[0].Seq || j.MsgID != jobs[0].MsgID || j.ChatID != jobs[0].ChatID || j.SentAt.IsZero() {
+		t.Errorf("outbox.sent %+v does not name job %d, message %s in %s", j, jobs[0].Seq, jobs[0].MsgID, jobs[0].ChatID)
+	}
+	if j := acks[len(acks)-1]; j.MsgID != jobs[0].MsgID || j.JobSeq != jobs[0].Seq {
+		t.Errorf("message.ack %+v does not name message %s", j, jobs[0].MsgID)
+	}
+}

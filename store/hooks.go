@@ -1,0 +1,45 @@
+package store
+
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Hooks turn what the store writes into webhook events, committed in the
+// same transaction as the write that causes them: nothing bound for the
+// operator's endpoints is handed on from memory alone. The session runtime
+// sets them; a nil field produces nothing.
+type Hooks struct {
+	// Event sees every event appended to a session's log.
+	Event func(session string, ev Event) []WebhookEvent
+	// Job sees every job update, before and after.
+	Job func(before, after Job) []WebhookEvent
+}
+
+// SetHooks installs h for the writes that follow.
+func (db *DB) SetHooks(h Hooks) { db.hooks.Store(&h) }
+
+// emit enqueues the deliveries of evs inside tx.
+func emit(tx *bolt.Tx, evs []WebhookEvent, now time.Time) error {
+	for _, ev := range evs {
+		if _, err := EnqueueDeliveriesTx(tx, ev, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) eventHook(tx *bolt.Tx, session string, ev Event) error {
+	if h := db.hooks.Load(); h != nil && h.Event != nil {
+		return emit(tx, h.Event(session, ev), ev.Time)
+	}
+	return nil
+}
+
+func (db *DB) jobHook(tx *bolt.Tx, before, after Job) error {
+	if h := db.hooks.Load(); h != nil && h.Job != nil {
+		return emit(tx, h.Job(before, after), after.Updated)
+	}
+	return nil
+}
