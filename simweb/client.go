@@ -167,6 +167,20 @@ func (c *Client) Sent(ctx context.Context, phone string) ([]SentMessage, error) 
 	return res.Messages, err
 }
 
+// Backlog leaves perChat unread messages in each of chats new chats, as if
+// they arrived while the phone's devices were offline; every device must be
+// offline (409 otherwise).
+func (c *Client) Backlog(ctx context.Context, phone string, chats, perChat int) error {
+	return c.do(ctx, http.MethodPost, "/sim/backlog", map[string]any{"phone": phone, "chats": chats, "perChat": perChat}, nil)
+}
+
+// Reads returns every chat the phone's devices marked read, in order.
+func (c *Client) Reads(ctx context.Context, phone string) ([]ReadMark, error) {
+	var res struct{ Chats []ReadMark }
+	err := c.do(ctx, http.MethodGet, "/sim/read?phone="+url.QueryEscape(phone), nil, &res)
+	return res.Chats, err
+}
+
 // Faults replaces the phone's send faults.
 func (c *Client) Faults(ctx context.Context, f Faults) error {
 	return c.do(ctx, http.MethodPost, "/sim/faults", f, nil)

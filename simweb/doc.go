@@ -81,6 +81,18 @@
 //	     order, repeats included (a page resending from its own queue what
 //	     the server already has is not a repeat); from is the sender id the
 //	     message carried, ephemeralDuration its disappearing timer.
+//	POST /sim/backlog   {"phone","chats","perChat"}
+//	     Leaves perChat unread texts (bodies "backlog <chat> #<n>", spread
+//	     over the last hour) in each of chats new contact chats, as if they
+//	     arrived while every device was offline long enough for WhatsApp to
+//	     hand them over as history: a device gets them with its next sync,
+//	     counted in the chats' unreadCount, the newest page held and the
+//	     rest loading earlier, never as new messages. 409 while a device
+//	     of the account is online (stop its page first).
+//	GET  /sim/read?phone=
+//	     {"chats":[{"chat","time","unread"}]}: every chat the account's
+//	     devices marked read with sendSeen (read receipts sent), in order,
+//	     with its unread count just before (-1: it was marked unread).
 //	POST /sim/disappearing {"phone","chat","seconds"}
 //	     Sets the disappearing-message timer of one of the account's chats
 //	     (digits for a contact; 0 turns it off), as the contact would.

@@ -30,6 +30,7 @@ type account struct {
 	Chats  []*chat           `json:"chats"`
 	Msgs   []*message        `json:"messages"` // in arrival order
 	Sent   []SentMessage     `json:"sent"`
+	Reads  []ReadMark        `json:"reads,omitempty"` // chats marked read, in order
 	// Contacts maps the phone-number user of each contact WhatsApp has
 	// moved to LID addressing to its LID user (builds with LID).
 	Contacts map[string]string `json:"contacts,omitempty"`

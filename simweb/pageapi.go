@@ -24,6 +24,7 @@ type devReq struct {
 	Ephemeral   int      `json:"ephemeralDuration"`
 	T           int64    `json:"t"`
 	Unread      int      `json:"unread"`
+	Receipts    bool     `json:"receipts"` // sendSeen: read receipts go to the senders
 }
 
 // serveDevice answers the page's own calls. Like WhatsApp's socket, this is
@@ -157,6 +158,9 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		c := a.chatIdx[chatID]
 		if c == nil {
 			return nil, errorf(http.StatusNotFound, "no chat %q", req.Chat)
+		}
+		if req.Receipts {
+			a.Reads = append(a.Reads, ReadMark{Chat: c.ID, Time: time.Now(), Unread: c.Unread})
 		}
 		c.Unread = min(req.Unread, 0)
 		for _, o := range s.devicesOf(a) {

@@ -108,6 +108,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /sim/drop", s.serveDrop)
 	mux.HandleFunc("POST /sim/inbound", s.serveInbound)
 	mux.HandleFunc("GET /sim/sent", s.serveSent)
+	mux.HandleFunc("POST /sim/backlog", s.serveBacklog)
+	mux.HandleFunc("GET /sim/read", s.serveRead)
 	mux.HandleFunc("POST /sim/faults", s.serveFaults)
 	mux.HandleFunc("POST /sim/companion-refresh", s.serveCompanionRefresh)
 	mux.HandleFunc("POST /sim/disappearing", s.serveDisappearing)

@@ -171,12 +171,15 @@ export async function loadEarlierMsgs(arg) {
   }
 }
 
-// sendSeen, like WhatsApp Web since 2025-07, does nothing unless the
-// presence is available (Stream.markAvailable()).
+// sendSeen takes {chat} (the positional form went away in 2.3000.1031992593,
+// before every build played here) and, like WhatsApp Web since 2025-07,
+// does nothing unless the presence is available (Stream.markAvailable()).
+// It sends read receipts and zeroes the chat's unread count.
 export async function sendSeen(arg) {
-  const chat = arg && arg.chat ? arg.chat : arg;
+  const chat = arg.chat;
+  if (!chat || !chat.msgs) throw new TypeError("Cannot read properties of undefined (reading 'id')");
   if (!Stream.available) return;
-  await post('seen', { chat: String(chat.id), unread: 0 });
+  await post('seen', { chat: String(chat.id), unread: 0, receipts: true });
   chat.unreadCount = 0;
 }
 
