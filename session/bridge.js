@@ -347,6 +347,24 @@
     }
     throw new Error('this WhatsApp Web build offers none of the known ways to refresh the QR code: reload the page (restart the session)');
   };
+  // --- the unread backlog ----------------------------------------------------
+  // A chat marked unread (unreadCount -1) has at least its newest message
+  // unread.
+  const unreadWanted = (c) => (c.unreadCount < 0 ? 1 : c.unreadCount || 0);
+  const inboundOf = (c) => c.msgs.getModelsArray().filter((m) => !(m.id && m.id.fromMe) && !notice(m));
+  // unreadOf pages a chat back to its first unread message and answers its
+  // unread messages, oldest first.
+  const unreadOf = async (c) => {
+    const loader = mod('WAWebChatLoadMessages');
+    while (loader && inboundOf(c).length < unreadWanted(c)) {
+      const st = c.msgs.msgLoadState;
+      if (st && st.noEarlierMsgs) break;
+      const got = await loader.loadEarlierMsgs({chat: c});
+      if (!got || !got.length) break;
+    }
+    return inboundOf(c).slice(-unreadWanted(c));
+  };
+  const unreadLoads = 16; // chats paged back at once
   let byCode = false; // the page was set up to link by code
   const anchorPages = 3; // pages loaded looking for a missing anchor
   const api = {
@@ -415,6 +433,49 @@
       }
       if (list === null) throw new Error('message ' + before + ' is not in the history of ' + chatId + ' the page holds: page from the newest messages again');
       return list.slice(-limit).map(msgOut);
+    },
+    // unread answers one batch of the unread backlog: chats in id order
+    // from afterChat (skipping skip messages of that one), each with its
+    // unread messages oldest first, at most budget messages in all, and
+    // where the next batch starts (null after the last).
+    async unread(afterChat, skip, budget) {
+      const chats = need('WAWebCollections').Chat.getModelsArray()
+        .filter((c) => unreadWanted(c) > 0 && str(c.id) >= afterChat)
+        .sort((a, b) => (str(a.id) < str(b.id) ? -1 : 1));
+      const out = [];
+      let left = Math.max(1, budget);
+      for (let i = 0; i < chats.length; i += unreadLoads) {
+        const group = chats.slice(i, i + unreadLoads);
+        const lists = await Promise.all(group.map(unreadOf));
+        for (let j = 0; j < group.length; j++) {
+          const c = group[j];
+          const from = str(c.id) === afterChat ? skip : 0;
+          const msgs = lists[j].slice(from, from + left);
+          out.push({...chatOut(c), msgs: msgs.map(msgOut)});
+          left -= msgs.length;
+          if (from + msgs.length < lists[j].length) return {chats: out, next: {chat: str(c.id), skip: from + msgs.length}};
+          if (left === 0) {
+            const after = chats[i + j + 1];
+            return {chats: out, next: after ? {chat: str(after.id), skip: 0} : null};
+          }
+        }
+      }
+      return {chats: out, next: null};
+    },
+    // markRead sends the chat's read receipts as WhatsApp Web does when it
+    // is opened: sendSeen works only while the presence is available.
+    async markRead(chatId) {
+      const chat = await findChat(chatId);
+      const {Stream} = need('WAWebStreamModel');
+      const seen = need('WAWebUpdateUnreadChatAction');
+      Stream.markAvailable();
+      try {
+        await seen.sendSeen({chat, threadId: undefined});
+      } finally {
+        Stream.markUnavailable();
+      }
+      if (chat.unreadCount !== 0) throw new Error('WhatsApp Web did not mark ' + chatId + ' read (still ' + chat.unreadCount + ' unread)');
+      return true;
     },
     async send(chatId, msgId, body) {
       const chat = await findChat(chatId);

@@ -11,6 +11,13 @@ type Chat struct {
 	Group        bool      `json:"group"`
 }
 
+// UnreadChat is a chat with unread messages and those messages, oldest
+// first: back to the first unread one, however far back that is.
+type UnreadChat struct {
+	Chat
+	Messages []Message `json:"messages"`
+}
+
 // Ack is WhatsApp's delivery state of a message.
 type Ack int
 

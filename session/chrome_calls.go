@@ -109,6 +109,62 @@ func (p *chromePage) Messages(ctx context.Context, chatID, before string, limit 
 	return msgs, nil
 }
 
+// unreadBatch bounds the messages one unread call carries out of the page.
+const unreadBatch = 2000
+
+func (p *chromePage) Unread(ctx context.Context) ([]UnreadChat, error) {
+	type cursor struct {
+		Chat string `json:"chat"`
+		Skip int    `json:"skip"`
+	}
+	var (
+		out   []UnreadChat
+		index = map[string]int{}
+		at    cursor
+	)
+	for {
+		var batch struct {
+			Chats []struct {
+				ID     string      `json:"id"`
+				Name   string      `json:"name"`
+				Unread int         `json:"unread"`
+				T      int64       `json:"t"`
+				Group  bool        `json:"group"`
+				Msgs   []bridgeMsg `json:"msgs"`
+			} `json:"chats"`
+			Next *cursor `json:"next"`
+		}
+		if err := p.call(ctx, &batch, "unread", at.Chat, at.Skip, unreadBatch); err != nil {
+			return nil, err
+		}
+		for _, c := range batch.Chats {
+			i, ok := index[c.ID]
+			if !ok {
+				i = len(out)
+				index[c.ID] = i
+				out = append(out, UnreadChat{Chat: Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, Group: c.Group}})
+				if c.T > 0 {
+					out[i].LastActivity = time.Unix(c.T, 0)
+				}
+			}
+			for _, m := range c.Msgs {
+				out[i].Messages = append(out[i].Messages, m.message())
+			}
+		}
+		if batch.Next == nil {
+			return out, nil
+		}
+		if *batch.Next == at {
+			return nil, fmt.Errorf("page call unread: no progress past chat %s", at.Chat)
+		}
+		at = *batch.Next
+	}
+}
+
+func (p *chromePage) MarkRead(ctx context.Context, chatID string) error {
+	return p.call(ctx, nil, "markRead", chatID)
+}
+
 func (p *chromePage) SendText(ctx context.Context, chatID, msgID, body string) (Message, error) {
 	var m bridgeMsg
 	if err := p.call(ctx, &m, "send", chatID, msgID, body); err != nil {

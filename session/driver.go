@@ -35,6 +35,11 @@ type Page interface {
 	// with raw id before (the newest when before is empty), oldest first.
 	Messages(ctx context.Context, chatID, before string, limit int) ([]Message, error)
 	SendText(ctx context.Context, chatID, msgID, body string) (Message, error)
+	// Unread snapshots the unread messages across all chats (a chat marked
+	// unread counts its newest message), each chat's oldest first.
+	Unread(ctx context.Context) ([]UnreadChat, error)
+	// MarkRead marks a chat read; it sends the chat's read receipts.
+	MarkRead(ctx context.Context, chatID string) error
 	// FindMessage looks for a message this account sent with the raw id msgID,
 	// on the page and, failing that, on the server. It reports found=false
 	// only when neither has it.

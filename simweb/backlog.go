@@ -57,12 +57,12 @@ func (s *Server) serveBacklog(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// backlog makes the chats, each with perChat inbound texts, spread over the
-// last hour, oldest chat first.
+// backlog makes the chats, each with perChat inbound texts a second apart
+// (as a downtime of that many seconds would leave them), oldest chat first.
 func (s *Server) backlog(a *account, chats, perChat int) {
 	total := chats * perChat
-	start := time.Now().Add(-time.Hour)
-	step := time.Hour / time.Duration(total)
+	start := time.Now().Add(-time.Duration(total) * time.Second)
+	step := time.Second
 	base := len(a.Chats)
 	for i := range chats {
 		id := fmt.Sprintf("1555%07d@c.us", 3000000+base+i)

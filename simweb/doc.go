@@ -82,10 +82,11 @@
 //	     the server already has is not a repeat); from is the sender id the
 //	     message carried, ephemeralDuration its disappearing timer.
 //	POST /sim/backlog   {"phone","chats","perChat"}
-//	     Leaves perChat unread texts (bodies "backlog <chat> #<n>", spread
-//	     over the last hour) in each of chats new contact chats, as if they
-//	     arrived while every device was offline long enough for WhatsApp to
-//	     hand them over as history: a device gets them with its next sync,
+//	     Leaves perChat unread texts (bodies "backlog <chat> #<n>", a
+//	     second apart up to now) in each of chats new contact chats, as if
+//	     they arrived while every device was offline long enough for
+//	     WhatsApp to hand them over as history: a device gets them with its
+//	     next sync,
 //	     counted in the chats' unreadCount, the newest page held and the
 //	     rest loading earlier, never as new messages. 409 while a device
 //	     of the account is online (stop its page first).

@@ -106,8 +106,18 @@ export class Collection extends Emitter {
     const old = this.get(model.id);
     if (old) return old;
     const k = this._sortKey;
+    // After the last model whose key is not greater: binary search, as a
+    // page of older messages lands in front of thousands.
     let at = this.models.length;
-    if (k) while (at > 0 && k(this.models[at - 1]) > k(model)) at--;
+    if (k && at > 0 && k(this.models[at - 1]) > k(model)) {
+      const key = k(model);
+      let lo = 0;
+      while (lo < at) {
+        const mid = (lo + at) >> 1;
+        if (k(this.models[mid]) > key) at = mid;
+        else lo = mid + 1;
+      }
+    }
     this.models.splice(at, 0, model);
     this._byId.set(String(model.id), model);
     model.collections.add(this);
