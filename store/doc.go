@@ -50,8 +50,15 @@
 //	|       `-- <name> : Webhook JSON  where the secret comes from, never the secret
 //	|-- deliveries                     since version 3
 //	|   `-- <seq> : Delivery JSON      one event to one endpoint, every session
-//	`-- webhookqueue                   since version 3
-//	    `-- <seq> : ""                 deliveries still pending or delivering
+//	|-- webhookqueue                   since version 3
+//	|   `-- <seq> : ""                 deliveries still pending or delivering
+//	`-- drains                         since version 4
+//	    `-- <session>
+//	        |-- drain : Drain JSON     state and rate of the unread drain
+//	        |-- items
+//	        |   `-- <seq> : DrainItem JSON  oldest message first; done once handed on
+//	        `-- ids
+//	            `-- <msgid> : <seq>    one item per message id
 //
 // A field whose value is zero has no key, except in pacing (an unset
 // field has no key there, a set zero has one). Times are time.Time.MarshalBinary.

@@ -28,6 +28,7 @@ var migrations = []migration{
 	{1, "create the v1 buckets", [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketOutbox}, markFile},
 	{2, "index outbox jobs by message id", [][]byte{bucketMsgIDs}, indexMsgIDs},
 	{3, "webhook endpoints and their delivery queue", [][]byte{bucketWebhooks, bucketDeliveries, bucketWebhookQueue}, nothingToFill},
+	{4, "unread drains and their per-message progress", [][]byte{bucketDrains}, nothingToFill},
 }
 
 // currentVersion is the schema this code reads and writes.

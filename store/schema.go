@@ -23,6 +23,8 @@ var (
 	bucketWebhooks     = []byte("webhooks")
 	bucketDeliveries   = []byte("deliveries")
 	bucketWebhookQueue = []byte("webhookqueue")
+
+	bucketDrains = []byte("drains")
 )
 
 // appMarker under v1/meta/app tells our files from other programs' bbolt

@@ -182,7 +182,7 @@ func (db *DB) DeleteSession(id string) error {
 			}
 			return err
 		}
-		for _, path := range [][][]byte{eventsPath(id), outboxPath(id), msgIDsPath(id), webhooksPath(id)} {
+		for _, path := range [][][]byte{eventsPath(id), outboxPath(id), msgIDsPath(id), webhooksPath(id), drainPath(id)} {
 			if err := deleteBucket(tx, path...); err != nil {
 				return err
 			}
