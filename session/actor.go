@@ -41,12 +41,13 @@ type actor struct {
 	due        deadlines
 	timer      *time.Timer
 	out        outbox
+	drain      drainer
 	browser    BrowserSettings // as stored, the proxy's password in clear
 }
 
 // deadlines are the moments the loop must act on by itself; zero is "none".
 type deadlines struct {
-	load, sync, restart, linkCode, send time.Time
+	load, sync, restart, linkCode, send, drain time.Time
 }
 
 type launchResult struct {
@@ -74,6 +75,9 @@ func newActor(m *Manager, s store.Session) *actor {
 		a.snap.State = Stopped
 	}
 	a.out.init(a, s)
+	// Down since it was last seen: a session that was READY when its
+	// process stopped counts from then on, so its snapshot is not missed.
+	a.drain = drainer{a: a, downSince: s.StateSince}
 	// The bulk guard reads the pacing from the snapshot from the start.
 	a.snap.Pacing, a.snap.PacingSet = a.out.pacing, a.out.stored
 	a.pub = a.snap
@@ -84,6 +88,7 @@ func newActor(m *Manager, s store.Session) *actor {
 func (a *actor) loop() {
 	defer close(a.quit)
 	a.out.load()
+	a.drain.load()
 	a.publish()
 	for !a.exiting {
 		a.armTimer()
@@ -136,6 +141,7 @@ func (a *actor) snapshot() Snapshot {
 
 func (a *actor) publish() {
 	a.snap.Queue = a.out.info()
+	a.snap.Drain = a.drain.info(false)
 	a.snap.Pacing, a.snap.PacingSet = a.out.pacing, a.out.stored
 	s := a.snap
 	a.pubMu.Lock()
@@ -186,6 +192,7 @@ func (a *actor) transition(to State, reason string) {
 	a.record(Event{Kind: "state", From: string(from), To: string(to), Reason: reason})
 	a.m.cfg.Logf("session %s: %s -> %s: %s", a.id, from, to, reason)
 	a.out.stateChanged(from, to)
+	a.drain.stateChanged(from, to)
 	a.publish()
 }
 
@@ -203,7 +210,7 @@ func (a *actor) persist() {
 
 func (a *actor) armTimer() {
 	next := time.Time{}
-	for _, t := range []time.Time{a.due.load, a.due.sync, a.due.restart, a.due.linkCode, a.due.send} {
+	for _, t := range []time.Time{a.due.load, a.due.sync, a.due.restart, a.due.linkCode, a.due.send, a.due.drain} {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
@@ -238,6 +245,9 @@ func (a *actor) onTimer() {
 	}
 	if due(&a.due.send) {
 		a.out.pump()
+	}
+	if due(&a.due.drain) {
+		a.drain.step()
 	}
 }
 
@@ -335,7 +345,7 @@ func (a *actor) closeBrowser() {
 		a.page.Close()
 		a.page, a.events = nil, nil
 	}
-	a.due = deadlines{send: a.due.send}
+	a.due = deadlines{send: a.due.send, drain: a.due.drain}
 	a.codeReq, a.loggingOut = false, false
 }
 

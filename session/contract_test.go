@@ -405,6 +405,34 @@ var steps = []struct {
 		c.want("refresh the QR of a stopped session", c.rt.RefreshQR("c1"), session.ErrWrongState)
 		c.want("link code for a bad phone", c.rt.UseLinkCode("c1", "12"), session.ErrInvalid)
 	}},
+	{"drain without a snapshot", func(c *contract) {
+		ctx := context.Background()
+		_, err := c.rt.UnreadSnapshot(ctx, "c1")
+		c.want("unread snapshot of a stopped session", err, session.ErrNotReady)
+		d, err := c.rt.Drain("c1")
+		c.want("drain before any snapshot", err, nil)
+		if d.State != "" || d.Total != 0 || len(d.Chats) != 0 {
+			c.t.Errorf("drain before any snapshot %+v, want none", d)
+		}
+		_, err = c.rt.StartDrain("c1", session.DrainRequest{Action: session.DrainDeliver})
+		c.want("start a drain without a snapshot", err, session.ErrInvalid)
+		_, err = c.rt.StartDrain("c1", session.DrainRequest{Action: "flood"})
+		c.want("start a drain with a bad action", err, session.ErrInvalid)
+		_, err = c.rt.StartDrain("c1", session.DrainRequest{Action: session.DrainRead, Rate: session.MaxDrainRate + 1})
+		c.want("start a drain too fast", err, session.ErrInvalid)
+		_, err = c.rt.ControlDrain("c1", session.DrainPause)
+		c.want("pause no drain", err, session.ErrInvalid)
+		_, err = c.rt.ControlDrain("c1", "explode")
+		c.want("a drain operation that does not exist", err, session.ErrInvalid)
+		_, err = c.rt.UnreadSnapshot(ctx, "nope")
+		c.want("unread snapshot of an unknown session", err, session.ErrUnknownSession)
+		_, err = c.rt.Drain("nope")
+		c.want("drain of an unknown session", err, session.ErrUnknownSession)
+		_, err = c.rt.StartDrain("nope", session.DrainRequest{Action: session.DrainSkip})
+		c.want("start the drain of an unknown session", err, session.ErrUnknownSession)
+		_, err = c.rt.ControlDrain("nope", session.DrainCancel)
+		c.want("cancel the drain of an unknown session", err, session.ErrUnknownSession)
+	}},
 	{"start and stop", func(c *contract) {
 		c.want("start", c.rt.Start("c1"), nil)
 		c.update("running", "c1", func(u session.Update) bool { return u.Snapshot != nil && u.Snapshot.State.Running() })

@@ -30,6 +30,9 @@ type testEnv struct {
 	stopSub func()
 	logMu   sync.Mutex
 	log     []string
+	// drainAfter replaces the downtime after which READY takes an unread
+	// snapshot (zero: the default, longer than any test's downtime).
+	drainAfter time.Duration
 }
 
 var (
@@ -100,6 +103,7 @@ func (e *testEnv) open(t *testing.T) {
 		Timing: Timing{
 			QRFirst: 1200 * time.Millisecond, QRNext: 400 * time.Millisecond, LinkCodeRefresh: time.Minute,
 			RetryBase: 200 * time.Millisecond, RetryMax: time.Second, StartStagger: 50 * time.Millisecond,
+			DrainAfter: e.drainAfter,
 		},
 	})
 	if err != nil {

@@ -38,6 +38,12 @@ type Runtime interface {
 	Chats(ctx context.Context, id string) ([]Chat, error)
 	Messages(ctx context.Context, id, chatID, before string, limit int) ([]Message, error)
 	Backup(w io.Writer) (int64, error)
+
+	// UnreadSnapshot lists a READY session's unread messages into its drain.
+	UnreadSnapshot(ctx context.Context, id string) (DrainInfo, error)
+	Drain(id string) (DrainInfo, error)
+	StartDrain(id string, req DrainRequest) (DrainInfo, error)
+	ControlDrain(id string, op DrainOp) (DrainInfo, error)
 	// Doctor describes the data dir and the browser, then checks that each
 	// session's browser (or session id's alone) starts with its settings,
 	// sending each check as it completes.

@@ -229,9 +229,19 @@ func FinishDrainItemsTx(tx *bolt.Tx, session string, seqs []uint64, outcome stri
 	return nil
 }
 
-// FinishDrainItems is FinishDrainItemsTx in a transaction of its own.
-func (db *DB) FinishDrainItems(session string, seqs []uint64, outcome string) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return FinishDrainItemsTx(tx, session, seqs, outcome) })
+// FinishDrainItems marks items done and queues the deliveries of evs in
+// one transaction: a message is handed on and recorded as such together.
+func (db *DB) FinishDrainItems(session string, seqs []uint64, outcome string, evs ...WebhookEvent) error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := FinishDrainItemsTx(tx, session, seqs, outcome); err != nil {
+			return err
+		}
+		return emit(tx, evs, time.Now())
+	})
+	if err != nil {
+		return fmt.Errorf("finish drain items of session %q: %w", session, err)
+	}
+	return nil
 }
 
 // ClearDrain forgets the session's drain and its items.

@@ -32,6 +32,7 @@ type Fake struct {
 	ChatsOf    map[string][]session.Chat     // by session
 	MessagesOf map[string][]session.Message  // by session + "/" + chat, oldest first
 	StatsOf    map[string]session.QueueStats // planted queue figures, instead of those counted from JobsOf
+	DrainsOf   map[string]session.DrainInfo  // by session: the unread snapshot a READY session gives, with its chats
 	Fail       map[string]error              // method name -> the error it returns
 
 	mu    sync.Mutex
@@ -55,6 +56,7 @@ func New() *Fake {
 		ChatsOf:    map[string][]session.Chat{},
 		MessagesOf: map[string][]session.Message{},
 		StatsOf:    map[string]session.QueueStats{},
+		DrainsOf:   map[string]session.DrainInfo{},
 		Fail:       map[string]error{},
 		subs:       map[chan session.Update]struct{}{},
 		seq:        map[string]uint64{},
