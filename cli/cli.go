@@ -28,6 +28,9 @@ Usage:
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
   waconsole webhook secret|add|list|remove|test|deliveries|retry ...
                                          signed event deliveries to your endpoints
+  waconsole drain SESSION [--chats all|ID,...] [--action deliver|read|skip] [--rate 2]
+                                         the unread messages after downtime: list, then drain
+                                         paced (--pause, --resume, --cancel)
   waconsole backup FILE                  copy the store while it runs
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
@@ -84,6 +87,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdOutbox(rest, stdout)
 		case "webhook":
 			return cmdWebhook(rest, stdout)
+		case "drain":
+			return cmdDrain(rest, stdout)
 		case "backup":
 			return cmdBackup(rest, stdout)
 		case "doctor":

@@ -34,8 +34,8 @@ func (f *Fake) Drain(id string) (session.DrainInfo, error) {
 	return out, err
 }
 
-// StartDrain sets the action on the chats and marks the drain running;
-// the fake hands nothing on by itself.
+// StartDrain sets the action on the chats and hands every chosen message
+// on at once: the fake does not pace, and a drain with nothing left is done.
 func (f *Fake) StartDrain(id string, req session.DrainRequest) (session.DrainInfo, error) {
 	if err := session.ValidateDrainRequest(req); err != nil {
 		f.mu.Lock()
@@ -55,18 +55,23 @@ func (f *Fake) StartDrain(id string, req session.DrainRequest) (session.DrainInf
 			}
 		}
 		d.Chats = slices.Clone(d.Chats)
-		d.Chosen = 0
 		for i, c := range d.Chats {
-			if len(req.Chats) == 0 || slices.Contains(req.Chats, c.ID) {
-				d.Chats[i].Action = req.Action
+			if c.Left == 0 || (len(req.Chats) > 0 && !slices.Contains(req.Chats, c.ID)) {
+				continue
 			}
-			if d.Chats[i].Action != "" {
-				d.Chosen += c.Count
+			d.Chats[i].Action, d.Chats[i].Left = req.Action, 0
+			d.Chosen += c.Left
+			d.Done += c.Left
+			switch req.Action {
+			case session.DrainDeliver:
+				d.Delivered += c.Left
+			case session.DrainRead:
+				d.Read += c.Left
+			case session.DrainSkip:
+				d.Skipped += c.Left
 			}
 		}
-		if d.State != session.DrainRunning && d.State != session.DrainPaused {
-			d.State = session.DrainRunning
-		}
+		d.State = session.DrainDone
 		d.Rate = req.Rate
 		if d.Rate == 0 {
 			d.Rate = session.DefaultDrainRate
