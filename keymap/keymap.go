@@ -19,6 +19,7 @@ type KeyMap struct {
 	Chats   Chats
 	Chat    Chat
 	Queue   Queue
+	Drain   Drain
 	Dialog  Dialog
 }
 
@@ -54,6 +55,7 @@ type Table struct {
 	Delete  key.Binding
 	Chats   key.Binding
 	Queue   key.Binding
+	Drain   key.Binding
 }
 
 // Detail is the session detail view.
@@ -89,6 +91,18 @@ type Queue struct {
 	Inspect key.Binding
 	Retry   key.Binding
 	Discard key.Binding
+}
+
+// Drain is the unread drain of a session: pick chats, then an action.
+type Drain struct {
+	Pick     key.Binding
+	All      key.Binding
+	Deliver  key.Binding
+	Read     key.Binding // sends read receipts: confirmed, disabled read-only
+	Skip     key.Binding
+	Pause    key.Binding
+	Cancel   key.Binding
+	Snapshot key.Binding
 }
 
 // Dialog applies inside dialogs and prompts.
@@ -135,6 +149,7 @@ func Default() KeyMap {
 			Delete:  bind("D", "delete", "D"),
 			Chats:   bind("c", "chats", "c"),
 			Queue:   bind("u", "queue", "u"),
+			Drain:   bind("d", "unread drain", "d"),
 		},
 		Detail: Detail{
 			Pair: bind("p", "pairing view", "p"),
@@ -161,6 +176,16 @@ func Default() KeyMap {
 			Retry:   bind("R", "retry/approve", "R"),
 			Discard: bind("X", "discard", "X"),
 		},
+		Drain: Drain{
+			Pick:     bind("space", "pick chat", "space"),
+			All:      bind("a", "pick all/none", "a"),
+			Deliver:  bind("v", "deliver to webhooks", "v"),
+			Read:     bind("m", "mark read", "m"),
+			Skip:     bind("S", "skip", "S"),
+			Pause:    bind("p", "pause/resume", "p"),
+			Cancel:   bind("X", "cancel drain", "X"),
+			Snapshot: bind("r", "new snapshot", "r"),
+		},
 		Dialog: Dialog{
 			Submit: bind("enter", "ok", "enter"),
 			Cancel: bind("esc", "cancel", "esc"),
@@ -176,7 +201,7 @@ func Default() KeyMap {
 // destructive lists the bindings that take a session offline or lose
 // something: read-only mode disables exactly these.
 func (k *KeyMap) destructive() []*key.Binding {
-	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard}
+	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read}
 }
 
 // SetReadOnly disables (or enables again) the destructive bindings: a
@@ -216,7 +241,7 @@ func (n Nav) Bindings() []key.Binding {
 
 // Bindings lists the group in the order help shows it.
 func (t Table) Bindings() []key.Binding {
-	return []key.Binding{t.Open, t.Add, t.Start, t.Stop, t.Restart, t.Logout, t.Delete, t.Chats, t.Queue}
+	return []key.Binding{t.Open, t.Add, t.Start, t.Stop, t.Restart, t.Logout, t.Delete, t.Chats, t.Queue, t.Drain}
 }
 
 // Bindings lists the group in the order help shows it.
@@ -233,4 +258,9 @@ func (c Chat) Bindings() []key.Binding { return []key.Binding{c.Compose, c.Send}
 // Bindings lists the group in the order help shows it.
 func (q Queue) Bindings() []key.Binding {
 	return []key.Binding{q.Inspect, q.Edit, q.Pause, q.Retry, q.Discard}
+}
+
+// Bindings lists the group in the order help shows it.
+func (d Drain) Bindings() []key.Binding {
+	return []key.Binding{d.Pick, d.All, d.Deliver, d.Read, d.Skip, d.Pause, d.Cancel, d.Snapshot}
 }

@@ -25,6 +25,7 @@ var commands = []command{
 		run: forSession("chats", (*Model).openChats)},
 	{name: "queue", aliases: []string{"u", "outbox"}, args: "[ID]", help: "the queue of a session",
 		run: forSession("queue", (*Model).openQueue)},
+	{name: "drain", aliases: []string{"d", "unread"}, args: "[ID]", help: "the unread drain of a session", run: forSession("drain", (*Model).openDrain)},
 	{name: "add", aliases: []string{"a"}, args: "ID [PHONE]", help: "a new session; a phone pairs it with a link code",
 		run: func(m *Model, args []string) tea.Cmd { return m.addCommand(args[1:]) }},
 	{name: "help", aliases: []string{"h"}, help: "this page",

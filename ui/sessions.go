@@ -128,6 +128,8 @@ func (m *Model) sessionKey(msg tea.KeyPressMsg, id string) (tea.Cmd, bool) {
 		return m.openChats(id), true
 	case key.Matches(msg, t.Queue):
 		return m.openQueue(id), true
+	case key.Matches(msg, t.Drain):
+		return m.openDrain(id), true
 	}
 	return nil, false
 }
