@@ -26,6 +26,12 @@
 //	|       |-- account : string       phone of the paired account
 //	|       |-- paused : 0x01
 //	|       |-- holdreason : string    why the outbox is paused
+//	|       |-- inbox                  since version 3; a key only for what differs from the default
+//	|       |   |-- keepown : 0x01     own messages not filtered
+//	|       |   |-- keepstatus : 0x01  status@broadcast not filtered
+//	|       |   |-- keepsystem : 0x01  system and notification messages not filtered
+//	|       |   |-- mentionsonly : 0x01  in groups, only messages that mention the account
+//	|       |   `-- retention : varint nanoseconds
 //	|       `-- pacing                 a key only for what the operator set, 0 included
 //	|           |-- mingap : varint    nanoseconds
 //	|           |-- jittermin : varint nanoseconds
@@ -38,9 +44,21 @@
 //	|-- outbox
 //	|   `-- <session>
 //	|       `-- <seq> : Job JSON
-//	`-- msgids                         since version 2
+//	|-- msgids                         since version 2
+//	|   `-- <session>
+//	|       `-- <msgid> : <seq>        8-byte big-endian
+//	|-- inbound                        since version 3
+//	|   `-- <session>
+//	|       `-- <received><msgid> : Inbound JSON   received: 8-byte big-endian unix ns
+//	|-- inboundids                     since version 3
+//	|   `-- <session>
+//	|       `-- <msgid> : <inbound key>  one entry per raw message id
+//	`-- inboundstats                   since version 3
 //	    `-- <session>
-//	        `-- <msgid> : <seq>        8-byte big-endian
+//	        |-- stored : varint        messages under inbound/<session>
+//	        |-- bytes : varint         their approximate size
+//	        `-- filtered
+//	            `-- <reason> : varint  filtered messages ever captured, per reason
 //
 // A field whose value is zero has no key, except in pacing (an unset
 // field has no key there, a set zero has one). Times are time.Time.MarshalBinary.
@@ -61,6 +79,7 @@
 //
 // # Writing
 //
-// Every write is its own fsynced transaction, except Enqueue: concurrent
-// callers share one commit through db.Batch (bench_test.go measures it).
+// Every write is its own fsynced transaction, except Enqueue and
+// SaveInbound: concurrent callers share one commit through db.Batch
+// (bench_test.go measures it).
 package store

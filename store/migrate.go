@@ -27,6 +27,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "create the v1 buckets", [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketOutbox}, markFile},
 	{2, "index outbox jobs by message id", [][]byte{bucketMsgIDs}, indexMsgIDs},
+	{3, "capture inbound messages", [][]byte{bucketInbound, bucketInboundIDs, bucketInboundStats}, noData},
 }
 
 // currentVersion is the schema this code reads and writes.
@@ -126,6 +127,9 @@ func markFile(tx *bolt.Tx) error {
 	}
 	return meta.Put(keyCreated, created)
 }
+
+// noData is the apply of a migration that only adds buckets.
+func noData(*bolt.Tx) error { return nil }
 
 // indexMsgIDs (version 2) fills msgids/<session>/<msgid> -> seq from the
 // jobs already queued, so a job can be found by its WhatsApp message id

@@ -18,6 +18,11 @@ var (
 	bucketEvents   = []byte("events")
 	bucketOutbox   = []byte("outbox")
 	bucketMsgIDs   = []byte("msgids")
+
+	bucketInbound      = []byte("inbound")
+	bucketInboundIDs   = []byte("inboundids")
+	bucketInboundStats = []byte("inboundstats")
+	bucketInbox        = []byte("inbox")
 )
 
 // appMarker under v1/meta/app tells our files from other programs' bbolt

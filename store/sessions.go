@@ -158,7 +158,8 @@ func (db *DB) UpdateSession(id string, fn func(*Session) error) (Session, error)
 	return s, nil
 }
 
-// DeleteSession removes the session with its events, outbox and index.
+// DeleteSession removes the session with its events, outbox, index and
+// inbound messages.
 func (db *DB) DeleteSession(id string) error {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if err := getBucket(tx, sessionsPath()...).DeleteBucket([]byte(id)); err != nil {
@@ -167,7 +168,8 @@ func (db *DB) DeleteSession(id string) error {
 			}
 			return err
 		}
-		for _, path := range [][][]byte{eventsPath(id), outboxPath(id), msgIDsPath(id)} {
+		for _, path := range [][][]byte{eventsPath(id), outboxPath(id), msgIDsPath(id),
+			{bucketV1, bucketInbound, []byte(id)}, {bucketV1, bucketInboundIDs, []byte(id)}, {bucketV1, bucketInboundStats, []byte(id)}} {
 			if err := deleteBucket(tx, path...); err != nil {
 				return err
 			}
