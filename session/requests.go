@@ -20,6 +20,7 @@ type Settings struct {
 	// they are, except those PacingDefaults returns to their defaults.
 	Pacing         *PacingSettings `json:"-"`
 	PacingDefaults PacingDefaults  `json:"-"`
+	Inbox          *InboxChange    `json:"-"`
 }
 
 // QueueStats is the queue view of one session.

@@ -29,6 +29,7 @@ type Snapshot struct {
 	Queue      QueueInfo      `json:"queue"`
 	Pacing     Pacing         `json:"pacing"` // in effect, defaults filled in
 	PacingSet  PacingSettings `json:"-"`      // as the operator set it: nil fields are defaults
+	Inbox      InboxInfo      `json:"inbox"`
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.
