@@ -18,7 +18,22 @@ func fromSnapshot(s session.Snapshot) Session {
 			Failures5m: s.Queue.Failures5m, Paused: s.Queue.Paused},
 		Pacing:    fromPacing(s.Pacing),
 		PacingSet: fromPacingSettings(s.PacingSet),
+		Inbox:     fromInbox(s.Inbox),
 	}
+}
+
+func fromInbox(i session.InboxInfo) Inbox {
+	filtered := make(map[string]int, len(i.Filtered))
+	for k, v := range i.Filtered {
+		filtered[k] = v
+	}
+	return Inbox{KeepOwn: i.KeepOwn, KeepStatus: i.KeepStatus, KeepSystem: i.KeepSystem, MentionsOnly: i.MentionsOnly,
+		Retention: Duration(i.Retention), Stored: i.Stored, Bytes: i.Bytes, Filtered: filtered}
+}
+
+func fromInbound(m session.InboundMessage) InboundMessage {
+	return InboundMessage{Session: m.Session, ID: m.ID, Key: m.Key, Chat: m.Chat, Twin: m.Twin, Author: m.Author, Type: m.Type,
+		Body: m.Body, Time: m.Time, FromMe: m.FromMe, Filtered: m.Filtered, Unsupported: m.Unsupported, Pending: m.Pending, Received: m.Received}
 }
 
 func fromPacing(p session.Pacing) Pacing {

@@ -59,6 +59,7 @@ var routes = []route{
 	{"POST", "/v1/sessions/{id}/queue/{action}", (*server).queueAction},
 	{"GET", "/v1/sessions/{id}/chats", (*server).chats},
 	{"GET", "/v1/sessions/{id}/chats/{chat}/messages", (*server).messages},
+	{"GET", "/v1/sessions/{id}/inbox", (*server).inbox},
 }
 
 // Handler returns the HTTP handler of the API over the sessions of rt.
