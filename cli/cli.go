@@ -25,6 +25,8 @@ Usage:
   waconsole session add|start|stop|restart|logout|delete|set|show|pause|resume ...
   waconsole send --session S --to CHAT (--text T | --file F)
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
+  waconsole inbox SESSION [--chat C] [--since D] [--json]
+                                         the inbound messages a session captured
   waconsole backup FILE                  copy the store while it runs
   waconsole sim --listen ADDR [--build NAME]
                                          the WhatsApp Web stand-in on its own (--list-builds)
@@ -77,6 +79,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdSend(rest, stdout)
 		case "outbox":
 			return cmdOutbox(rest, stdout)
+		case "inbox":
+			return cmdInbox(rest, stdout)
 		case "backup":
 			return cmdBackup(rest, stdout)
 		case "version":
