@@ -111,7 +111,8 @@ func saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) (
 			continue
 		}
 		if m.Received.IsZero() {
-			m.Received = now
+			// A nanosecond apart, so that the keys keep the page's order.
+			m.Received = now.Add(time.Duration(i))
 		}
 		k := inboundKey(m.Received, m.ID)
 		v, err := json.Marshal(m)
