@@ -28,6 +28,8 @@ Usage:
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
   waconsole webhook secret|add|list|remove|test|deliveries|retry ...
                                          signed event deliveries to your endpoints
+  waconsole inbox SESSION [--chat C] [--since D] [--json]
+                                         the inbound messages a session captured
   waconsole backup FILE                  copy the store while it runs
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
@@ -84,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdOutbox(rest, stdout)
 		case "webhook":
 			return cmdWebhook(rest, stdout)
+		case "inbox":
+			return cmdInbox(rest, stdout)
 		case "backup":
 			return cmdBackup(rest, stdout)
 		case "doctor":

@@ -42,11 +42,12 @@ type actor struct {
 	timer      *time.Timer
 	out        outbox
 	browser    BrowserSettings // as stored, the proxy's password in clear
+	inbox      InboxSettings
 }
 
 // deadlines are the moments the loop must act on by itself; zero is "none".
 type deadlines struct {
-	load, sync, restart, linkCode, send time.Time
+	load, sync, restart, linkCode, send, sweep time.Time
 }
 
 type launchResult struct {
@@ -74,6 +75,7 @@ func newActor(m *Manager, s store.Session) *actor {
 		a.snap.State = Stopped
 	}
 	a.out.init(a, s)
+	a.loadInbox()
 	// The bulk guard reads the pacing from the snapshot from the start.
 	a.snap.Pacing, a.snap.PacingSet = a.out.pacing, a.out.stored
 	a.pub = a.snap
@@ -92,7 +94,7 @@ func (a *actor) loop() {
 			f()
 		case ev, ok := <-a.events:
 			if ok {
-				a.onEvent(ev)
+				a.onEvents(ev)
 			} else {
 				a.pageEnded()
 			}
@@ -203,7 +205,7 @@ func (a *actor) persist() {
 
 func (a *actor) armTimer() {
 	next := time.Time{}
-	for _, t := range []time.Time{a.due.load, a.due.sync, a.due.restart, a.due.linkCode, a.due.send} {
+	for _, t := range []time.Time{a.due.load, a.due.sync, a.due.restart, a.due.linkCode, a.due.send, a.due.sweep} {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
@@ -238,6 +240,9 @@ func (a *actor) onTimer() {
 	}
 	if due(&a.due.send) {
 		a.out.pump()
+	}
+	if due(&a.due.sweep) {
+		a.sweepInbox()
 	}
 }
 
@@ -335,7 +340,7 @@ func (a *actor) closeBrowser() {
 		a.page.Close()
 		a.page, a.events = nil, nil
 	}
-	a.due = deadlines{send: a.due.send}
+	a.due = deadlines{send: a.due.send, sweep: a.due.sweep}
 	a.codeReq, a.loggingOut = false, false
 }
 

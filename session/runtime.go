@@ -37,6 +37,8 @@ type Runtime interface {
 
 	Chats(ctx context.Context, id string) ([]Chat, error)
 	Messages(ctx context.Context, id, chatID, before string, limit int) ([]Message, error)
+	// Inbox returns captured inbound messages, oldest first.
+	Inbox(id string, q InboxQuery) ([]InboundMessage, error)
 	Backup(w io.Writer) (int64, error)
 	// Doctor describes the data dir and the browser, then checks that each
 	// session's browser (or session id's alone) starts with its settings,

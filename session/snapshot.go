@@ -30,6 +30,7 @@ type Snapshot struct {
 	Pacing     Pacing          `json:"pacing"`  // in effect, defaults filled in
 	PacingSet  PacingSettings  `json:"-"`       // as the operator set it: nil fields are defaults
 	Browser    BrowserSettings `json:"browser"` // as the operator set it, the proxy's password masked
+	Inbox      InboxInfo       `json:"inbox"`
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.
