@@ -19,6 +19,7 @@ func fromSnapshot(s session.Snapshot) Session {
 		Pacing:    fromPacing(s.Pacing),
 		PacingSet: fromPacingSettings(s.PacingSet),
 		Browser:   fromBrowser(s.Browser),
+		Inbox:     fromInbox(s.Inbox),
 	}
 }
 
@@ -26,6 +27,20 @@ func fromSnapshot(s session.Snapshot) Session {
 // already, and an API answer must never carry it.
 func fromBrowser(b session.BrowserSettings) Browser {
 	return Browser{Proxy: session.MaskProxy(b.Proxy), UserAgent: b.UserAgent, Flags: convert(b.Flags, same)}
+}
+
+func fromInbox(i session.InboxInfo) Inbox {
+	filtered := make(map[string]int, len(i.Filtered))
+	for k, v := range i.Filtered {
+		filtered[k] = v
+	}
+	return Inbox{KeepOwn: i.KeepOwn, KeepStatus: i.KeepStatus, KeepSystem: i.KeepSystem, MentionsOnly: i.MentionsOnly,
+		Retention: Duration(i.Retention), Stored: i.Stored, Bytes: i.Bytes, Filtered: filtered}
+}
+
+func fromInbound(m session.InboundMessage) InboundMessage {
+	return InboundMessage{Session: m.Session, ID: m.ID, Key: m.Key, Chat: m.Chat, Twin: m.Twin, Author: m.Author, Type: m.Type,
+		Body: m.Body, Time: m.Time, FromMe: m.FromMe, Filtered: m.Filtered, Unsupported: m.Unsupported, Pending: m.Pending, Received: m.Received}
 }
 
 func fromPacing(p session.Pacing) Pacing {

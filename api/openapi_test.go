@@ -131,6 +131,7 @@ var wireTypes = map[string]any{
 	"PairRequest": PairRequest{}, "SendRequest": SendRequest{}, "SendResponse": SendResponse{}, "PairingEvent": PairingEvent{},
 	"WebhookRequest": WebhookRequest{}, "Webhook": Webhook{}, "WebhookList": WebhookList{}, "WebhookTestRequest": WebhookTestRequest{},
 	"Delivery": Delivery{}, "DeliveryList": DeliveryList{}, "Removed": Removed{},
+	"Inbox": Inbox{}, "InboundMessage": InboundMessage{}, "InboxList": InboxList{}, "InboxRequest": InboxRequest{},
 	"Drain": Drain{}, "DrainChat": DrainChat{}, "DrainRequest": DrainRequest{},
 }
 

@@ -69,6 +69,7 @@ var routes = []route{
 	{"POST", "/v1/sessions/{id}/webhooks/test", (*server).testWebhook},
 	{"GET", "/v1/sessions/{id}/deliveries", (*server).listDeliveries},
 	{"POST", "/v1/sessions/{id}/deliveries/{seq}/retry", (*server).retryDelivery},
+	{"GET", "/v1/sessions/{id}/inbox", (*server).inbox},
 }
 
 // Handler returns the HTTP handler of the API over the sessions of rt,

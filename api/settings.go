@@ -14,6 +14,33 @@ type SettingsRequest struct {
 	PairPhone  *string         `json:"pairPhone,omitempty"`
 	Pacing     *PacingRequest  `json:"pacing,omitempty"`
 	Browser    *BrowserRequest `json:"browser,omitempty"`
+	Inbox      *InboxRequest   `json:"inbox,omitempty"`
+}
+
+// InboxRequest changes a session's inbound filters and retention; absent
+// fields stay as they are. Retention is a duration such as "720h"; "0s"
+// returns to the default.
+type InboxRequest struct {
+	KeepOwn      *bool   `json:"keepOwn,omitempty"`
+	KeepStatus   *bool   `json:"keepStatus,omitempty"`
+	KeepSystem   *bool   `json:"keepSystem,omitempty"`
+	MentionsOnly *bool   `json:"mentionsOnly,omitempty"`
+	Retention    *string `json:"retention,omitempty"`
+}
+
+func (r *InboxRequest) change() (*session.InboxChange, error) {
+	if r == nil {
+		return nil, nil
+	}
+	c := &session.InboxChange{KeepOwn: r.KeepOwn, KeepStatus: r.KeepStatus, KeepSystem: r.KeepSystem, MentionsOnly: r.MentionsOnly}
+	if r.Retention != nil {
+		d, err := time.ParseDuration(*r.Retention)
+		if err != nil {
+			return nil, fmt.Errorf("inbox retention %q is not a duration such as 720h, or 0s for the default", *r.Retention)
+		}
+		c.Retention = &d
+	}
+	return c, nil
 }
 
 // PacingRequest changes a session's send pacing. Absent fields keep their
@@ -33,6 +60,11 @@ func (r SettingsRequest) settings() (session.Settings, error) {
 	if r.Browser != nil {
 		s.Browser = &session.BrowserChange{Proxy: r.Browser.Proxy, UserAgent: r.Browser.UserAgent, Flags: r.Browser.Flags}
 	}
+	inbox, err := r.Inbox.change()
+	if err != nil {
+		return s, err
+	}
+	s.Inbox = inbox
 	if r.Pacing == nil {
 		return s, nil
 	}

@@ -48,6 +48,7 @@ type Session struct {
 	Pacing     Pacing         `json:"pacing"`    // in effect, defaults filled in
 	PacingSet  PacingSettings `json:"pacingSet"` // what the operator set; an absent field is a default
 	Browser    Browser        `json:"browser"`   // how its browser is configured
+	Inbox      Inbox          `json:"inbox"`
 }
 
 // Browser is how a session's browser is configured. A changed setting
@@ -106,6 +107,37 @@ type PacingSettings struct {
 	Jitter    *Duration `json:"jitter,omitempty"`
 	ChatGap   *Duration `json:"chatGap,omitempty"`
 	BulkLimit *int      `json:"bulkLimit,omitempty"`
+}
+
+// Inbox is a session's inbound filters and retention in effect, and how
+// much it holds.
+type Inbox struct {
+	KeepOwn      bool           `json:"keepOwn"`      // own messages are not filtered
+	KeepStatus   bool           `json:"keepStatus"`   // status@broadcast is not filtered
+	KeepSystem   bool           `json:"keepSystem"`   // system and notification messages are not filtered
+	MentionsOnly bool           `json:"mentionsOnly"` // in groups only messages that mention the account are kept
+	Retention    Duration       `json:"retention"`
+	Stored       int            `json:"stored"`   // messages in the store, filtered ones included
+	Bytes        int64          `json:"bytes"`    // their approximate size
+	Filtered     map[string]int `json:"filtered"` // filtered messages per reason, since the session was created
+}
+
+// InboundMessage is one captured inbound message.
+type InboundMessage struct {
+	Session     string    `json:"session"`
+	ID          string    `json:"id"`
+	Key         string    `json:"key"`
+	Chat        string    `json:"chat"`
+	Twin        string    `json:"twin,omitempty"` // the same chat under its other id
+	Author      string    `json:"author,omitempty"`
+	Type        string    `json:"type,omitempty"`
+	Body        string    `json:"body,omitempty"` // text, or a media message's caption
+	Time        time.Time `json:"time"`
+	FromMe      bool      `json:"fromMe,omitempty"`
+	Filtered    string    `json:"filtered,omitempty"`
+	Unsupported bool      `json:"unsupported,omitempty"` // media: only the caption is kept
+	Pending     bool      `json:"pending,omitempty"`     // an encrypted placeholder not decrypted yet
+	Received    time.Time `json:"received"`
 }
 
 // Event is one entry of a session's event log.
@@ -194,6 +226,9 @@ type (
 	}
 	MessageList struct {
 		Messages []Message `json:"messages"`
+	}
+	InboxList struct {
+		Messages []InboundMessage `json:"messages"`
 	}
 )
 

@@ -28,6 +28,8 @@ Usage:
   waconsole outbox SESSION [--state dead,held] | outbox retry|discard SESSION JOB
   waconsole webhook secret|add|list|remove|test|deliveries|retry ...
                                          signed event deliveries to your endpoints
+  waconsole inbox SESSION [--chat C] [--since D] [--json]
+                                         the inbound messages a session captured
   waconsole drain SESSION [--chats all|ID,...] [--action deliver|read|skip] [--rate 2]
                                          the unread messages after downtime: list, then drain
                                          paced (--pause, --resume, --cancel)
@@ -87,6 +89,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdOutbox(rest, stdout)
 		case "webhook":
 			return cmdWebhook(rest, stdout)
+		case "inbox":
+			return cmdInbox(rest, stdout)
 		case "drain":
 			return cmdDrain(rest, stdout)
 		case "backup":

@@ -19,8 +19,12 @@ const sessionUsage = `usage:
   waconsole session logout|delete ID [--yes]
   waconsole session set ID [--autostart=BOOL] [--pair qr|link] [--phone PHONE]
                            [--min-gap D] [--jitter-min D] [--jitter D] [--chat-gap D] [--bulk-limit N]
-                           [BROWSER] [--chrome-flags-clear]
                            (D is a duration such as 15s or 0s; D or N "default" returns to the default)
+                           [--inbox-keep-own=BOOL] [--inbox-keep-status=BOOL] [--inbox-keep-system=BOOL]
+                           [--inbox-mentions-only=BOOL] [--inbox-retention D]
+                           (the inbox filters skip own, status and system messages unless kept;
+                           retention defaults to 720h, "default" returns to it)
+                           [BROWSER] [--chrome-flags-clear]
     BROWSER: [--proxy URL|none] [--user-agent UA|default] [--chrome-flag F]...
                            a proxy http://, https:// or socks5://, optionally user:password@;
                            extra Chromium flags replace the session's; applied at the next start
@@ -43,6 +47,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 	phone := fs.String("phone", "", "set: phone number for link-code pairing")
 	pacing := pacingFlags(fs)
 	browser := browserFlags(fs)
+	inbox := inboxFlags(fs)
 	pos, err := parseInterleaved(fs, rest)
 	if err != nil {
 		return err
@@ -96,7 +101,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		req := api.SettingsRequest{PairMethod: optional(*pair), PairPhone: optional(*phone), Pacing: p}
+		req := api.SettingsRequest{PairMethod: optional(*pair), PairPhone: optional(*phone), Pacing: p, Inbox: inbox.request(set)}
 		if set("autostart") {
 			req.AutoStart = autostart
 		}
@@ -106,7 +111,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 		if snap, err = c.Set(ctx, id, req); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\nbrowser    %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap), browserText(snap.Browser))
+		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\ninbox      %s\nbrowser    %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap), inboxSettingsText(snap.Inbox), browserText(snap.Browser))
 		if req.Browser != nil && session.State(snap.State).Running() {
 			fmt.Fprintf(stdout, "the browser runs with the old browser settings: restart the session to apply them (waconsole session restart %s)\n", id)
 		}
@@ -188,6 +193,61 @@ func (p pacingValues) request(set func(string) bool) (*api.PacingRequest, error)
 	return &r, nil
 }
 
+// inboxValues are the inbox flags of `session set`.
+type inboxValues struct {
+	keepOwn, keepStatus, keepSystem, mentionsOnly *bool
+	retention                                     *string
+}
+
+func inboxFlags(fs *flag.FlagSet) inboxValues {
+	return inboxValues{
+		keepOwn:      fs.Bool("inbox-keep-own", false, "set: capture the account's own messages unfiltered"),
+		keepStatus:   fs.Bool("inbox-keep-status", false, "set: capture status@broadcast unfiltered"),
+		keepSystem:   fs.Bool("inbox-keep-system", false, "set: capture system and notification messages unfiltered"),
+		mentionsOnly: fs.Bool("inbox-mentions-only", false, "set: in groups keep only messages that mention the account"),
+		retention:    fs.String("inbox-retention", "", "set: how long captured messages are kept (default 720h)"),
+	}
+}
+
+// request is the change the inbox flags given ask for; nil when none is.
+func (v inboxValues) request(set func(string) bool) *api.InboxRequest {
+	var r api.InboxRequest
+	changed := false
+	for _, f := range []struct {
+		flag string
+		in   *bool
+		out  **bool
+	}{{"inbox-keep-own", v.keepOwn, &r.KeepOwn}, {"inbox-keep-status", v.keepStatus, &r.KeepStatus},
+		{"inbox-keep-system", v.keepSystem, &r.KeepSystem}, {"inbox-mentions-only", v.mentionsOnly, &r.MentionsOnly}} {
+		if set(f.flag) {
+			*f.out, changed = f.in, true
+		}
+	}
+	if set("inbox-retention") {
+		ret := *v.retention
+		if ret == useDefault {
+			ret = "0s"
+		}
+		r.Retention, changed = &ret, true
+	}
+	if !changed {
+		return nil
+	}
+	return &r
+}
+
+// inboxSettingsText is what the inbox filters keep and for how long.
+func inboxSettingsText(i api.Inbox) string {
+	yes := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	return fmt.Sprintf("keeps own %s, status %s, system %s; mentions only %s; retention %s",
+		yes(i.KeepOwn), yes(i.KeepStatus), yes(i.KeepSystem), yes(i.MentionsOnly), i.Retention)
+}
+
 // pacingText is the pacing in effect, marking what is a default.
 func pacingText(s api.Session) string {
 	def := func(set bool) string {
@@ -213,8 +273,8 @@ func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) err
 	}
 	fmt.Fprintf(w, "session    %s\nstate      %s since %s (%s)\nreason     %s\naccount    %s\npairing    %s %s\nautostart  %v\nlast error %s\n",
 		s.ID, s.State, s.Since.Format(time.RFC3339), time.Since(s.Since).Round(time.Second), s.Reason, s.Account, s.PairMethod, s.PairPhone, s.AutoStart, s.LastError)
-	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\nbrowser    %s\n\nevents:\n",
-		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s), browserText(s.Browser))
+	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\ninbox      %s\n           %s\nbrowser    %s\n\nevents:\n",
+		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s), inboxSettingsText(s.Inbox), inboxSummary(s.Inbox), browserText(s.Browser))
 	for _, e := range evs {
 		what := e.Detail
 		switch {

@@ -56,7 +56,7 @@ func printTable(w io.Writer, list []api.Session, colour bool) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tPHONE\tIN STATE\tQUEUE\tFAIL 5M\tAUTO\tLAST ERROR")
+	fmt.Fprintln(tw, "ID\tSTATE\tPHONE\tIN STATE\tQUEUE\tFAIL 5M\tINBOX\tAUTO\tLAST ERROR")
 	for _, s := range list {
 		state := string(s.State)
 		if colour {
@@ -74,8 +74,18 @@ func printTable(w io.Writer, list []api.Session, colour bool) {
 		if s.AutoStart {
 			auto = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", s.ID, state, phone, termtext.Age(time.Since(s.Since)),
-			s.Queue.Depth, s.Queue.Failures5m, auto, oneLine(s.LastError, 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", s.ID, state, phone, termtext.Age(time.Since(s.Since)),
+			s.Queue.Depth, s.Queue.Failures5m, inboxColumn(s.Inbox), auto, oneLine(s.LastError, 60))
 	}
 	tw.Flush()
+}
+
+// inboxColumn is a session's inbox in a table cell: messages stored, their
+// size, and how many the filters skipped.
+func inboxColumn(i api.Inbox) string {
+	filtered := 0
+	for _, n := range i.Filtered {
+		filtered += n
+	}
+	return fmt.Sprintf("%d/%s/%d filtered", i.Stored, byteSize(i.Bytes), filtered)
 }

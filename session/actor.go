@@ -43,11 +43,12 @@ type actor struct {
 	out        outbox
 	drain      drainer
 	browser    BrowserSettings // as stored, the proxy's password in clear
+	inbox      InboxSettings
 }
 
 // deadlines are the moments the loop must act on by itself; zero is "none".
 type deadlines struct {
-	load, sync, restart, linkCode, send, drain time.Time
+	load, sync, restart, linkCode, send, sweep, drain time.Time
 }
 
 type launchResult struct {
@@ -75,6 +76,7 @@ func newActor(m *Manager, s store.Session) *actor {
 		a.snap.State = Stopped
 	}
 	a.out.init(a, s)
+	a.loadInbox()
 	// Down since it was last seen: a session that was READY when its
 	// process stopped counts from then on, so its snapshot is not missed.
 	a.drain = drainer{a: a, downSince: s.StateSince}
@@ -97,7 +99,7 @@ func (a *actor) loop() {
 			f()
 		case ev, ok := <-a.events:
 			if ok {
-				a.onEvent(ev)
+				a.onEvents(ev)
 			} else {
 				a.pageEnded()
 			}
@@ -210,7 +212,7 @@ func (a *actor) persist() {
 
 func (a *actor) armTimer() {
 	next := time.Time{}
-	for _, t := range []time.Time{a.due.load, a.due.sync, a.due.restart, a.due.linkCode, a.due.send, a.due.drain} {
+	for _, t := range []time.Time{a.due.load, a.due.sync, a.due.restart, a.due.linkCode, a.due.send, a.due.sweep, a.due.drain} {
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
@@ -245,6 +247,9 @@ func (a *actor) onTimer() {
 	}
 	if due(&a.due.send) {
 		a.out.pump()
+	}
+	if due(&a.due.sweep) {
+		a.sweepInbox()
 	}
 	if due(&a.due.drain) {
 		a.drain.step()
@@ -345,7 +350,7 @@ func (a *actor) closeBrowser() {
 		a.page.Close()
 		a.page, a.events = nil, nil
 	}
-	a.due = deadlines{send: a.due.send, drain: a.due.drain}
+	a.due = deadlines{send: a.due.send, sweep: a.due.sweep, drain: a.due.drain}
 	a.codeReq, a.loggingOut = false, false
 }
 

@@ -33,8 +33,8 @@ func (a *actor) onEvent(ev PageEvent) {
 		if strings.Contains(ev.URL, "post_logout=1") {
 			a.onLoggedOut("WhatsApp Web logged this browser out")
 		}
-	case EvMessage, EvAck:
-		a.out.onMessage(*ev.Message, ev.Kind == EvAck)
+	case EvAck:
+		a.out.onMessage(*ev.Message)
 		a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
 	case EvError:
 		a.snap.LastError = ev.Reason
@@ -284,6 +284,10 @@ func (a *actor) set(s Settings) error {
 		if s.PairMethod != nil && *s.PairMethod == PairLink && phone == "" {
 			return errorf(ErrInvalid, "pairing by link code needs a phone number: set the phone too")
 		}
+		inbox, err := ChangeInbox(a.inbox, s.Inbox)
+		if err != nil {
+			return err
+		}
 		if s.AutoStart != nil {
 			a.snap.AutoStart = *s.AutoStart
 		}
@@ -301,6 +305,13 @@ func (a *actor) set(s Settings) error {
 			if err := a.out.setPacing(pacing); err != nil {
 				return err
 			}
+		}
+		if s.Inbox != nil {
+			if err := a.m.cfg.Store.SetInboxSettings(a.id, inbox); err != nil {
+				return err
+			}
+			a.inbox, a.due.sweep = inbox, time.Now()
+			a.refreshInbox()
 		}
 		if a.unpaired() && s.PairMethod != nil {
 			a.snap.Code = CodeInfo{}

@@ -42,6 +42,11 @@ type bridgeMsg struct {
 	T      int64  `json:"t"`
 	Ack    int    `json:"ack"`
 	New    bool   `json:"new"`
+	// What the inbound filters look at.
+	Type     string   `json:"type"`
+	Media    bool     `json:"media"`
+	Notice   bool     `json:"notice"`
+	Mentions []string `json:"mentions"`
 }
 
 func (m bridgeMsg) message() Message {
@@ -50,7 +55,8 @@ func (m bridgeMsg) message() Message {
 		t = time.Unix(m.T, 0)
 	}
 	return Message{ID: m.ID, Key: m.Key, Chat: m.Chat, FromMe: m.FromMe, Author: m.Author,
-		Body: m.Body, Time: t, Ack: Ack(m.Ack), New: m.New}
+		Body: m.Body, Time: t, Ack: Ack(m.Ack), New: m.New,
+		Type: m.Type, Media: m.Media, Notice: m.Notice, Mentions: m.Mentions}
 }
 
 // parseBatch decodes one binding payload: a JSON array of bridge events.

@@ -118,6 +118,10 @@
     t: m.t || 0,
     ack: typeof m.ack === 'number' ? m.ack : 0,
     new: !!m.isNewMsg,
+    type: str(m.type),
+    media: hasMedia(m),
+    notice: notice(m),
+    mentions: Array.isArray(m.mentionedJidList) ? m.mentionedJidList.map(str) : [],
   });
   // reportReceipt turns a receipt of our own messages into acks.
   const reportReceipt = (r) => {
@@ -170,10 +174,11 @@
       const cols = mod('WAWebCollections');
       if (!cols || !cols.Msg) return false;
       cols.Msg.on('add', (m) => {
-        if (!m || !m.isNewMsg || notice(m)) return;
-        // An encrypted placeholder is reported once it is decrypted.
+        if (!m || !m.isNewMsg) return;
+        // An encrypted placeholder is reported as it comes, to be captured
+        // at once, and again in its final form once it is decrypted.
         if (m.type === 'ciphertext') m.once('change:type', (d) => emit({t: 'msg', msg: msgOut(d)}));
-        else emit({t: 'msg', msg: msgOut(m)});
+        emit({t: 'msg', msg: msgOut(m)});
       });
       cols.Msg.on('change:ack', (m) => emit({t: 'ack', msg: msgOut(m)}));
       attached.add('msgs');

@@ -42,4 +42,9 @@ type Message struct {
 	Time   time.Time `json:"time"`
 	Ack    Ack       `json:"ack"`
 	New    bool      `json:"new,omitempty"` // arrived live (isNewMsg), not loaded from history
+	// Type is WhatsApp's message type ("chat", "image", "ciphertext", …).
+	Type     string   `json:"type,omitempty"`
+	Media    bool     `json:"media,omitempty"`    // the body is a media message's caption
+	Notice   bool     `json:"notice,omitempty"`   // a system notification, not written by a person
+	Mentions []string `json:"mentions,omitempty"` // ids the message mentions
 }

@@ -256,7 +256,7 @@ func (d *ChromeDriver) Launch(ctx context.Context, spec LaunchSpec) (Page, error
 	p := &chromePage{
 		ctx: tabCtx, cancel: func() { tabCancel(); allocCancel() },
 		profile: spec.ProfileDir,
-		events:  make(chan PageEvent, 256),
+		events:  make(chan PageEvent, 4096),
 		stop:    make(chan struct{}),
 		ended:   make(chan struct{}),
 	}

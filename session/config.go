@@ -38,6 +38,7 @@ type Timing struct {
 	RetryAttempts   int           // attempts before a job is dead (8)
 	HoldDisconnects int           // this many disconnects ...
 	HoldWindow      time.Duration // ... within this window hold the queue (3 in 10 min)
+	InboxSweep      time.Duration // how often captured messages past their retention are removed (1 min)
 	DrainAfter      time.Duration // back READY after being down longer than this, the unread are snapshotted (1 min)
 }
 
@@ -71,6 +72,7 @@ func (t Timing) withDefaults() Timing {
 		t.HoldDisconnects = 3
 	}
 	def(&t.HoldWindow, 10*time.Minute)
+	def(&t.InboxSweep, time.Minute)
 	def(&t.DrainAfter, time.Minute)
 	return t
 }

@@ -178,6 +178,8 @@ var steps = []struct {
 		c.want("Chats", err, session.ErrUnknownSession)
 		_, err = c.rt.Messages(ctx, "nope", chat, "", 10)
 		c.want("Messages", err, session.ErrUnknownSession)
+		_, err = c.rt.Inbox("nope", session.InboxQuery{})
+		c.want("Inbox", err, session.ErrUnknownSession)
 		slices.Sort(c.notes) // the map's order is random
 	}},
 	{"history", func(c *contract) {
@@ -395,6 +397,29 @@ var steps = []struct {
 			c.t.Errorf("last events %v, want queue-paused, queue-resumed", kinds)
 		}
 		c.note("events %v", kinds)
+	}},
+	{"inbox", func(c *contract) {
+		s := c.get("c1")
+		if i := s.Inbox; i.Retention != session.DefaultInboxRetention || i.KeepOwn || i.MentionsOnly || i.Stored != 0 || len(i.Filtered) != 0 {
+			c.t.Errorf("a new session's inbox %+v, want every filter on, 720h, nothing stored", i)
+		}
+		msgs, err := c.rt.Inbox("c1", session.InboxQuery{Chat: chat + "@c.us"})
+		c.want("inbox of a new session", err, nil)
+		if len(msgs) != 0 {
+			c.t.Errorf("a new session's inbox holds %d messages", len(msgs))
+		}
+		_, err = c.rt.Inbox("c1", session.InboxQuery{Limit: -1})
+		c.want("inbox with a negative limit", err, session.ErrInvalid)
+		_, err = c.rt.Set("c1", session.Settings{Inbox: &session.InboxChange{Retention: ptr(time.Second)}})
+		c.want("inbox retention of 1s", err, session.ErrInvalid)
+		s, err = c.rt.Set("c1", session.Settings{Inbox: &session.InboxChange{KeepOwn: ptr(true), MentionsOnly: ptr(true), Retention: ptr(time.Hour)}})
+		c.want("inbox settings", err, nil)
+		if i := s.Inbox; !i.KeepOwn || !i.MentionsOnly || i.KeepStatus || i.Retention != time.Hour {
+			c.t.Errorf("inbox after set %+v, want own kept, mentions only, 1h", i)
+		}
+		s, err = c.rt.Set("c1", session.Settings{Inbox: &session.InboxChange{KeepOwn: ptr(false), MentionsOnly: ptr(false), Retention: ptr(time.Duration(0))}})
+		c.want("inbox back to the defaults", err, nil)
+		c.note("inbox %v %v %s", s.Inbox.KeepOwn, s.Inbox.MentionsOnly, s.Inbox.Retention)
 	}},
 	{"not ready, not showing a code", func(c *contract) {
 		ctx := context.Background()

@@ -335,8 +335,8 @@ func (o *outbox) requeue(j Job) {
 }
 
 // onMessage keeps the ack of sent jobs current.
-func (o *outbox) onMessage(m Message, ack bool) {
-	if !ack || !m.FromMe || m.ID == "" {
+func (o *outbox) onMessage(m Message) {
+	if !m.FromMe || m.ID == "" {
 		return
 	}
 	j, err := o.a.m.cfg.Store.JobByMsgID(o.a.id, m.ID)

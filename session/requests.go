@@ -24,6 +24,7 @@ type Settings struct {
 	// Browser changes the browser settings; a running browser keeps the
 	// old ones until the session is restarted.
 	Browser *BrowserChange `json:"-"`
+	Inbox   *InboxChange   `json:"-"`
 }
 
 // QueueStats is the queue view of one session.

@@ -37,6 +37,8 @@ type Runtime interface {
 
 	Chats(ctx context.Context, id string) ([]Chat, error)
 	Messages(ctx context.Context, id, chatID, before string, limit int) ([]Message, error)
+	// Inbox returns captured inbound messages, oldest first.
+	Inbox(id string, q InboxQuery) ([]InboundMessage, error)
 	Backup(w io.Writer) (int64, error)
 
 	// UnreadSnapshot lists a READY session's unread messages into its drain.

@@ -30,7 +30,8 @@ type Snapshot struct {
 	Pacing     Pacing          `json:"pacing"`  // in effect, defaults filled in
 	PacingSet  PacingSettings  `json:"-"`       // as the operator set it: nil fields are defaults
 	Browser    BrowserSettings `json:"browser"` // as the operator set it, the proxy's password masked
-	Drain      DrainInfo       `json:"drain"`   // the unread drain's progress, without its chats
+	Inbox      InboxInfo       `json:"inbox"`
+	Drain      DrainInfo       `json:"drain"` // the unread drain's progress, without its chats
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.

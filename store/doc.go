@@ -26,6 +26,12 @@
 //	|       |-- account : string       phone of the paired account
 //	|       |-- paused : 0x01
 //	|       |-- holdreason : string    why the outbox is paused
+//	|       |-- inbox                  since version 3; a key only for what differs from the default
+//	|       |   |-- keepown : 0x01     own messages not filtered
+//	|       |   |-- keepstatus : 0x01  status@broadcast not filtered
+//	|       |   |-- keepsystem : 0x01  system and notification messages not filtered
+//	|       |   |-- mentionsonly : 0x01  in groups, only messages that mention the account
+//	|       |   `-- retention : varint nanoseconds
 //	|       |-- pacing                 a key only for what the operator set, 0 included
 //	|       |   |-- mingap : varint    nanoseconds
 //	|       |   |-- jittermin : varint nanoseconds
@@ -45,14 +51,26 @@
 //	|-- msgids                         since version 2
 //	|   `-- <session>
 //	|       `-- <msgid> : <seq>        8-byte big-endian
-//	|-- webhooks                       since version 3
+//	|-- inbound                        since version 3
+//	|   `-- <session>
+//	|       `-- <received><msgid> : Inbound JSON   received: 8-byte big-endian unix ns
+//	|-- inboundids                     since version 3
+//	|   `-- <session>
+//	|       `-- <msgid> : <inbound key>  one entry per raw message id
+//	|-- inboundstats                   since version 3
+//	|   `-- <session>
+//	|       |-- stored : varint        messages under inbound/<session>
+//	|       |-- bytes : varint         their approximate size
+//	|       `-- filtered
+//	|           `-- <reason> : varint  filtered messages ever captured, per reason
+//	|-- webhooks                       since version 4
 //	|   `-- <session>
 //	|       `-- <name> : Webhook JSON  where the secret comes from, never the secret
-//	|-- deliveries                     since version 3
+//	|-- deliveries                     since version 4
 //	|   `-- <seq> : Delivery JSON      one event to one endpoint, every session
-//	|-- webhookqueue                   since version 3
+//	|-- webhookqueue                   since version 4
 //	|   `-- <seq> : ""                 deliveries still pending or delivering
-//	`-- drains                         since version 4
+//	`-- drains                         since version 5
 //	    `-- <session>
 //	        |-- drain : Drain JSON     state and rate of the unread drain
 //	        |-- items
@@ -86,4 +104,6 @@
 // (bench_test.go measures it). EnqueueDeliveriesTx adds deliveries inside
 // a caller's own write transaction, so a fact and the webhook deliveries it
 // causes commit together.
+// SaveInbound: concurrent callers share one commit through db.Batch
+// (bench_test.go measures it).
 package store

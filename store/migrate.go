@@ -27,8 +27,9 @@ type migration struct {
 var migrations = []migration{
 	{1, "create the v1 buckets", [][]byte{bucketMeta, bucketSessions, bucketEvents, bucketOutbox}, markFile},
 	{2, "index outbox jobs by message id", [][]byte{bucketMsgIDs}, indexMsgIDs},
-	{3, "webhook endpoints and their delivery queue", [][]byte{bucketWebhooks, bucketDeliveries, bucketWebhookQueue}, nothingToFill},
-	{4, "unread drains and their per-message progress", [][]byte{bucketDrains}, nothingToFill},
+	{3, "capture inbound messages", [][]byte{bucketInbound, bucketInboundIDs, bucketInboundStats}, noData},
+	{4, "webhook endpoints and their delivery queue", [][]byte{bucketWebhooks, bucketDeliveries, bucketWebhookQueue}, noData},
+	{5, "unread drains and their per-message progress", [][]byte{bucketDrains}, noData},
 }
 
 // currentVersion is the schema this code reads and writes.
@@ -129,6 +130,9 @@ func markFile(tx *bolt.Tx) error {
 	return meta.Put(keyCreated, created)
 }
 
+// noData is the apply of a migration that only adds buckets.
+func noData(*bolt.Tx) error { return nil }
+
 // indexMsgIDs (version 2) fills msgids/<session>/<msgid> -> seq from the
 // jobs already queued, so a job can be found by its WhatsApp message id
 // (crash reconciliation) and a duplicate id refused. Where version 1 held
@@ -156,6 +160,3 @@ func indexMsgIDs(tx *bolt.Tx) error {
 		})
 	})
 }
-
-// nothingToFill is the apply of a migration that only adds empty buckets.
-func nothingToFill(*bolt.Tx) error { return nil }

@@ -139,6 +139,46 @@ func TestMigration2IndexesMsgIDs(t *testing.T) {
 	}
 }
 
+// Version 2 -> 3: a file written at version 2 gets the inbound buckets,
+// keeps its sessions, and captures messages at once.
+func TestMigration3AddsInbound(t *testing.T) {
+	path := tempPath(t)
+	writeAtVersion(t, path, 2, func(tx *bolt.Tx) error {
+		if getBucket(tx, bucketV1, bucketInbound) != nil {
+			t.Fatal("version 2 already has inbound")
+		}
+		s, err := createBucketIfNotExists(tx, sessionPath("s1")...)
+		if err != nil {
+			return err
+		}
+		return s.Put(fieldState, []byte("READY"))
+	})
+	db := openTest(t, path, Options{})
+	if v := fileVersion(t, db); v != currentVersion {
+		t.Fatalf("version = %d, want %d", v, currentVersion)
+	}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketInbound, bucketInboundIDs, bucketInboundStats} {
+			if getBucket(tx, bucketV1, name) == nil {
+				t.Errorf("bucket v1/%s missing", name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := db.GetSession("s1"); err != nil || s.State != "READY" {
+		t.Fatalf("session after migration = %+v, %v", s, err)
+	}
+	if _, err := db.SaveInbound("s1", []Inbound{{ID: "3A01", Chat: "c@c.us", Body: "hi"}}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := db.InboundStats("s1"); err != nil || st.Stored != 1 {
+		t.Fatalf("stats = %+v, %v; want 1 stored", st, err)
+	}
+}
+
 func TestMigrateRefusesUnreadableVersion(t *testing.T) {
 	path := tempPath(t)
 	writeAtVersion(t, path, currentVersion, func(tx *bolt.Tx) error {

@@ -23,6 +23,10 @@ var (
 	bucketWebhooks     = []byte("webhooks")
 	bucketDeliveries   = []byte("deliveries")
 	bucketWebhookQueue = []byte("webhookqueue")
+	bucketInbound      = []byte("inbound")
+	bucketInboundIDs   = []byte("inboundids")
+	bucketInboundStats = []byte("inboundstats")
+	bucketInbox        = []byte("inbox")
 
 	bucketDrains = []byte("drains")
 )

@@ -173,7 +173,8 @@ func (db *DB) UpdateSession(id string, fn func(*Session) error) (Session, error)
 }
 
 // DeleteSession removes the session with its events, outbox, index and
-// webhook endpoints (its queued deliveries go dead when their turn comes).
+// webhook endpoints (its queued deliveries go dead when their turn comes) and its
+// inbound messages.
 func (db *DB) DeleteSession(id string) error {
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		if err := getBucket(tx, sessionsPath()...).DeleteBucket([]byte(id)); err != nil {
@@ -182,7 +183,8 @@ func (db *DB) DeleteSession(id string) error {
 			}
 			return err
 		}
-		for _, path := range [][][]byte{eventsPath(id), outboxPath(id), msgIDsPath(id), webhooksPath(id), drainPath(id)} {
+		for _, path := range [][][]byte{eventsPath(id), outboxPath(id), msgIDsPath(id), webhooksPath(id),
+			{bucketV1, bucketInbound, []byte(id)}, {bucketV1, bucketInboundIDs, []byte(id)}, {bucketV1, bucketInboundStats, []byte(id)}, drainPath(id)} {
 			if err := deleteBucket(tx, path...); err != nil {
 				return err
 			}

@@ -26,14 +26,15 @@ const BackupBytes = "bbolt file bytes"
 type Fake struct {
 	Now func() time.Time // nil = time.Now; tests fix it
 
-	Snapshots  map[string]session.Snapshot   // by session
-	EventsOf   map[string][]session.Event    // by session, oldest first
-	JobsOf     map[string][]session.Job      // by session, by seq
-	ChatsOf    map[string][]session.Chat     // by session
-	MessagesOf map[string][]session.Message  // by session + "/" + chat, oldest first
-	StatsOf    map[string]session.QueueStats // planted queue figures, instead of those counted from JobsOf
-	DrainsOf   map[string]session.DrainInfo  // by session: the unread snapshot a READY session gives, with its chats
-	Fail       map[string]error              // method name -> the error it returns
+	Snapshots  map[string]session.Snapshot         // by session
+	EventsOf   map[string][]session.Event          // by session, oldest first
+	JobsOf     map[string][]session.Job            // by session, by seq
+	ChatsOf    map[string][]session.Chat           // by session
+	MessagesOf map[string][]session.Message        // by session + "/" + chat, oldest first
+	StatsOf    map[string]session.QueueStats       // planted queue figures, instead of those counted from JobsOf
+	InboxOf    map[string][]session.InboundMessage // captured messages by session, oldest first
+	DrainsOf   map[string]session.DrainInfo        // by session: the unread snapshot a READY session gives, with its chats
+	Fail       map[string]error                    // method name -> the error it returns
 
 	mu    sync.Mutex
 	subs  map[chan session.Update]struct{}
@@ -56,6 +57,7 @@ func New() *Fake {
 		ChatsOf:    map[string][]session.Chat{},
 		MessagesOf: map[string][]session.Message{},
 		StatsOf:    map[string]session.QueueStats{},
+		InboxOf:    map[string][]session.InboundMessage{},
 		DrainsOf:   map[string]session.DrainInfo{},
 		Fail:       map[string]error{},
 		subs:       map[chan session.Update]struct{}{},
@@ -308,7 +310,8 @@ func (f *Fake) Add(req session.AddRequest) (session.Snapshot, error) {
 	}
 	f.Snapshots[req.ID] = session.Snapshot{ID: req.ID, State: session.Stopped, Since: f.now(), Reason: "created",
 		PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart == nil || *req.AutoStart,
-		Pacing: session.EffectivePacing(session.PacingSettings{}), Browser: masked(req.Browser)}
+		Pacing: session.EffectivePacing(session.PacingSettings{}), Browser: masked(req.Browser),
+		Inbox: session.NewInboxInfo(session.InboxSettings{})}
 	f.browser[req.ID] = req.Browser
 	f.event(req.ID, session.Event{Kind: "created", To: string(session.Stopped), Reason: "pairing by " + req.PairMethod})
 	state := session.State("")
@@ -416,6 +419,15 @@ func (f *Fake) Set(id string, set session.Settings) (session.Snapshot, error) {
 		if err != nil {
 			return err
 		}
+		inbox, err := session.ChangeInbox(s.Inbox.Settings(), set.Inbox)
+		if err != nil {
+			return err
+		}
+		if set.Inbox != nil {
+			info := session.NewInboxInfo(inbox)
+			info.Stored, info.Bytes, info.Filtered = s.Inbox.Stored, s.Inbox.Bytes, s.Inbox.Filtered
+			s.Inbox = info
+		}
 		if set.PairPhone != nil {
 			s.PairPhone = *set.PairPhone
 		}
@@ -477,6 +489,19 @@ func setText(s session.Settings) string {
 	}
 	if s.Pacing != nil && s.Pacing.String() != "" {
 		parts = append(parts, s.Pacing.String())
+	}
+	if c := s.Inbox; c != nil {
+		for _, f := range []struct {
+			name string
+			v    *bool
+		}{{"keepOwn", c.KeepOwn}, {"keepStatus", c.KeepStatus}, {"keepSystem", c.KeepSystem}, {"mentionsOnly", c.MentionsOnly}} {
+			if f.v != nil {
+				parts = append(parts, fmt.Sprintf("%s=%v", f.name, *f.v))
+			}
+		}
+		if c.Retention != nil {
+			parts = append(parts, "retention="+c.Retention.String())
+		}
 	}
 	return strings.Join(parts, " ")
 }
@@ -700,6 +725,27 @@ func (f *Fake) Messages(ctx context.Context, id, chatID, before string, limit in
 		}
 		return nil
 	}, chatID, fmt.Sprintf("%q", before), limit)
+	return out, err
+}
+
+// Inbox selects from InboxOf as the store does: by chat or its twin,
+// received since, filtered ones only when asked, the newest Limit.
+func (f *Fake) Inbox(id string, q session.InboxQuery) ([]session.InboundMessage, error) {
+	var out []session.InboundMessage
+	err := f.with("Inbox", id, func(session.Snapshot) error {
+		if q.Limit < 0 {
+			return fmt.Errorf("limit %d is negative: give 1 or more, or 0 for all: %w", q.Limit, session.ErrInvalid)
+		}
+		for _, m := range f.InboxOf[id] {
+			if (q.Filtered || m.Filtered == "") && (q.Chat == "" || m.Chat == q.Chat || m.Twin == q.Chat) && !m.Received.Before(q.Since) {
+				out = append(out, m)
+			}
+		}
+		if q.Limit > 0 && len(out) > q.Limit {
+			out = out[len(out)-q.Limit:]
+		}
+		return nil
+	}, q.Chat, q.Since, q.Limit)
 	return out, err
 }
 
