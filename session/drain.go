@@ -11,9 +11,6 @@ import (
 	"github.com/waconsole/waconsole/store"
 )
 
-// HookMessageReceived is the webhook event of an inbound message.
-const HookMessageReceived = "message.received"
-
 // drainSpeedWindow is how far back the measured speed looks.
 const drainSpeedWindow = 30 * time.Second
 
@@ -104,7 +101,7 @@ func (d *drainer) add(chats []UnreadChat) (int, error) {
 	for _, c := range chats {
 		for _, m := range c.Messages {
 			items = append(items, store.DrainItem{Chat: c.ID, ChatName: c.Name, ID: m.ID, Key: m.Key,
-				Author: m.Author, Body: m.Body, Time: m.Time})
+				Author: m.Author, Body: m.Body, Time: m.Time, Type: m.Type, Media: m.Media, Mentions: m.Mentions})
 		}
 	}
 	n, err := d.a.m.cfg.Store.AddDrainItems(d.a.id, items)
@@ -270,19 +267,20 @@ func (d *drainer) markRead(chat string) {
 	}()
 }
 
-// handOn captures the items and records them done in one transaction,
-// delivering message.received for those the live path has not handed on.
+// handOn captures the items through the inbound path and records them
+// done in one transaction; delivering, the capture hands each on to the
+// webhooks unless the live path did already.
 func (d *drainer) handOn(idx []int, outcome string) {
 	seqs := make([]uint64, len(idx))
-	var evs []store.WebhookEvent
+	msgs := make([]store.Inbound, len(idx))
 	for k, i := range idx {
 		it := d.items[i]
 		seqs[k] = it.Seq
-		if outcome == outDelivered {
-			evs = append(evs, receivedEvent(d.a.id, it))
-		}
+		msgs[k] = captured(Message{ID: it.ID, Key: it.Key, Chat: it.Chat, Author: it.Author, Body: it.Body, Time: it.Time,
+			Type: it.Type, Media: it.Media, Mentions: it.Mentions}, d.a.inbox, d.a.me)
 	}
-	if err := d.a.m.cfg.Store.FinishDrainItems(d.a.id, seqs, outcome, evs...); err != nil {
+	outs, err := d.a.m.cfg.Store.CaptureDrained(d.a.id, seqs, msgs, outcome, outcome == outDelivered)
+	if err != nil {
 		d.lastError = err.Error()
 		d.a.m.cfg.Logf("session %s: drain: %v", d.a.id, err)
 		d.a.due.drain = time.Now().Add(drainRetry)
@@ -290,10 +288,11 @@ func (d *drainer) handOn(idx []int, outcome string) {
 	}
 	d.lastError = ""
 	now := time.Now()
-	for _, i := range idx {
-		d.items[i].Done, d.items[i].Outcome = true, outcome
+	for k, i := range idx {
+		d.items[i].Done, d.items[i].Outcome = true, outs[k]
 		d.finished = append(d.finished, now)
 	}
+	d.a.refreshInbox()
 }
 
 // finish ends a drain whose chosen messages are all handed on.
@@ -363,25 +362,6 @@ func (d *drainer) info(chats bool) DrainInfo {
 		in.ETA = time.Duration(float64(left) / speed * float64(time.Second)).Round(time.Second)
 	}
 	return in
-}
-
-// receivedEvent is the message.received event of a drained message.
-func receivedEvent(session string, it store.DrainItem) store.WebhookEvent {
-	return store.WebhookEvent{Session: session, Type: HookMessageReceived, Data: receivedData{
-		Session: session, ChatID: it.Chat, MsgID: it.ID, Key: it.Key, Author: it.Author, Body: it.Body, Time: it.Time, Drained: true,
-	}}
-}
-
-// receivedData is the data of message.received.
-type receivedData struct {
-	Session string    `json:"session"`
-	ChatID  string    `json:"chatId"`
-	MsgID   string    `json:"msgId"`
-	Key     string    `json:"key"`
-	Author  string    `json:"author,omitempty"`
-	Body    string    `json:"body"`
-	Time    time.Time `json:"time"`
-	Drained bool      `json:"drained,omitempty"` // handed on by an unread drain
 }
 
 func preview(s string) string {

@@ -148,3 +148,54 @@ func TestDrainPacesPausesResumesAndSurvivesARestart(t *testing.T) {
 		seen[b] = true
 	}
 }
+
+// A message that arrives while a drain runs takes the live path and is
+// handed on once, also when a later snapshot lists it in the drain too.
+func TestDrainHandsOnAMessageArrivingMeanwhileOnce(t *testing.T) {
+	const phone = "15551230092"
+	e := drainEnv(t, phone)
+	e.backlogAfterDowntime("s1", phone, 1, 10)
+	if err := e.m.Start("s1"); err != nil {
+		t.Fatal(err)
+	}
+	e.wait("s1", "an unread snapshot", 60*time.Second, func(s Snapshot) bool { return s.Drain.Total == 10 })
+	d, err := e.m.Drain("s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat := d.Chats[0].ID
+	if _, err := e.m.StartDrain("s1", DrainRequest{Action: DrainDeliver, Rate: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.phone.Inbound(context.Background(), phone, chat, "live during the drain", 1); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !slices.Contains(queuedReceived(t, e.db), "live during the drain") {
+		if time.Now().After(deadline) {
+			t.Fatal("the live message was not handed on")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The chat's unread now include it: a new snapshot lists it in the drain.
+	if d, err = e.m.UnreadSnapshot(context.Background(), "s1"); err != nil || d.Total != 11 {
+		t.Fatalf("snapshot during the drain: %+v %v, want 11 messages", d, err)
+	}
+	s := e.wait("s1", "the drain done", 30*time.Second, func(s Snapshot) bool { return s.Drain.State == DrainDone })
+	if s.Drain.Done != 11 || s.Drain.Delivered != 10 || s.Drain.Already != 1 {
+		t.Fatalf("drain %+v, want 10 delivered and the live one handed on before", s.Drain)
+	}
+	got := queuedReceived(t, e.db)
+	if len(got) != 11 {
+		t.Fatalf("message.received queued for %q, want the 10 drained and the live one", got)
+	}
+	live := 0
+	for _, b := range got {
+		if b == "live during the drain" {
+			live++
+		}
+	}
+	if live != 1 {
+		t.Fatalf("the live message was handed on %d times", live)
+	}
+}

@@ -97,8 +97,8 @@ type DrainChat struct {
 
 // The outcomes of a drained message.
 const (
-	outDelivered = "delivered"
-	outRead      = "read"
-	outSkipped   = "skipped"
-	outAlready   = "already" // captured and handed on before, by the live path
+	outDelivered = store.DrainDelivered
+	outRead      = store.DrainMarked
+	outSkipped   = store.DrainSkipped
+	outAlready   = store.DrainAlready // captured and handed on before, by the live path
 )

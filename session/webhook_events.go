@@ -13,6 +13,9 @@ const (
 	HookOutboxSent   = "outbox.sent"
 	HookOutboxDead   = "outbox.dead"
 	HookMessageAck   = "message.ack"
+	// HookMessageReceived is an inbound message, live or drained, handed on
+	// once: when it is first captured in its final form.
+	HookMessageReceived = "message.received"
 )
 
 // stateData is the data of session.state.
@@ -40,7 +43,7 @@ type jobData struct {
 // storeHooks are what the store writes for the webhooks, in the same
 // transaction as the state change or job update that causes it.
 func storeHooks() store.Hooks {
-	return store.Hooks{Event: stateEvents, Job: jobEvents}
+	return store.Hooks{Event: stateEvents, Job: jobEvents, Inbound: receivedEvents}
 }
 
 func stateEvents(session string, ev store.Event) []store.WebhookEvent {
@@ -68,4 +71,24 @@ func jobEvents(before, after store.Job) []store.WebhookEvent {
 		add(HookMessageAck)
 	}
 	return out
+}
+
+// receivedData is the data of message.received.
+type receivedData struct {
+	Session     string    `json:"session"`
+	ChatID      string    `json:"chatId"`
+	MsgID       string    `json:"msgId"`
+	Key         string    `json:"key"`
+	Author      string    `json:"author,omitempty"`
+	Type        string    `json:"type,omitempty"`
+	Body        string    `json:"body"`
+	Time        time.Time `json:"time"`
+	Unsupported bool      `json:"unsupported,omitempty"` // media: the body is its caption only
+}
+
+func receivedEvents(m store.Inbound) []store.WebhookEvent {
+	return []store.WebhookEvent{{Session: m.Session, Type: HookMessageReceived, Data: receivedData{
+		Session: m.Session, ChatID: m.Chat, MsgID: m.ID, Key: m.Key, Author: m.Author, Type: m.Type, Body: m.Body,
+		Time: m.Time, Unsupported: m.Unsupported,
+	}}}
 }

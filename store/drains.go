@@ -50,6 +50,9 @@ type DrainItem struct {
 	Author   string    `json:"author,omitempty"`
 	Body     string    `json:"body"`
 	Time     time.Time `json:"time"`
+	Type     string    `json:"type,omitempty"`
+	Media    bool      `json:"media,omitempty"`
+	Mentions []string  `json:"mentions,omitempty"`
 	Action   string    `json:"action,omitempty"`
 	Done     bool      `json:"done,omitempty"`
 	Outcome  string    `json:"outcome,omitempty"` // what handing it on did
@@ -103,8 +106,8 @@ func (db *DB) UpdateDrain(session string, fn func(*Drain) error) (Drain, error) 
 
 // AddDrainItems adds a snapshot's messages to the session's drain, oldest
 // first, and leaves it waiting unless it is running or paused. A message
-// already listed (an earlier snapshot) stays as it is. It returns how many
-// were new.
+// already listed (an earlier snapshot) stays as it is; a new one takes the
+// action chosen for its chat, if any. It returns how many were new.
 func (db *DB) AddDrainItems(session string, items []DrainItem) (int, error) {
 	items = slices.Clone(items)
 	slices.SortStableFunc(items, func(a, b DrainItem) int { return a.Time.Compare(b.Time) })
@@ -115,10 +118,26 @@ func (db *DB) AddDrainItems(session string, items []DrainItem) (int, error) {
 			return err
 		}
 		list, ids := b.Bucket(bucketItems), b.Bucket(bucketItemIDs)
+		// A new message of a chat the operator chose an action for takes it.
+		actions := map[string]string{}
+		err = list.ForEach(func(_, v []byte) error {
+			var it DrainItem
+			if err := json.Unmarshal(v, &it); err != nil {
+				return err
+			}
+			if it.Action != "" {
+				actions[it.Chat] = it.Action
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 		for _, it := range items {
 			if it.ID == "" || ids.Get([]byte(it.ID)) != nil {
 				continue
 			}
+			it.Action = actions[it.Chat]
 			seq, err := list.NextSequence()
 			if err != nil {
 				return err
@@ -204,44 +223,69 @@ func (db *DB) SetDrainAction(session string, chats []string, action string) (int
 	return n, nil
 }
 
-// FinishDrainItemsTx marks items done with their outcome inside the
-// caller's transaction, so the step that hands a message on and the record
-// that it did commit together.
-func FinishDrainItemsTx(tx *bolt.Tx, session string, seqs []uint64, outcome string) error {
-	list := getBucket(tx, append(drainPath(session), bucketItems)...)
-	if list == nil {
-		return fmt.Errorf("session %q has no drain: %w", session, ErrNotFound)
-	}
-	for _, seq := range seqs {
-		v := list.Get(itob(seq))
-		if v == nil {
-			return fmt.Errorf("drain item %d of session %q: %w", seq, session, ErrNotFound)
-		}
-		var it DrainItem
-		if err := json.Unmarshal(v, &it); err != nil {
-			return err
-		}
-		it.Done, it.Outcome = true, outcome
-		if err := putJSON(list, itob(seq), it); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// What handing a drained message on did.
+const (
+	DrainDelivered = "delivered" // captured, and handed to the webhooks
+	DrainMarked    = "read"      // captured; its chat was marked read
+	DrainSkipped   = "skipped"   // captured, handed on to no one
+	DrainAlready   = "already"   // captured and handed on before, by the live path
+)
 
-// FinishDrainItems marks items done and queues the deliveries of evs in
-// one transaction: a message is handed on and recorded as such together.
-func (db *DB) FinishDrainItems(session string, seqs []uint64, outcome string, evs ...WebhookEvent) error {
+// CaptureDrained captures drained messages through the inbound path, as
+// SaveInbound does, and marks their items done, all in one transaction. With
+// deliver, the inbound hook hands on each message this capture stores in
+// its final form for the first time: one the live path captured before
+// was handed on then, and is not again (DrainAlready). outcome is what the
+// others are recorded as. It returns the outcome of each item.
+func (db *DB) CaptureDrained(session string, seqs []uint64, msgs []Inbound, outcome string, deliver bool) ([]string, error) {
+	if len(seqs) != len(msgs) {
+		return nil, fmt.Errorf("capture drained: %d items but %d messages", len(seqs), len(msgs))
+	}
+	now := time.Now()
+	outs := make([]string, len(msgs))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := FinishDrainItemsTx(tx, session, seqs, outcome); err != nil {
+		captured, err := saveInboundTx(tx, session, msgs, now)
+		if err != nil {
 			return err
 		}
-		return emit(tx, evs, time.Now())
+		list := getBucket(tx, append(drainPath(session), bucketItems)...)
+		if list == nil {
+			return fmt.Errorf("session %q has no drain: %w", session, ErrNotFound)
+		}
+		for i, seq := range seqs {
+			outs[i] = outcome
+			if deliver && !handedOn(msgs[i], captured[i]) {
+				outs[i] = DrainAlready
+				if msgs[i].Filtered != "" {
+					outs[i] = DrainSkipped
+				}
+			}
+			if err := finishDrainItem(list, seq, outs[i]); err != nil {
+				return fmt.Errorf("drain item %d of session %q: %w", seq, session, err)
+			}
+		}
+		if !deliver {
+			return nil
+		}
+		return db.inboundHook(tx, session, msgs, captured, now)
 	})
 	if err != nil {
-		return fmt.Errorf("finish drain items of session %q: %w", session, err)
+		return nil, fmt.Errorf("capture drained messages of session %q: %w", session, err)
 	}
-	return nil
+	return outs, nil
+}
+
+func finishDrainItem(list *bolt.Bucket, seq uint64, outcome string) error {
+	v := list.Get(itob(seq))
+	if v == nil {
+		return ErrNotFound
+	}
+	var it DrainItem
+	if err := json.Unmarshal(v, &it); err != nil {
+		return err
+	}
+	it.Done, it.Outcome = true, outcome
+	return putJSON(list, itob(seq), it)
 }
 
 // ClearDrain forgets the session's drain and its items.

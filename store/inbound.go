@@ -72,8 +72,10 @@ func (db *DB) SaveInbound(session string, msgs []Inbound) ([]InboundOutcome, err
 	var out []InboundOutcome
 	err := db.bolt.Batch(func(tx *bolt.Tx) error {
 		var err error
-		out, err = saveInboundTx(tx, session, msgs, now)
-		return err
+		if out, err = saveInboundTx(tx, session, msgs, now); err != nil {
+			return err
+		}
+		return db.inboundHook(tx, session, msgs, out, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save inbound of session %q: %w", session, err)
