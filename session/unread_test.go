@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/waconsole/waconsole/simweb"
 )
 
@@ -110,6 +112,21 @@ func testUnreadSnapshotAndMarkRead(t *testing.T, e *testEnv) {
 		t.Fatalf("%d backlog chats in the snapshot, want %d", len(backlog), chats)
 	}
 
+	// A chat marked unread counts its newest message, as WhatsApp Web shows it.
+	markUnread := `(async () => { const c = require('WAWebCollections').Chat.getModelsArray().find((c) => c.formattedTitle === 'Alice Martin');
+	  await require('WAWebCmd').Cmd.markChatUnread(c, true); return c.unreadCount; })()`
+	if n, err := chromedp.Run(p.(*chromePage).ctx, chromedp.Evaluate[int](markUnread, chromedp.EvalAwaitPromise)); err != nil || n != -1 {
+		t.Fatalf("marking Alice's chat unread in the page: %d %v", n, err)
+	}
+	var alice *UnreadChat
+	for _, c := range unreadUntil(t, p, chats*perChat+3+1) {
+		if c.Name == "Alice Martin" {
+			alice = &c
+		}
+	}
+	if alice == nil || alice.Unread != -1 || len(alice.Messages) != 1 || alice.Messages[0].Body != "Great, thanks 🙏" {
+		t.Fatalf("the chat marked unread in the snapshot: %+v, want its newest message", alice)
+	}
 	read := backlog[0].ID
 	if err := p.MarkRead(context.Background(), read); err != nil {
 		t.Fatal(err)
@@ -118,7 +135,7 @@ func testUnreadSnapshotAndMarkRead(t *testing.T, e *testEnv) {
 	if err != nil || len(marks) != 1 || marks[0].Chat != read || marks[0].Unread != perChat {
 		t.Fatalf("chats marked read at the phone: %+v %v, want %s with %d unread", marks, err, read, perChat)
 	}
-	for _, c := range unreadUntil(t, p, (chats-1)*perChat+3) {
+	for _, c := range unreadUntil(t, p, (chats-1)*perChat+3+1) {
 		if c.ID == read {
 			t.Fatalf("%s is still unread after MarkRead", read)
 		}

@@ -288,11 +288,6 @@ func finishDrainItem(list *bolt.Bucket, seq uint64, outcome string) error {
 	return putJSON(list, itob(seq), it)
 }
 
-// ClearDrain forgets the session's drain and its items.
-func (db *DB) ClearDrain(session string) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return deleteBucket(tx, drainPath(session)...) })
-}
-
 func drainBucket(tx *bolt.Tx, session string) (*bolt.Bucket, error) {
 	if err := requireSession(tx, session); err != nil {
 		return nil, err
