@@ -87,7 +87,7 @@ func (d *drainer) takeAsync(down time.Duration) {
 				d.a.publish()
 				return
 			}
-			if n, err := d.add(chats); err == nil {
+			if n, err := d.add(chats); err == nil && n > 0 {
 				d.a.event("drain-snapshot", plural(n, "unread message")+" after "+down.Round(time.Second).String()+" down")
 			}
 			d.a.publish()
@@ -98,6 +98,9 @@ func (d *drainer) takeAsync(down time.Duration) {
 // add stores a snapshot's messages in the drain and reloads it.
 func (d *drainer) add(chats []UnreadChat) (int, error) {
 	var items []store.DrainItem
+	if len(chats) == 0 && len(d.items) == 0 {
+		return 0, nil // nothing unread, and no drain to show it in
+	}
 	for _, c := range chats {
 		for _, m := range c.Messages {
 			items = append(items, store.DrainItem{Chat: c.ID, ChatName: c.Name, ID: m.ID, Key: m.Key,

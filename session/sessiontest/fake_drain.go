@@ -9,7 +9,8 @@ import (
 )
 
 // UnreadSnapshot returns the drain planted in DrainsOf, as a snapshot the
-// page gave; the session must be READY.
+// page gave, waiting for the operator unless it runs; the session must be
+// READY.
 func (f *Fake) UnreadSnapshot(ctx context.Context, id string) (session.DrainInfo, error) {
 	var out session.DrainInfo
 	err := f.with("UnreadSnapshot", id, func(s session.Snapshot) error {
@@ -17,7 +18,11 @@ func (f *Fake) UnreadSnapshot(ctx context.Context, id string) (session.DrainInfo
 			return err
 		}
 		d := f.DrainsOf[id]
-		if d.State == "" {
+		if d.Total == 0 {
+			out = d // nothing unread and no drain: as the Manager, nothing is stored
+			return nil
+		}
+		if d.State == "" || d.State == session.DrainDone || d.State == session.DrainCancelled {
 			d.State = session.DrainWaiting
 		}
 		d.Snapshot = f.now()
