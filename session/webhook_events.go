@@ -13,6 +13,7 @@ const (
 	HookOutboxSent   = "outbox.sent"
 	HookOutboxDead   = "outbox.dead"
 	HookMessageAck   = "message.ack"
+	HookReceived     = "message.received"
 )
 
 // stateData is the data of session.state.
@@ -40,7 +41,7 @@ type jobData struct {
 // storeHooks are what the store writes for the webhooks, in the same
 // transaction as the state change or job update that causes it.
 func storeHooks() store.Hooks {
-	return store.Hooks{Event: stateEvents, Job: jobEvents}
+	return store.Hooks{Event: stateEvents, Job: jobEvents, Inbound: receivedEvents}
 }
 
 func stateEvents(session string, ev store.Event) []store.WebhookEvent {
@@ -68,4 +69,28 @@ func jobEvents(before, after store.Job) []store.WebhookEvent {
 		add(HookMessageAck)
 	}
 	return out
+}
+
+// receivedData is the data of message.received.
+type receivedData struct {
+	Session     string    `json:"session"`
+	ChatID      string    `json:"chatId"`
+	TwinChatID  string    `json:"twinChatId,omitempty"` // the same chat under its other id, when known
+	MsgID       string    `json:"msgId"`
+	Key         string    `json:"key"`
+	Author      string    `json:"author,omitempty"` // in groups
+	Type        string    `json:"type,omitempty"`
+	Body        string    `json:"body"` // text, or a media message's caption
+	Time        time.Time `json:"time"`
+	Unsupported bool      `json:"unsupported,omitempty"` // media: its content is not handed on
+}
+
+// receivedEvents hands on a message the filters kept, once it is final: a
+// pending placeholder waits for its decrypted form.
+func receivedEvents(m store.Inbound, _ store.InboundOutcome) []store.WebhookEvent {
+	if m.Filtered != "" || m.Pending {
+		return nil
+	}
+	return []store.WebhookEvent{{Session: m.Session, Type: HookReceived, Data: receivedData{Session: m.Session, ChatID: m.Chat,
+		TwinChatID: m.Twin, MsgID: m.ID, Key: m.Key, Author: m.Author, Type: m.Type, Body: m.Body, Time: m.Time, Unsupported: m.Unsupported}}}
 }

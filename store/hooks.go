@@ -15,6 +15,9 @@ type Hooks struct {
 	Event func(session string, ev Event) []WebhookEvent
 	// Job sees every job update, before and after.
 	Job func(before, after Job) []WebhookEvent
+	// Inbound sees every captured message that was new, or the final form
+	// of a pending one, with what SaveInbound did with it.
+	Inbound func(m Inbound, o InboundOutcome) []WebhookEvent
 }
 
 // SetHooks installs h for the writes that follow.
@@ -40,6 +43,13 @@ func (db *DB) eventHook(tx *bolt.Tx, session string, ev Event) error {
 func (db *DB) jobHook(tx *bolt.Tx, before, after Job) error {
 	if h := db.hooks.Load(); h != nil && h.Job != nil {
 		return emit(tx, h.Job(before, after), after.Updated)
+	}
+	return nil
+}
+
+func (db *DB) inboundHook(tx *bolt.Tx, m Inbound, o InboundOutcome, now time.Time) error {
+	if h := db.hooks.Load(); h != nil && h.Inbound != nil && o != InboundSeen {
+		return emit(tx, h.Inbound(m, o), now)
 	}
 	return nil
 }

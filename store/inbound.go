@@ -72,7 +72,7 @@ func (db *DB) SaveInbound(session string, msgs []Inbound) ([]InboundOutcome, err
 	var out []InboundOutcome
 	err := db.bolt.Batch(func(tx *bolt.Tx) error {
 		var err error
-		out, err = saveInboundTx(tx, session, msgs, now)
+		out, err = db.saveInboundTx(tx, session, msgs, now)
 		return err
 	})
 	if err != nil {
@@ -81,7 +81,7 @@ func (db *DB) SaveInbound(session string, msgs []Inbound) ([]InboundOutcome, err
 	return out, nil
 }
 
-func saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) ([]InboundOutcome, error) {
+func (db *DB) saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) ([]InboundOutcome, error) {
 	if err := requireSession(tx, session); err != nil {
 		return nil, err
 	}
@@ -104,8 +104,10 @@ func saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) (
 		}
 		m.Session = session
 		if k := ids.Get([]byte(m.ID)); k != nil {
-			out[i], err = mergeInbound(b, st, k, m)
-			if err != nil {
+			if out[i], err = mergeInbound(b, st, k, m); err != nil {
+				return nil, err
+			}
+			if err := db.inboundHook(tx, m, out[i], now); err != nil {
 				return nil, err
 			}
 			continue
@@ -131,6 +133,9 @@ func saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) (
 			st.filtered[m.Filtered]++
 		}
 		out[i] = InboundNew
+		if err := db.inboundHook(tx, m, InboundNew, now); err != nil {
+			return nil, err
+		}
 	}
 	return out, st.write()
 }
