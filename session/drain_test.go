@@ -20,7 +20,7 @@ func drainEnv(t *testing.T, phone string) *testEnv {
 	e.drainAfter = 10 * time.Millisecond
 	e.open(t)
 	e.pairQR("s1", phone)
-	if _, err := e.db.AddWebhook(store.Webhook{Session: "s1", Name: "w", URL: "http://127.0.0.1:9/", Events: []string{HookMessageReceived}, SecretEnv: "DRAIN_TEST_SECRET"}); err != nil {
+	if _, err := e.db.AddWebhook(store.Webhook{Session: "s1", Name: "w", URL: "http://127.0.0.1:9/", Events: []string{HookReceived}, SecretEnv: "DRAIN_TEST_SECRET"}); err != nil {
 		t.Fatal(err)
 	}
 	return e
@@ -42,7 +42,7 @@ func queuedReceived(t *testing.T, db *store.DB) []string {
 		if err := json.Unmarshal(d.Body, &ev); err != nil {
 			t.Fatal(err)
 		}
-		if ev.Type == HookMessageReceived {
+		if ev.Type == HookReceived {
 			out = append(out, ev.Data.Body)
 		}
 	}

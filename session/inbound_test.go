@@ -121,6 +121,9 @@ func TestInboundSeenTwiceStoredOnce(t *testing.T) {
 	e := newEnv(t)
 	const phone = "15551240102"
 	e.pairQR("twice", phone)
+	if _, err := e.db.AddWebhook(store.Webhook{Session: "twice", Name: "all", URL: "http://127.0.0.1:9/", SecretEnv: "WA_TEST_SECRET"}); err != nil {
+		t.Fatal(err)
+	}
 	const id, lid, pn = "3A00000000000000D0B1", "99887766554433@lid", "15558880102@c.us"
 	e.report("twice", inboundEvent(id, lid, "once only"))
 	e.report("twice", inboundEvent(id, lid, "once only"))
@@ -160,6 +163,29 @@ func TestInboundSeenTwiceStoredOnce(t *testing.T) {
 	}
 	if s, _ := e.m.Get("twice"); s.Inbox.Stored != 4 {
 		t.Fatalf("stored count %d, want 4", s.Inbox.Stored)
+	}
+	// Handed on once each, in its final form, in the transaction that
+	// stored it.
+	ds, err := e.db.Deliveries("twice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]receivedData{}
+	for _, d := range ds {
+		if d.Type != HookReceived {
+			continue
+		}
+		var b struct{ Data receivedData }
+		if err := json.Unmarshal(d.Body, &b); err != nil {
+			t.Fatal(err)
+		}
+		if _, twice := got[b.Data.MsgID]; twice {
+			t.Fatalf("message %s handed on twice", b.Data.MsgID)
+		}
+		got[b.Data.MsgID] = b.Data
+	}
+	if len(got) != 4 || got[id].Body != "once only" || got[sealed[0].ID].Body != "sealed" || got[sealed[0].ID].Type == "ciphertext" {
+		t.Fatalf("message.received for %+v, want the 4 messages once each, the sealed one decrypted", got)
 	}
 }
 

@@ -13,9 +13,7 @@ const (
 	HookOutboxSent   = "outbox.sent"
 	HookOutboxDead   = "outbox.dead"
 	HookMessageAck   = "message.ack"
-	// HookMessageReceived is an inbound message, live or drained, handed on
-	// once: when it is first captured in its final form.
-	HookMessageReceived = "message.received"
+	HookReceived     = "message.received"
 )
 
 // stateData is the data of session.state.
@@ -77,18 +75,22 @@ func jobEvents(before, after store.Job) []store.WebhookEvent {
 type receivedData struct {
 	Session     string    `json:"session"`
 	ChatID      string    `json:"chatId"`
+	TwinChatID  string    `json:"twinChatId,omitempty"` // the same chat under its other id, when known
 	MsgID       string    `json:"msgId"`
 	Key         string    `json:"key"`
-	Author      string    `json:"author,omitempty"`
+	Author      string    `json:"author,omitempty"` // in groups
 	Type        string    `json:"type,omitempty"`
-	Body        string    `json:"body"`
+	Body        string    `json:"body"` // text, or a media message's caption
 	Time        time.Time `json:"time"`
-	Unsupported bool      `json:"unsupported,omitempty"` // media: the body is its caption only
+	Unsupported bool      `json:"unsupported,omitempty"` // media: its content is not handed on
 }
 
-func receivedEvents(m store.Inbound) []store.WebhookEvent {
-	return []store.WebhookEvent{{Session: m.Session, Type: HookMessageReceived, Data: receivedData{
-		Session: m.Session, ChatID: m.Chat, MsgID: m.ID, Key: m.Key, Author: m.Author, Type: m.Type, Body: m.Body,
-		Time: m.Time, Unsupported: m.Unsupported,
-	}}}
+// receivedEvents hands on a message the filters kept, once it is final: a
+// pending placeholder waits for its decrypted form.
+func receivedEvents(m store.Inbound, _ store.InboundOutcome) []store.WebhookEvent {
+	if m.Filtered != "" || m.Pending {
+		return nil
+	}
+	return []store.WebhookEvent{{Session: m.Session, Type: HookReceived, Data: receivedData{Session: m.Session, ChatID: m.Chat,
+		TwinChatID: m.Twin, MsgID: m.ID, Key: m.Key, Author: m.Author, Type: m.Type, Body: m.Body, Time: m.Time, Unsupported: m.Unsupported}}}
 }

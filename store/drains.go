@@ -244,7 +244,7 @@ func (db *DB) CaptureDrained(session string, seqs []uint64, msgs []Inbound, outc
 	now := time.Now()
 	outs := make([]string, len(msgs))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		captured, err := saveInboundTx(tx, session, msgs, now)
+		captured, err := db.saveInboundTx(tx, session, msgs, now, deliver)
 		if err != nil {
 			return err
 		}
@@ -264,15 +264,19 @@ func (db *DB) CaptureDrained(session string, seqs []uint64, msgs []Inbound, outc
 				return fmt.Errorf("drain item %d of session %q: %w", seq, session, err)
 			}
 		}
-		if !deliver {
-			return nil
-		}
-		return db.inboundHook(tx, session, msgs, captured, now)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("capture drained messages of session %q: %w", session, err)
 	}
 	return outs, nil
+}
+
+// handedOn reports whether a capture with outcome o stored m in its final
+// form for the first time, which is when the operator's endpoints hear of
+// a message the filters kept.
+func handedOn(m Inbound, o InboundOutcome) bool {
+	return m.Filtered == "" && ((o == InboundNew && !m.Pending) || o == InboundFinal)
 }
 
 func finishDrainItem(list *bolt.Bucket, seq uint64, outcome string) error {

@@ -99,7 +99,10 @@ func TestCaptureDrainedHandsOnOnce(t *testing.T) {
 	if _, err := db.AddWebhook(Webhook{Session: "s", Name: "w", URL: "http://127.0.0.1:9/", SecretEnv: "X"}); err != nil {
 		t.Fatal(err)
 	}
-	db.SetHooks(Hooks{Inbound: func(m Inbound) []WebhookEvent {
+	db.SetHooks(Hooks{Inbound: func(m Inbound, _ InboundOutcome) []WebhookEvent {
+		if m.Filtered != "" {
+			return nil
+		}
 		return []WebhookEvent{{Session: m.Session, Type: "message.received", Data: map[string]string{"id": m.ID}}}
 	}})
 	now := time.Now()

@@ -15,9 +15,9 @@ type Hooks struct {
 	Event func(session string, ev Event) []WebhookEvent
 	// Job sees every job update, before and after.
 	Job func(before, after Job) []WebhookEvent
-	// Inbound sees every captured message the first time it is stored in
-	// its final form, unless the filters skipped it.
-	Inbound func(m Inbound) []WebhookEvent
+	// Inbound sees every captured message that was new, or the final form
+	// of a pending one, with what SaveInbound did with it.
+	Inbound func(m Inbound, o InboundOutcome) []WebhookEvent
 }
 
 // SetHooks installs h for the writes that follow.
@@ -47,24 +47,9 @@ func (db *DB) jobHook(tx *bolt.Tx, before, after Job) error {
 	return nil
 }
 
-// handedOn reports whether a capture with outcome o stored m in its final
-// form for the first time, for the operator's endpoints to hear of it.
-func handedOn(m Inbound, o InboundOutcome) bool {
-	return m.Filtered == "" && ((o == InboundNew && !m.Pending) || o == InboundFinal)
-}
-
-func (db *DB) inboundHook(tx *bolt.Tx, session string, msgs []Inbound, out []InboundOutcome, now time.Time) error {
-	h := db.hooks.Load()
-	if h == nil || h.Inbound == nil {
-		return nil
-	}
-	for i, m := range msgs {
-		if handedOn(m, out[i]) {
-			m.Session = session
-			if err := emit(tx, h.Inbound(m), now); err != nil {
-				return err
-			}
-		}
+func (db *DB) inboundHook(tx *bolt.Tx, m Inbound, o InboundOutcome, now time.Time, hooked bool) error {
+	if h := db.hooks.Load(); hooked && h != nil && h.Inbound != nil && o != InboundSeen {
+		return emit(tx, h.Inbound(m, o), now)
 	}
 	return nil
 }

@@ -47,3 +47,24 @@ func TestHooksQueueWithTheirWrite(t *testing.T) {
 		t.Fatalf("queued %q, want the event and the one job update that was written", got)
 	}
 }
+
+// A captured message is handed on when it is new or final, never again.
+func TestInboundHookOncePerMessage(t *testing.T) {
+	db := newTestDB(t, "s1")
+	var seen []string
+	db.SetHooks(Hooks{Inbound: func(m Inbound, o InboundOutcome) []WebhookEvent {
+		seen = append(seen, m.ID+":"+m.Body)
+		return nil
+	}})
+	msgs := []Inbound{{ID: "A", Chat: "1@c.us", Body: "", Pending: true}, {ID: "B", Chat: "1@c.us", Body: "b"}}
+	if _, err := db.SaveInbound("s1", msgs); err != nil {
+		t.Fatal(err)
+	}
+	again := []Inbound{{ID: "A", Chat: "1@c.us", Body: "a"}, {ID: "B", Chat: "1@lid", Body: "b"}}
+	if _, err := db.SaveInbound("s1", again); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(seen, " "); got != "A: B:b A:a" {
+		t.Fatalf("the hook saw %q, want each new message, then the placeholder's final form only", got)
+	}
+}

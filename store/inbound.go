@@ -72,10 +72,8 @@ func (db *DB) SaveInbound(session string, msgs []Inbound) ([]InboundOutcome, err
 	var out []InboundOutcome
 	err := db.bolt.Batch(func(tx *bolt.Tx) error {
 		var err error
-		if out, err = saveInboundTx(tx, session, msgs, now); err != nil {
-			return err
-		}
-		return db.inboundHook(tx, session, msgs, out, now)
+		out, err = db.saveInboundTx(tx, session, msgs, now, true)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("save inbound of session %q: %w", session, err)
@@ -83,7 +81,9 @@ func (db *DB) SaveInbound(session string, msgs []Inbound) ([]InboundOutcome, err
 	return out, nil
 }
 
-func saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) ([]InboundOutcome, error) {
+// saveInboundTx captures msgs in tx; with hooked, the Inbound hook sees
+// what it stores (a drain captures without it what it does not deliver).
+func (db *DB) saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time, hooked bool) ([]InboundOutcome, error) {
 	if err := requireSession(tx, session); err != nil {
 		return nil, err
 	}
@@ -106,8 +106,10 @@ func saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) (
 		}
 		m.Session = session
 		if k := ids.Get([]byte(m.ID)); k != nil {
-			out[i], err = mergeInbound(b, st, k, m)
-			if err != nil {
+			if out[i], err = mergeInbound(b, st, k, m); err != nil {
+				return nil, err
+			}
+			if err := db.inboundHook(tx, m, out[i], now, hooked); err != nil {
 				return nil, err
 			}
 			continue
@@ -133,6 +135,9 @@ func saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now time.Time) (
 			st.filtered[m.Filtered]++
 		}
 		out[i] = InboundNew
+		if err := db.inboundHook(tx, m, InboundNew, now, hooked); err != nil {
+			return nil, err
+		}
 	}
 	return out, st.write()
 }
