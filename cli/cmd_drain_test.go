@@ -70,3 +70,10 @@ func TestDrainCommand(t *testing.T) {
 		t.Fatalf("no session: exit %d, %s", code, errOut)
 	}
 }
+
+func TestDrainAfterMustBePositive(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"serve", "--drain-after", "0s", "--data-dir", t.TempDir()}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "--drain-after 0s must be more than 0") {
+		t.Fatalf("serve --drain-after 0s: exit %d, %s", code, stderr.String())
+	}
+}

@@ -19,9 +19,13 @@ func cmdServe(args []string, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	timing, err := f.timing()
+	if err != nil {
+		return err
+	}
 	logf := lifecycleLog(stderr)
 	dir := f.dir()
-	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: f.waURL, chrome: f.chrome, mode: "serve", logf: logf})
+	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: f.waURL, chrome: f.chrome, mode: "serve", logf: logf, timing: timing})
 	if err != nil {
 		return err
 	}

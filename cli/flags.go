@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
@@ -17,6 +18,9 @@ type flags struct {
 	asJSON  bool
 	yes     bool
 	qrStyle string
+	// drainAfter is the downtime after which a session back READY takes
+	// an unread snapshot.
+	drainAfter time.Duration
 }
 
 // runtime registers the flags of the commands that run sessions: the
@@ -25,6 +29,15 @@ func (f *flags) runtime(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", "", "state directory (default $XDG_STATE_HOME/waconsole or ~/.local/state/waconsole)")
 	fs.StringVar(&f.waURL, "wa-url", session.DefaultWAURL, "WhatsApp Web URL the sessions open")
 	fs.StringVar(&f.chrome, "chrome", "", "Chromium or Chrome executable (default: chromium, google-chrome, ... on PATH)")
+	fs.DurationVar(&f.drainAfter, "drain-after", time.Minute, "a session back READY after being down longer than this lists its unread messages for a drain")
+}
+
+// timing is the sessions' clocks the runtime flags set.
+func (f *flags) timing() (session.Timing, error) {
+	if f.drainAfter <= 0 {
+		return session.Timing{}, fmt.Errorf("--drain-after %s must be more than 0, such as 1m", f.drainAfter)
+	}
+	return session.Timing{DrainAfter: f.drainAfter}, nil
 }
 
 // client registers --data-dir for the commands that talk to a running
