@@ -48,7 +48,7 @@ func (d *detailView) shortKeys(m *Model) []key.Binding {
 
 func (d *detailView) allKeys(m *Model) []key.Binding {
 	t := m.km.Table
-	return []key.Binding{m.km.Detail.Pair, t.Chats, t.Queue, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
+	return []key.Binding{m.km.Detail.Pair, t.Chats, t.Queue, t.Drain, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
 }
 
 func (d *detailView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
