@@ -119,3 +119,15 @@ func TestDrainScreenShows500Chats(t *testing.T) {
 		t.Fatalf("showing the drain of 500 chats took %s", took)
 	}
 }
+
+func TestDrainOpensFromTheDetailView(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	drainFixture(f)
+	m, _ := newTestModel(t, f, 120, 40, Options{})
+	m.table.selected = "alpha"
+	press(t, m, "enter", "d")
+	requireContains(t, screen(m), "sessions > alpha > details > drain", "Unread drain of alpha")
+	press(t, m, "esc")
+	requireContains(t, screen(m), "sessions > alpha > details")
+}
