@@ -12,11 +12,17 @@ import (
 // and whole argument list, and belongs to the tree of its parent's parent.
 func TestListFindsAChildByItsArguments(t *testing.T) {
 	marker := "--procs-test-marker=" + t.Name()
-	cmd := exec.Command("sh", "-c", "sleep 60", marker)
+	// read is a shell builtin: the shell waits on its stdin without forking,
+	// so no second process carries the marker, even for a moment.
+	cmd := exec.Command("sh", "-c", "read x", marker)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	defer func() { _ = stdin.Close(); _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	var found []Proc
 	deadline := time.Now().Add(10 * time.Second)
 	for len(found) == 0 && time.Now().Before(deadline) {
@@ -29,7 +35,7 @@ func TestListFindsAChildByItsArguments(t *testing.T) {
 	if p.PID != cmd.Process.Pid || p.PPID != os.Getpid() {
 		t.Errorf("found pid %d ppid %d, want %d and %d", p.PID, p.PPID, cmd.Process.Pid, os.Getpid())
 	}
-	if !slices.Equal(p.Args, []string{"sh", "-c", "sleep 60", marker}) || !p.HasArg(marker) || p.HasArg("--procs-test-marker=") {
+	if !slices.Equal(p.Args, []string{"sh", "-c", "read x", marker}) || !p.HasArg(marker) || p.HasArg("--procs-test-marker=") {
 		t.Errorf("args = %q", p.Args)
 	}
 	all := append(found, Proc{PID: os.Getpid(), PPID: os.Getppid()}, Proc{PID: 1})
