@@ -34,7 +34,7 @@ func (s *server) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, CodeInvalid, `nothing to send: give "text" or "texts"`)
 		return
 	}
-	jobs, err := s.b.SendMany(r.Context(), r.PathValue("id"), req.To, bodies)
+	jobs, err := s.b.SendMany(r.Context(), r.PathValue("id"), req.To, "", bodies)
 	if err != nil {
 		fail(w, err)
 		return

@@ -31,6 +31,8 @@ type Snapshot struct {
 	PacingSet  PacingSettings  `json:"-"`       // as the operator set it: nil fields are defaults
 	Browser    BrowserSettings `json:"browser"` // as the operator set it, the proxy's password masked
 	Inbox      InboxInfo       `json:"inbox"`
+	// ReplyFirst holds sends to chats that have not written within it; 0: off.
+	ReplyFirst time.Duration `json:"replyFirst"`
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.
