@@ -19,6 +19,7 @@ type KeyMap struct {
 	Chats   Chats
 	Chat    Chat
 	Queue   Queue
+	Webhook Webhook
 	Dialog  Dialog
 }
 
@@ -58,7 +59,8 @@ type Table struct {
 
 // Detail is the session detail view.
 type Detail struct {
-	Pair key.Binding
+	Pair     key.Binding
+	Webhooks key.Binding
 }
 
 // Pairing is the pairing view; which bindings apply depends on the state.
@@ -89,6 +91,15 @@ type Queue struct {
 	Inspect key.Binding
 	Retry   key.Binding
 	Discard key.Binding
+}
+
+// Webhook is the webhook screen of a session: its endpoints and their
+// deliveries, one list focused at a time.
+type Webhook struct {
+	Switch key.Binding // between the endpoints and the deliveries
+	Test   key.Binding
+	Retry  key.Binding
+	Remove key.Binding
 }
 
 // Dialog applies inside dialogs and prompts.
@@ -137,7 +148,8 @@ func Default() KeyMap {
 			Queue:   bind("u", "queue", "u"),
 		},
 		Detail: Detail{
-			Pair: bind("p", "pairing view", "p"),
+			Pair:     bind("p", "pairing view", "p"),
+			Webhooks: bind("w", "webhooks", "w"),
 		},
 		Pairing: Pairing{
 			FreshQR:  bind("r", "fresh QR", "r"),
@@ -161,6 +173,12 @@ func Default() KeyMap {
 			Retry:   bind("R", "retry/approve", "R"),
 			Discard: bind("X", "discard", "X"),
 		},
+		Webhook: Webhook{
+			Switch: bind("tab", "endpoints/deliveries", "tab"),
+			Test:   bind("t", "test endpoint", "t"),
+			Retry:  bind("R", "retry delivery", "R"),
+			Remove: bind("X", "remove endpoint", "X"),
+		},
 		Dialog: Dialog{
 			Submit: bind("enter", "ok", "enter"),
 			Cancel: bind("esc", "cancel", "esc"),
@@ -176,7 +194,7 @@ func Default() KeyMap {
 // destructive lists the bindings that take a session offline or lose
 // something: read-only mode disables exactly these.
 func (k *KeyMap) destructive() []*key.Binding {
-	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard}
+	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Webhook.Remove}
 }
 
 // SetReadOnly disables (or enables again) the destructive bindings: a
@@ -233,4 +251,9 @@ func (c Chat) Bindings() []key.Binding { return []key.Binding{c.Compose, c.Send}
 // Bindings lists the group in the order help shows it.
 func (q Queue) Bindings() []key.Binding {
 	return []key.Binding{q.Inspect, q.Edit, q.Pause, q.Retry, q.Discard}
+}
+
+// Bindings lists the group in the order help shows it.
+func (w Webhook) Bindings() []key.Binding {
+	return []key.Binding{w.Switch, w.Test, w.Retry, w.Remove}
 }
