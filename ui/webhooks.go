@@ -176,7 +176,7 @@ func (v *webhooksView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Remove):
 		ep := v.endpoints[min(v.epCur.idx, len(v.endpoints)-1)]
 		m.dialog = newConfirm("Remove webhook "+ep.Name+"?",
-			"Events stop going to "+ep.URL+"; its queued deliveries go dead.",
+			"Events stop going to "+ep.URL+"; its queued deliveries go dead at their next attempt.",
 			act(func() error { return w.RemoveWebhook(id, ep.Name) }, fmt.Sprintf("%s: webhook %s removed", id, ep.Name),
 				"could not remove webhook "+ep.Name))
 		return nil, true
