@@ -529,7 +529,11 @@ func (f *Fake) Send(ctx context.Context, id, chatID, body string) (session.Job, 
 
 func (f *Fake) SendMany(ctx context.Context, id, chatID, replyTo string, bodies []string) ([]session.Job, error) {
 	f.mu.Lock()
-	err := f.call("SendMany", id, chatID, replyTo, len(bodies))
+	args := []any{id, chatID, len(bodies)}
+	if replyTo != "" {
+		args = append(args, "replyTo="+replyTo)
+	}
+	err := f.call("SendMany", args...)
 	f.mu.Unlock()
 	if err != nil {
 		return nil, err
