@@ -16,10 +16,11 @@ func fromSnapshot(s session.Snapshot) Session {
 		Code: LinkCode{Code: s.Code.Code, Phone: s.Code.Phone, Expires: s.Code.Expires},
 		Queue: QueueSummary{Depth: s.Queue.Depth, Held: s.Queue.Held, Dead: s.Queue.Dead,
 			Failures5m: s.Queue.Failures5m, Paused: s.Queue.Paused},
-		Pacing:    fromPacing(s.Pacing),
-		PacingSet: fromPacingSettings(s.PacingSet),
-		Browser:   fromBrowser(s.Browser),
-		Inbox:     fromInbox(s.Inbox),
+		Pacing:     fromPacing(s.Pacing),
+		PacingSet:  fromPacingSettings(s.PacingSet),
+		Browser:    fromBrowser(s.Browser),
+		Inbox:      fromInbox(s.Inbox),
+		ReplyFirst: Duration(s.ReplyFirst),
 	}
 }
 
@@ -71,7 +72,7 @@ func fromEvent(e session.Event) Event {
 func fromJob(j session.Job) Job {
 	return Job{Seq: j.Seq, Session: j.Session, ChatID: j.ChatID, Body: j.Body, MsgID: j.MsgID, State: string(j.State),
 		Attempts: j.Attempts, NextAttempt: j.NextAttempt, LastError: j.LastError, Permanent: j.Permanent,
-		HoldReason: j.HoldReason, Ack: j.Ack, Created: j.Created, Updated: j.Updated, SentAt: j.SentAt}
+		HoldReason: j.HoldReason, ReplyTo: j.ReplyTo, Ack: j.Ack, Created: j.Created, Updated: j.Updated, SentAt: j.SentAt}
 }
 
 func fromQueueStats(q session.QueueStats) QueueStats {

@@ -10,10 +10,12 @@ import (
 )
 
 // SendRequest queues text for a chat: Text for one message, Texts for many.
+// ReplyTo is the id of the captured inbound message they answer.
 type SendRequest struct {
-	To    string   `json:"to"`
-	Text  string   `json:"text,omitempty"`
-	Texts []string `json:"texts,omitempty"`
+	To      string   `json:"to"`
+	Text    string   `json:"text,omitempty"`
+	Texts   []string `json:"texts,omitempty"`
+	ReplyTo string   `json:"replyTo,omitempty"`
 }
 
 // SendResponse lists the durable jobs, each with its WhatsApp message id.
@@ -34,7 +36,7 @@ func (s *server) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, CodeInvalid, `nothing to send: give "text" or "texts"`)
 		return
 	}
-	jobs, err := s.b.SendMany(r.Context(), r.PathValue("id"), req.To, bodies)
+	jobs, err := s.b.SendMany(r.Context(), r.PathValue("id"), req.To, req.ReplyTo, bodies)
 	if err != nil {
 		fail(w, err)
 		return

@@ -267,6 +267,36 @@ func TestSendTextThenTexts(t *testing.T) {
 	}
 }
 
+// A reply carries the message it answers into the job and the outbox; with
+// reply-first on, a send to a chat that never wrote is held with the reason.
+func TestSendReplyAndReplyFirst(t *testing.T) {
+	f := newFake("s1")
+	f.InboxOf["s1"] = []session.InboundMessage{{Session: "s1", ID: "3AC79A5165D6F67F3945", Chat: "12025550108@c.us", Body: "where is my order?", Time: time.Now()}}
+	var s Session
+	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"replyFirst":"24h"}`), http.StatusOK, &s)
+	if time.Duration(s.ReplyFirst) != 24*time.Hour {
+		t.Fatalf("replyFirst %v after PATCH, want 24h", s.ReplyFirst)
+	}
+	var got SendResponse
+	ok(t, serve(t, f, "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"shipped","replyTo":"3AC79A5165D6F67F3945"}`), http.StatusAccepted, &got)
+	if len(got.Jobs) != 1 || got.Jobs[0].ReplyTo != "3AC79A5165D6F67F3945" || got.Jobs[0].State != "queued" {
+		t.Fatalf("jobs %+v, want one queued reply to 3AC79A5165D6F67F3945", got.Jobs)
+	}
+	ok(t, serve(t, f, "POST", "/v1/sessions/s1/messages", `{"to":"12025550109","text":"hello"}`), http.StatusAccepted, &got)
+	if want := "reply-first: 12025550109@c.us has not written in 24h: approve to send"; got.Jobs[0].State != "held" || got.Jobs[0].HoldReason != want {
+		t.Fatalf("a cold send %+v, want held with %q", got.Jobs[0], want)
+	}
+	var list JobList
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/outbox", ""), http.StatusOK, &list)
+	if len(list.Jobs) != 2 || list.Jobs[0].ReplyTo != "3AC79A5165D6F67F3945" || list.Jobs[1].ReplyTo != "" {
+		t.Fatalf("outbox %+v, want the reply to show what it answers", list.Jobs)
+	}
+	ok(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"replyFirst":"0s"}`), http.StatusOK, &s)
+	if s.ReplyFirst != 0 {
+		t.Fatalf("replyFirst %v after 0s, want off", s.ReplyFirst)
+	}
+}
+
 func TestOutboxFiltersByState(t *testing.T) {
 	f := newFake("s1")
 	f.AddJob("s1", session.JobQueued)
@@ -396,6 +426,9 @@ var errorCases = []struct {
 	{"send long text", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"` + strings.Repeat("x", session.MaxTextBytes+1) + `"}`, 422, CodeInvalid, "limit"},
 	{"send invalid UTF-8", "POST", "/v1/sessions/s1/messages", "{\"to\":\"12025550108\",\"text\":\"caf\xe9\"}", 422, CodeInvalid, "UTF-8"},
 	{"send lone surrogate", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"a\ud800b"}`, 422, CodeInvalid, "UTF-8"},
+	{"send reply to nothing", "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"hi","replyTo":"3A0000000000000000NO"}`, 422, CodeInvalid, "has not received that message"},
+	{"set bad reply-first", "PATCH", "/v1/sessions/s1", `{"replyFirst":"a day"}`, 422, CodeInvalid, "replyFirst"},
+	{"set short reply-first", "PATCH", "/v1/sessions/s1", `{"replyFirst":"10s"}`, 422, CodeInvalid, "at least 1m"},
 	{"set bad duration", "PATCH", "/v1/sessions/s1", `{"pacing":{"minGap":"abc"}}`, 422, CodeInvalid, "minGap"},
 	{"set negative duration", "PATCH", "/v1/sessions/s1", `{"pacing":{"chatGap":"-1s"}}`, 422, CodeInvalid, "chatGap"},
 	{"set negative bulk", "PATCH", "/v1/sessions/s1", `{"pacing":{"bulkLimit":-1}}`, 422, CodeInvalid, "bulk limit"},

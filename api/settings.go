@@ -15,6 +15,7 @@ type SettingsRequest struct {
 	Pacing     *PacingRequest  `json:"pacing,omitempty"`
 	Browser    *BrowserRequest `json:"browser,omitempty"`
 	Inbox      *InboxRequest   `json:"inbox,omitempty"`
+	ReplyFirst *string         `json:"replyFirst,omitempty"` // a duration such as "24h"; "0s" turns it off
 }
 
 // InboxRequest changes a session's inbound filters and retention; absent
@@ -65,6 +66,13 @@ func (r SettingsRequest) settings() (session.Settings, error) {
 		return s, err
 	}
 	s.Inbox = inbox
+	if r.ReplyFirst != nil {
+		d, err := time.ParseDuration(*r.ReplyFirst)
+		if err != nil {
+			return s, fmt.Errorf("replyFirst %q is not a duration such as 24h, or 0s to turn it off", *r.ReplyFirst)
+		}
+		s.ReplyFirst = &d
+	}
 	if r.Pacing == nil {
 		return s, nil
 	}

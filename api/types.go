@@ -49,6 +49,7 @@ type Session struct {
 	PacingSet  PacingSettings `json:"pacingSet"` // what the operator set; an absent field is a default
 	Browser    Browser        `json:"browser"`   // how its browser is configured
 	Inbox      Inbox          `json:"inbox"`
+	ReplyFirst Duration       `json:"replyFirst"` // sends to chats that have not written within it are held; 0s: off
 }
 
 // Browser is how a session's browser is configured. A changed setting
@@ -164,6 +165,7 @@ type Job struct {
 	LastError   string    `json:"lastError,omitempty"`
 	Permanent   bool      `json:"permanent,omitempty"` // the last failure will not go away by retrying
 	HoldReason  string    `json:"holdReason,omitempty"`
+	ReplyTo     string    `json:"replyTo,omitempty"` // the inbound message id it answers
 	Ack         int       `json:"ack,omitempty"`
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`

@@ -86,7 +86,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := ui.Options{ReadOnly: *readOnly, Title: title, QRStyle: qrStyle}
+	opts := ui.Options{ReadOnly: *readOnly, Title: title, QRStyle: qrStyle, Webhooks: webhookAdapter{rt.hooks}}
 	if *demo {
 		s, err := rt.manager.Get("demo")
 		if err != nil {

@@ -60,7 +60,11 @@ func cmdOutbox(args []string, stdout io.Writer) error {
 			return json.NewEncoder(stdout).Encode(map[string]any{"jobs": jobs})
 		}
 		for _, j := range jobs {
-			fmt.Fprintf(stdout, "%6d  %-8s  %-26s  %s  attempts %d  %s%s\n", j.Seq, j.State, j.ChatID, j.MsgID, j.Attempts, oneLine(j.LastError, 50), oneLine(j.HoldReason, 50))
+			reply := ""
+			if j.ReplyTo != "" {
+				reply = "  reply to " + j.ReplyTo
+			}
+			fmt.Fprintf(stdout, "%6d  %-8s  %-26s  %s  attempts %d  %s%s%s\n", j.Seq, j.State, j.ChatID, j.MsgID, j.Attempts, oneLine(j.LastError, 50), oneLine(j.HoldReason, 50), reply)
 		}
 		return nil
 	}

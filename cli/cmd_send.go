@@ -15,25 +15,26 @@ import (
 )
 
 func cmdSend(args []string, stdout io.Writer) error {
-	fs := newFlagSet("send", "waconsole send --session S --to CHAT (--text T | --file F): queue messages in the session's outbox.\nIt returns once they are durable; the session sends them at its pace.")
+	fs := newFlagSet("send", "waconsole send --session S --to CHAT (--text T | --file F) [--reply-to MSGID]: queue messages in the session's outbox.\nIt returns once they are durable; the session sends them at its pace.")
 	var f flags
 	f.client(fs)
 	id := fs.String("session", "", "session to send from")
 	to := fs.String("to", "", "chat: a phone number, <digits>@c.us, <id>@g.us or <digits>@lid")
 	text := fs.String("text", "", "the message")
 	file := fs.String("file", "", "a file with one message per line (- for standard input); blank lines are skipped")
+	replyTo := fs.String("reply-to", "", "the id of the inbound message these answer (from waconsole inbox)")
 	f.json(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *id == "" || *to == "" || (*text == "") == (*file == "") {
-		return errors.New("usage: waconsole send --session S --to CHAT (--text T | --file F)")
+		return errors.New("usage: waconsole send --session S --to CHAT (--text T | --file F) [--reply-to MSGID]")
 	}
 	chat, _, err := session.ParseChatID(*to)
 	if err != nil {
 		return err
 	}
-	req := api.SendRequest{To: chat, Text: *text}
+	req := api.SendRequest{To: chat, Text: *text, ReplyTo: *replyTo}
 	if *file != "" {
 		if req.Texts, err = readLines(*file); err != nil {
 			return err

@@ -24,6 +24,8 @@ const sessionUsage = `usage:
                            [--inbox-mentions-only=BOOL] [--inbox-retention D]
                            (the inbox filters skip own, status and system messages unless kept;
                            retention defaults to 720h, "default" returns to it)
+                           [--reply-first D|off]
+                           (hold sends to chats that have not written within D, such as 24h)
                            [BROWSER] [--chrome-flags-clear]
     BROWSER: [--proxy URL|none] [--user-agent UA|default] [--chrome-flag F]...
                            a proxy http://, https:// or socks5://, optionally user:password@;
@@ -48,6 +50,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 	pacing := pacingFlags(fs)
 	browser := browserFlags(fs)
 	inbox := inboxFlags(fs)
+	replyFirst := fs.String("reply-first", "", "set: hold sends to chats that have not written within this, such as 24h; off or 0s turns it off")
 	pos, err := parseInterleaved(fs, rest)
 	if err != nil {
 		return err
@@ -102,6 +105,13 @@ func cmdSession(args []string, stdout io.Writer) error {
 			return err
 		}
 		req := api.SettingsRequest{PairMethod: optional(*pair), PairPhone: optional(*phone), Pacing: p, Inbox: inbox.request(set)}
+		if set("reply-first") {
+			rf := *replyFirst
+			if rf == "off" {
+				rf = "0s"
+			}
+			req.ReplyFirst = &rf
+		}
 		if set("autostart") {
 			req.AutoStart = autostart
 		}
@@ -111,7 +121,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 		if snap, err = c.Set(ctx, id, req); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\ninbox      %s\nbrowser    %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap), inboxSettingsText(snap.Inbox), browserText(snap.Browser))
+		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\npolicy     %s\ninbox      %s\nbrowser    %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap), replyFirstText(snap.ReplyFirst), inboxSettingsText(snap.Inbox), browserText(snap.Browser))
 		if req.Browser != nil && session.State(snap.State).Running() {
 			fmt.Fprintf(stdout, "the browser runs with the old browser settings: restart the session to apply them (waconsole session restart %s)\n", id)
 		}
@@ -248,6 +258,15 @@ func inboxSettingsText(i api.Inbox) string {
 		yes(i.KeepOwn), yes(i.KeepStatus), yes(i.KeepSystem), yes(i.MentionsOnly), i.Retention)
 }
 
+// replyFirstText says what the reply-first policy holds.
+func replyFirstText(d api.Duration) string {
+	if d == 0 {
+		return "reply-first off"
+	}
+	w := session.FormatWindow(time.Duration(d))
+	return "reply-first " + w + ": a send to a chat that has not written in " + w + " is held"
+}
+
 // pacingText is the pacing in effect, marking what is a default.
 func pacingText(s api.Session) string {
 	def := func(set bool) string {
@@ -273,8 +292,8 @@ func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) err
 	}
 	fmt.Fprintf(w, "session    %s\nstate      %s since %s (%s)\nreason     %s\naccount    %s\npairing    %s %s\nautostart  %v\nlast error %s\n",
 		s.ID, s.State, s.Since.Format(time.RFC3339), time.Since(s.Since).Round(time.Second), s.Reason, s.Account, s.PairMethod, s.PairPhone, s.AutoStart, s.LastError)
-	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\ninbox      %s\n           %s\nbrowser    %s\n\nevents:\n",
-		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s), inboxSettingsText(s.Inbox), inboxSummary(s.Inbox), browserText(s.Browser))
+	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\npolicy     %s\ninbox      %s\n           %s\nbrowser    %s\n\nevents:\n",
+		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s), replyFirstText(s.ReplyFirst), inboxSettingsText(s.Inbox), inboxSummary(s.Inbox), browserText(s.Browser))
 	for _, e := range evs {
 		what := e.Detail
 		switch {

@@ -97,7 +97,7 @@ func openRuntime(o runtimeOptions) (*runtime, error) {
 		return nil, err
 	}
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
-	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAPI{hooks}})
+	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}})
 	rt := &runtime{store: db, manager: mgr, hooks: hooks, ln: ln, server: &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}}
 	go rt.server.Serve(ln)
 	return rt, nil

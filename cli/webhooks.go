@@ -7,18 +7,20 @@ import (
 	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/store"
+	"github.com/waconsole/waconsole/ui"
 	"github.com/waconsole/waconsole/webhook"
 )
 
-// webhookAPI offers the webhook service to the API in the API's types.
-type webhookAPI struct{ svc *webhook.Service }
+// webhookAdapter offers the webhook service to the API and to the console,
+// each in its own types.
+type webhookAdapter struct{ svc *webhook.Service }
 
-func (a webhookAPI) AddWebhook(id string, req api.WebhookRequest) (api.Webhook, error) {
+func (a webhookAdapter) AddWebhook(id string, req api.WebhookRequest) (api.Webhook, error) {
 	w, err := a.svc.Add(webhook.Config{Session: id, Name: req.Name, URL: req.URL, Events: req.Events, SecretFile: req.SecretFile, SecretEnv: req.SecretEnv})
 	return toAPIWebhook(w), apiError(err)
 }
 
-func (a webhookAPI) Webhooks(id string) ([]api.Webhook, error) {
+func (a webhookAdapter) Webhooks(id string) ([]api.Webhook, error) {
 	list, err := a.svc.List(id)
 	out := make([]api.Webhook, len(list))
 	for i, w := range list {
@@ -27,14 +29,14 @@ func (a webhookAPI) Webhooks(id string) ([]api.Webhook, error) {
 	return out, apiError(err)
 }
 
-func (a webhookAPI) RemoveWebhook(id, name string) error { return apiError(a.svc.Remove(id, name)) }
+func (a webhookAdapter) RemoveWebhook(id, name string) error { return apiError(a.svc.Remove(id, name)) }
 
-func (a webhookAPI) TestWebhook(ctx context.Context, id, name string) ([]api.Delivery, error) {
+func (a webhookAdapter) TestWebhook(ctx context.Context, id, name string) ([]api.Delivery, error) {
 	ds, err := a.svc.Test(ctx, id, name)
 	return toAPIDeliveries(ds), apiError(err)
 }
 
-func (a webhookAPI) Deliveries(id string, states []string) ([]api.Delivery, error) {
+func (a webhookAdapter) Deliveries(id string, states []string) ([]api.Delivery, error) {
 	st := make([]store.DeliveryState, len(states))
 	for i, s := range states {
 		st[i] = store.DeliveryState(s)
@@ -43,9 +45,49 @@ func (a webhookAPI) Deliveries(id string, states []string) ([]api.Delivery, erro
 	return toAPIDeliveries(ds), apiError(err)
 }
 
-func (a webhookAPI) RetryDelivery(id string, seq uint64) (api.Delivery, error) {
+func (a webhookAdapter) RetryDelivery(id string, seq uint64) (api.Delivery, error) {
 	d, err := a.svc.Retry(id, seq)
 	return toAPIDelivery(d), apiError(err)
+}
+
+func (a webhookAdapter) WebhookEndpoints(id string) ([]ui.WebhookEndpoint, error) {
+	list, err := a.svc.List(id)
+	out := make([]ui.WebhookEndpoint, len(list))
+	for i, w := range list {
+		secret := "env " + w.SecretEnv
+		if w.SecretFile != "" {
+			secret = "file " + w.SecretFile
+		}
+		out[i] = ui.WebhookEndpoint{Name: w.Name, URL: w.URL, Events: w.Events, Secret: secret}
+	}
+	return out, err
+}
+
+func (a webhookAdapter) WebhookDeliveries(id string, n int) ([]ui.WebhookDelivery, error) {
+	ds, err := a.svc.Deliveries(id)
+	out := make([]ui.WebhookDelivery, 0, min(len(ds), n))
+	for i := len(ds) - 1; i >= 0 && len(out) < n; i-- {
+		out = append(out, toUIDelivery(ds[i]))
+	}
+	return out, err
+}
+
+func (a webhookAdapter) TestEndpoint(ctx context.Context, id, name string) (ui.WebhookDelivery, error) {
+	ds, err := a.svc.Test(ctx, id, name)
+	if err != nil || len(ds) == 0 {
+		return ui.WebhookDelivery{}, err
+	}
+	return toUIDelivery(ds[0]), nil
+}
+
+func (a webhookAdapter) RetryWebhookDelivery(id string, seq uint64) error {
+	_, err := a.svc.Retry(id, seq)
+	return err
+}
+
+func toUIDelivery(d store.Delivery) ui.WebhookDelivery {
+	return ui.WebhookDelivery{Seq: d.Seq, Endpoint: d.Endpoint, Type: d.Type, State: string(d.State), Attempts: d.Attempts,
+		LastStatus: d.LastStatus, LastError: d.LastError, Created: d.Created, NextAttempt: d.NextAttempt}
 }
 
 func toAPIWebhook(w store.Webhook) api.Webhook {

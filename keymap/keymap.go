@@ -20,6 +20,7 @@ type KeyMap struct {
 	Chat    Chat
 	Queue   Queue
 	Drain   Drain
+	Webhook Webhook
 	Dialog  Dialog
 }
 
@@ -60,7 +61,8 @@ type Table struct {
 
 // Detail is the session detail view.
 type Detail struct {
-	Pair key.Binding
+	Pair     key.Binding
+	Webhooks key.Binding
 }
 
 // Pairing is the pairing view; which bindings apply depends on the state.
@@ -103,6 +105,15 @@ type Drain struct {
 	Pause    key.Binding
 	Cancel   key.Binding
 	Snapshot key.Binding
+}
+
+// Webhook is the webhook screen of a session: its endpoints and their
+// deliveries, one list focused at a time.
+type Webhook struct {
+	Switch key.Binding // between the endpoints and the deliveries
+	Test   key.Binding
+	Retry  key.Binding
+	Remove key.Binding
 }
 
 // Dialog applies inside dialogs and prompts.
@@ -152,7 +163,8 @@ func Default() KeyMap {
 			Drain:   bind("d", "unread drain", "d"),
 		},
 		Detail: Detail{
-			Pair: bind("p", "pairing view", "p"),
+			Pair:     bind("p", "pairing view", "p"),
+			Webhooks: bind("w", "webhooks", "w"),
 		},
 		Pairing: Pairing{
 			FreshQR:  bind("r", "fresh QR", "r"),
@@ -186,6 +198,12 @@ func Default() KeyMap {
 			Cancel:   bind("X", "cancel drain", "X"),
 			Snapshot: bind("r", "new snapshot", "r"),
 		},
+		Webhook: Webhook{
+			Switch: bind("tab", "endpoints/deliveries", "tab"),
+			Test:   bind("t", "test endpoint", "t"),
+			Retry:  bind("R", "retry delivery", "R"),
+			Remove: bind("X", "remove endpoint", "X"),
+		},
 		Dialog: Dialog{
 			Submit: bind("enter", "ok", "enter"),
 			Cancel: bind("esc", "cancel", "esc"),
@@ -201,7 +219,7 @@ func Default() KeyMap {
 // destructive lists the bindings that take a session offline or lose
 // something: read-only mode disables exactly these.
 func (k *KeyMap) destructive() []*key.Binding {
-	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read}
+	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Webhook.Remove}
 }
 
 // SetReadOnly disables (or enables again) the destructive bindings: a
@@ -263,4 +281,8 @@ func (q Queue) Bindings() []key.Binding {
 // Bindings lists the group in the order help shows it.
 func (d Drain) Bindings() []key.Binding {
 	return []key.Binding{d.Pick, d.All, d.Deliver, d.Read, d.Skip, d.Pause, d.Cancel, d.Snapshot}
+}
+
+func (w Webhook) Bindings() []key.Binding {
+	return []key.Binding{w.Switch, w.Test, w.Retry, w.Remove}
 }

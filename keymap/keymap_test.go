@@ -12,8 +12,8 @@ func (p press) String() string { return string(p) }
 
 func groups(k KeyMap) [][]key.Binding {
 	return [][]key.Binding{
-		k.Global.Bindings(), k.Nav.Bindings(), k.Table.Bindings(), {k.Detail.Pair}, k.Pairing.Bindings(),
-		k.Chats.Bindings(), k.Chat.Bindings(), k.Queue.Bindings(), k.Drain.Bindings(),
+		k.Global.Bindings(), k.Nav.Bindings(), k.Table.Bindings(), {k.Detail.Pair, k.Detail.Webhooks}, k.Pairing.Bindings(),
+		k.Chats.Bindings(), k.Chat.Bindings(), k.Queue.Bindings(), k.Drain.Bindings(), k.Webhook.Bindings(),
 		{k.Dialog.Submit, k.Dialog.Cancel, k.Dialog.Next, k.Dialog.Prev, k.Dialog.Toggle, k.Dialog.Yes, k.Dialog.No},
 	}
 }
@@ -31,12 +31,12 @@ func TestEveryBindingHasKeysAndHelp(t *testing.T) {
 func TestReadOnlyDisablesDestructiveBindings(t *testing.T) {
 	k := Default()
 	k.SetReadOnly(true)
-	for _, b := range []key.Binding{k.Table.Delete, k.Table.Logout, k.Table.Stop, k.Table.Restart, k.Pairing.Restart, k.Queue.Discard, k.Drain.Read} {
+	for _, b := range []key.Binding{k.Table.Delete, k.Table.Logout, k.Table.Stop, k.Table.Restart, k.Pairing.Restart, k.Queue.Discard, k.Drain.Read, k.Webhook.Remove} {
 		if b.Enabled() || key.Matches(press(b.Keys()[0]), b) {
 			t.Fatalf("%q still works in read-only mode", b.Help().Desc)
 		}
 	}
-	for _, b := range []key.Binding{k.Table.Open, k.Table.Add, k.Table.Start, k.Table.Chats, k.Global.Quit, k.Queue.Retry, k.Chat.Send, k.Pairing.FreshQR, k.Table.Drain, k.Drain.Deliver, k.Drain.Skip} {
+	for _, b := range []key.Binding{k.Table.Open, k.Table.Add, k.Table.Start, k.Table.Chats, k.Global.Quit, k.Queue.Retry, k.Chat.Send, k.Pairing.FreshQR, k.Table.Drain, k.Drain.Deliver, k.Drain.Skip, k.Webhook.Test, k.Webhook.Retry} {
 		if !b.Enabled() {
 			t.Fatalf("%q is disabled in read-only mode but destroys nothing", b.Help().Desc)
 		}
@@ -59,6 +59,8 @@ func TestNoKeyServesTwoBindingsOfAGroup(t *testing.T) {
 	for name, g := range map[string][]key.Binding{
 		"table": k.Table.Bindings(), "queue": k.Queue.Bindings(), "chats": k.Chats.Bindings(),
 		"global": k.Global.Bindings(), "nav": k.Nav.Bindings(), "drain": append(k.Drain.Bindings(), k.Nav.Bindings()...),
+		"detail":  append(k.Table.Bindings(), k.Detail.Pair, k.Detail.Webhooks),
+		"webhook": append(append(k.Webhook.Bindings(), k.Nav.Bindings()...), k.Global.Bindings()...),
 	} {
 		seen := map[string]string{}
 		for _, b := range g {

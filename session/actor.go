@@ -68,7 +68,7 @@ func newActor(m *Manager, s store.Session) *actor {
 	a.snap = Snapshot{
 		ID: s.ID, State: State(s.State), Since: s.StateSince, Reason: s.Reason, LastError: s.LastError,
 		PairMethod: s.PairMethod, PairPhone: s.PairPhone, Account: s.Account, AutoStart: s.AutoStart,
-		Browser: maskBrowser(s.Browser),
+		Browser: maskBrowser(s.Browser), ReplyFirst: s.ReplyFirst,
 	}
 	a.browser = s.Browser
 	// A state that needs a browser cannot survive the process that ran it.
@@ -202,7 +202,7 @@ func (a *actor) persist() {
 	s := a.snap
 	_, err := a.m.cfg.Store.UpdateSession(a.id, func(st *store.Session) error {
 		st.State, st.StateSince, st.Reason, st.LastError = string(s.State), s.Since, s.Reason, s.LastError
-		st.Account, st.PairMethod, st.PairPhone, st.AutoStart = s.Account, s.PairMethod, s.PairPhone, s.AutoStart
+		st.Account, st.PairMethod, st.PairPhone, st.AutoStart, st.ReplyFirst = s.Account, s.PairMethod, s.PairPhone, s.AutoStart, s.ReplyFirst
 		return nil
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

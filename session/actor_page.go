@@ -268,6 +268,11 @@ func (a *actor) set(s Settings) error {
 			return err
 		}
 	}
+	if s.ReplyFirst != nil {
+		if err := ValidateReplyFirst(*s.ReplyFirst); err != nil {
+			return err
+		}
+	}
 	return a.do(func() error {
 		pacing, err := ChangePacing(a.out.stored, s.Pacing, s.PacingDefaults)
 		if err != nil {
@@ -292,6 +297,9 @@ func (a *actor) set(s Settings) error {
 			a.snap.AutoStart = *s.AutoStart
 		}
 		a.snap.PairPhone = phone
+		if s.ReplyFirst != nil {
+			a.snap.ReplyFirst = *s.ReplyFirst
+		}
 		if s.PairMethod != nil {
 			a.snap.PairMethod = *s.PairMethod
 		}

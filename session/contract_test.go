@@ -166,7 +166,7 @@ var steps = []struct {
 		c.want("Set", err, session.ErrUnknownSession)
 		_, err = c.rt.Send(ctx, "nope", chat, "hi")
 		c.want("Send", err, session.ErrUnknownSession)
-		_, err = c.rt.SendMany(ctx, "nope", chat, []string{"hi"})
+		_, err = c.rt.SendMany(ctx, "nope", chat, "", []string{"hi"})
 		c.want("SendMany", err, session.ErrUnknownSession)
 		_, err = c.rt.Jobs("nope")
 		c.want("Jobs", err, session.ErrUnknownSession)
@@ -300,7 +300,7 @@ var steps = []struct {
 	}},
 	{"send", func(c *contract) {
 		ctx := context.Background()
-		jobs, err := c.rt.SendMany(ctx, "c1", chat, []string{"one", "two"})
+		jobs, err := c.rt.SendMany(ctx, "c1", chat, "", []string{"one", "two"})
 		c.want("send two", err, nil)
 		j, err := c.rt.Send(ctx, "c1", chat+"@c.us", "three")
 		c.want("send one", err, nil)
@@ -320,10 +320,12 @@ var steps = []struct {
 		c.want("bad chat", err, session.ErrInvalid)
 		_, err = c.rt.Send(ctx, "c1", chat, " \n")
 		c.want("blank text", err, session.ErrInvalid)
-		_, err = c.rt.SendMany(ctx, "c1", chat, nil)
+		_, err = c.rt.SendMany(ctx, "c1", chat, "", nil)
 		c.want("no text", err, session.ErrInvalid)
-		_, err = c.rt.SendMany(ctx, "c1", chat, []string{"fine", ""})
+		_, err = c.rt.SendMany(ctx, "c1", chat, "", []string{"fine", ""})
 		c.want("one blank of two", err, session.ErrInvalid)
+		_, err = c.rt.SendMany(ctx, "c1", chat, "3A00000000000000NONE", []string{"a reply"})
+		c.want("reply to a message never received", err, session.ErrInvalid)
 		if jobs, _ := c.rt.Jobs("c1"); len(jobs) != 3 {
 			c.t.Errorf("%d jobs after refused sends, want the 3 from before", len(jobs))
 		}
@@ -372,6 +374,30 @@ var steps = []struct {
 		c.note("after approve and discard: %d jobs", len(all))
 		_, err = c.rt.Set("c1", session.Settings{PacingDefaults: session.PacingDefaults{BulkLimit: true}})
 		c.want("bulk limit default", err, nil)
+	}},
+	{"reply-first", func(c *contract) {
+		_, err := c.rt.Set("c1", session.Settings{ReplyFirst: ptr(30 * time.Second)})
+		c.want("reply-first of 30s", err, session.ErrInvalid)
+		s, err := c.rt.Set("c1", session.Settings{ReplyFirst: ptr(24 * time.Hour)})
+		c.want("reply-first 24h", err, nil)
+		if s.ReplyFirst != 24*time.Hour {
+			c.t.Errorf("reply-first after set %s, want 24h", s.ReplyFirst)
+		}
+		ctx := context.Background()
+		held, err := c.rt.Send(ctx, "c1", "12025550111", "hello there")
+		c.want("send to a chat that never wrote", err, nil)
+		if want := "reply-first: 12025550111@c.us has not written in 24h: approve to send"; held.State != session.JobHeld || held.HoldReason != want {
+			c.t.Fatalf("job %+v, want held with %q", held, want)
+		}
+		c.note("held %d %s %q", held.Seq, held.State, held.HoldReason)
+		c.want("approve", c.rt.RetryJob("c1", held.Seq), nil)
+		c.eventually("the approved job queued", func() bool {
+			q, _ := c.rt.Jobs("c1", session.JobQueued)
+			return slices.ContainsFunc(q, func(j session.Job) bool { return j.Seq == held.Seq })
+		})
+		s, err = c.rt.Set("c1", session.Settings{ReplyFirst: ptr(time.Duration(0))})
+		c.want("reply-first off", err, nil)
+		c.note("reply-first %s", s.ReplyFirst)
 	}},
 	{"pause and resume", func(c *contract) {
 		c.want("pause", c.rt.Pause("c1"), nil)

@@ -22,6 +22,8 @@ type Manager struct {
 	mu     sync.Mutex
 	actors map[string]*actor
 	closed bool
+
+	now func() time.Time // the reply-first clock; tests move it past a window
 }
 
 // NewManager loads the sessions of the store. Nothing starts until
@@ -37,7 +39,7 @@ func NewManager(cfg Config) (*Manager, error) {
 		cfg.Logf = func(string, ...any) {}
 	}
 	cfg.Timing = cfg.Timing.withDefaults()
-	m := &Manager{cfg: cfg, broker: newBroker(), actors: map[string]*actor{}}
+	m := &Manager{cfg: cfg, broker: newBroker(), actors: map[string]*actor{}, now: time.Now}
 	cfg.Store.SetHooks(storeHooks())
 	sessions, err := cfg.Store.ListSessions()
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 // Send queues one text for a chat. It returns once the job is durable, with
 // the WhatsApp message id it will be sent with.
 func (m *Manager) Send(ctx context.Context, id, chatID, body string) (Job, error) {
-	jobs, err := m.SendMany(ctx, id, chatID, []string{body})
+	jobs, err := m.SendMany(ctx, id, chatID, "", []string{body})
 	if err != nil {
 		return Job{}, err
 	}
@@ -18,8 +18,9 @@ func (m *Manager) Send(ctx context.Context, id, chatID, body string) (Job, error
 }
 
 // SendMany queues several texts for one chat in one durable write; either
-// all are queued or none.
-func (m *Manager) SendMany(ctx context.Context, id, chatID string, bodies []string) ([]Job, error) {
+// all are queued or none. replyTo, when set, must be a message the session
+// captured; each job carries it.
+func (m *Manager) SendMany(ctx context.Context, id, chatID, replyTo string, bodies []string) ([]Job, error) {
 	a, err := m.actor(id)
 	if err != nil {
 		return nil, err
@@ -40,12 +41,19 @@ func (m *Manager) SendMany(ctx context.Context, id, chatID string, bodies []stri
 			}
 			return nil, err
 		}
-		jobs[i] = Job{Session: id, ChatID: chat, Body: b, MsgID: NewMessageID(), State: JobQueued, Created: now}
+		jobs[i] = Job{Session: id, ChatID: chat, Body: b, MsgID: NewMessageID(), State: JobQueued, Created: now, ReplyTo: replyTo}
+	}
+	target, err := m.replyTarget(id, replyTo)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	a.out.guard.check(jobs, now)
+	if err := m.holdReplyFirst(id, chat, a.snapshot().ReplyFirst, target, jobs); err != nil {
+		return nil, fmt.Errorf("reply-first check for %s: %w", id, err)
+	}
 	saved, err := m.cfg.Store.Enqueue(jobs...)
 	if err != nil {
 		return nil, fmt.Errorf("queueing for %s: %w", id, err)

@@ -32,7 +32,7 @@ func (e *testEnv) pace(id string, p Pacing) {
 
 func (e *testEnv) send(id, chat string, bodies ...string) []Job {
 	e.t.Helper()
-	jobs, err := e.m.SendMany(context.Background(), id, chat, bodies)
+	jobs, err := e.m.SendMany(context.Background(), id, chat, "", bodies)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func testPermanentFailureIsDeadAtOnce(t *testing.T, e *testEnv) {
 	if !dead.Permanent || dead.Attempts != 0 || !strings.Contains(dead.LastError, "not on WhatsApp") {
 		t.Fatalf("dead job: %+v", dead)
 	}
-	if _, err := e.m.SendMany(context.Background(), "perm", "not-a-chat", []string{"x"}); err == nil {
+	if _, err := e.m.SendMany(context.Background(), "perm", "not-a-chat", "", []string{"x"}); err == nil {
 		t.Fatal("a malformed chat id was queued")
 	}
 }

@@ -25,6 +25,8 @@ type Settings struct {
 	// old ones until the session is restarted.
 	Browser *BrowserChange `json:"-"`
 	Inbox   *InboxChange   `json:"-"`
+	// ReplyFirst sets the reply-first window; 0 turns it off.
+	ReplyFirst *time.Duration `json:"-"`
 }
 
 // QueueStats is the queue view of one session.

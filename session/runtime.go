@@ -27,7 +27,9 @@ type Runtime interface {
 	Set(id string, s Settings) (Snapshot, error)
 
 	Send(ctx context.Context, id, chatID, body string) (Job, error)
-	SendMany(ctx context.Context, id, chatID string, bodies []string) ([]Job, error)
+	// SendMany queues bodies for one chat; replyTo, when set, is the id of
+	// the captured inbound message they answer.
+	SendMany(ctx context.Context, id, chatID, replyTo string, bodies []string) ([]Job, error)
 	Jobs(id string, states ...JobState) ([]Job, error)
 	RetryJob(id string, seq uint64) error // also approves a held job
 	DiscardJob(id string, seq uint64) error

@@ -32,6 +32,8 @@ type Snapshot struct {
 	Browser    BrowserSettings `json:"browser"` // as the operator set it, the proxy's password masked
 	Inbox      InboxInfo       `json:"inbox"`
 	Drain      DrainInfo       `json:"drain"` // the unread drain's progress, without its chats
+	// ReplyFirst holds sends to chats that have not written within it; 0: off.
+	ReplyFirst time.Duration `json:"replyFirst"`
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.

@@ -31,6 +31,7 @@ type jobData struct {
 	JobSeq    uint64    `json:"jobSeq"`
 	ChatID    string    `json:"chatId"`
 	MsgID     string    `json:"msgId"`
+	ReplyTo   string    `json:"replyTo,omitempty"` // the inbound message id the job answers
 	State     string    `json:"state"`
 	Ack       int       `json:"ack"` // -1 error, 0 pending, 1 server, 2 device, 3 read, 4 played
 	Attempts  int       `json:"attempts"`
@@ -53,7 +54,7 @@ func stateEvents(session string, ev store.Event) []store.WebhookEvent {
 }
 
 func jobEvents(before, after store.Job) []store.WebhookEvent {
-	data := jobData{Session: after.Session, JobSeq: after.Seq, ChatID: after.ChatID, MsgID: after.MsgID,
+	data := jobData{Session: after.Session, JobSeq: after.Seq, ChatID: after.ChatID, MsgID: after.MsgID, ReplyTo: after.ReplyTo,
 		State: string(after.State), Ack: after.Ack, Attempts: after.Attempts, LastError: after.LastError, SentAt: after.SentAt}
 	var out []store.WebhookEvent
 	add := func(typ string) { out = append(out, store.WebhookEvent{Session: after.Session, Type: typ, Data: data}) }

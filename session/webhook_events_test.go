@@ -81,3 +81,25 @@ func TestWebhookEventsOfASession(t *testing.T) {
 		t.Errorf("message.ack %+v does not name message %s", j, jobs[0].MsgID)
 	}
 }
+
+// A job's reply-to travels in every event of it, so a worker can tie its
+// answer to the message it answered.
+func TestJobEventsCarryTheReplyTo(t *testing.T) {
+	const msg = "3AC79A5165D6F67F3945"
+	queued := store.Job{Session: "s", Seq: 7, ChatID: "172589298543534@lid", MsgID: "3EB0AA", State: JobSending, ReplyTo: msg}
+	sent, dead, read := queued, queued, queued
+	sent.State, dead.State = JobSent, JobDead
+	read.State, read.Ack = JobSent, int(AckRead)
+	for _, c := range []struct {
+		before, after store.Job
+		want          string
+	}{{queued, sent, HookOutboxSent}, {queued, dead, HookOutboxDead}, {sent, read, HookMessageAck}} {
+		evs := jobEvents(c.before, c.after)
+		if len(evs) != 1 || evs[0].Type != c.want {
+			t.Fatalf("%s -> %s: events %+v, want one %s", c.before.State, c.after.State, evs, c.want)
+		}
+		if d := evs[0].Data.(jobData); d.ReplyTo != msg || d.JobSeq != 7 {
+			t.Errorf("%s data %+v, want replyTo %s", c.want, d, msg)
+		}
+	}
+}

@@ -26,6 +26,7 @@
 //	|       |-- account : string       phone of the paired account
 //	|       |-- paused : 0x01
 //	|       |-- holdreason : string    why the outbox is paused
+//	|       |-- replyfirst : varint    ns; a send to a chat silent that long is held (absent: off)
 //	|       |-- inbox                  since version 3; a key only for what differs from the default
 //	|       |   |-- keepown : 0x01     own messages not filtered
 //	|       |   |-- keepstatus : 0x01  status@broadcast not filtered
@@ -47,7 +48,7 @@
 //	|       `-- <seq> : Event JSON     newest EventLimit kept
 //	|-- outbox
 //	|   `-- <session>
-//	|       `-- <seq> : Job JSON
+//	|       `-- <seq> : Job JSON       reply_to: the inbound message id it answers, when set
 //	|-- msgids                         since version 2
 //	|   `-- <session>
 //	|       `-- <msgid> : <seq>        8-byte big-endian

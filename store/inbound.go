@@ -228,6 +228,34 @@ func (db *DB) Inbox(session string, q InboxQuery) ([]Inbound, error) {
 	return out, nil
 }
 
+// InboundByID returns the session's captured message id, or ErrNotFound.
+func (db *DB) InboundByID(session, id string) (Inbound, error) {
+	var m Inbound
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		if err := requireSession(tx, session); err != nil {
+			return err
+		}
+		ids := getBucket(tx, bucketV1, bucketInboundIDs, []byte(session))
+		b := getBucket(tx, bucketV1, bucketInbound, []byte(session))
+		if ids == nil || b == nil {
+			return ErrNotFound
+		}
+		k := ids.Get([]byte(id))
+		if k == nil {
+			return ErrNotFound
+		}
+		v := b.Get(k)
+		if v == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(v, &m)
+	})
+	if err != nil {
+		return Inbound{}, fmt.Errorf("session %q message %q: %w", session, id, err)
+	}
+	return m, nil
+}
+
 // SweepInbound removes at most limit of the session's messages received
 // before cutoff, oldest first, and returns how many went. Bounded, so a
 // sweep never holds the writer long; call again while it returns limit.

@@ -151,3 +151,18 @@ func TestInboxSettingsRoundTrip(t *testing.T) {
 		t.Fatalf("after delete = %v", err)
 	}
 }
+
+func TestInboundByID(t *testing.T) {
+	db := inboundDB(t)
+	save(t, db, Inbound{ID: "A", Chat: "111@lid", Body: "hi"}, Inbound{ID: "A", Chat: "4915@c.us"})
+	m, err := db.InboundByID("s", "A")
+	if err != nil || m.Body != "hi" || m.Twin != "4915@c.us" {
+		t.Fatalf("InboundByID(A) = %+v, %v; want the message with its twin", m, err)
+	}
+	if _, err := db.InboundByID("s", "B"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("InboundByID(B) error = %v, want ErrNotFound", err)
+	}
+	if _, err := db.InboundByID("nope", "A"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("InboundByID of a missing session error = %v, want ErrNotFound", err)
+	}
+}

@@ -37,6 +37,7 @@ type Job struct {
 	LastError   string    `json:"last_error,omitzero"`
 	Permanent   bool      `json:"permanent,omitzero"`
 	HoldReason  string    `json:"hold_reason,omitzero"`
+	ReplyTo     string    `json:"reply_to,omitzero"` // the inbound message id this job answers
 	Ack         int       `json:"ack,omitzero"`
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`

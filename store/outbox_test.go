@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -42,6 +43,27 @@ func TestEnqueue(t *testing.T) {
 	}
 	if _, err := db.GetJob("s1", 9); !errors.Is(err, ErrNotFound) {
 		t.Errorf("GetJob(9) = %v, want ErrNotFound", err)
+	}
+}
+
+// A job keeps the inbound message it answers; a job stored before replies
+// existed has no such field and reads as answering none.
+func TestJobReplyTo(t *testing.T) {
+	db := newTestDB(t, "s1")
+	j := job("s1", "3EB0R1")
+	j.ReplyTo = "false_4915100000000@c.us_AB12"
+	if _, err := db.Enqueue(j, job("s1", "3EB0R2")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.GetJob("s1", 1); err != nil || got.ReplyTo != j.ReplyTo {
+		t.Fatalf("GetJob(1) = %+v, %v; want reply_to %q", got, err, j.ReplyTo)
+	}
+	var old Job
+	if err := json.Unmarshal([]byte(`{"seq":2,"session":"s1","chat_id":"4915100000000@c.us","body":"hello","msg_id":"3EB0R2","state":"queued"}`), &old); err != nil || old.ReplyTo != "" {
+		t.Fatalf("an old job reads as %+v, %v", old, err)
+	}
+	if got, _ := db.GetJob("s1", 2); got.ReplyTo != "" {
+		t.Fatalf("a job without a reply reads reply_to %q", got.ReplyTo)
 	}
 }
 

@@ -62,7 +62,8 @@ type Session struct {
 	LastError  string
 	Account    string // phone digits of the paired account
 	Paused     bool
-	HoldReason string // why the outbox is paused
+	HoldReason string        // why the outbox is paused
+	ReplyFirst time.Duration // hold sends to chats that have not written within this; 0: off
 	Pacing     Pacing
 	Browser    Browser
 }
@@ -81,6 +82,7 @@ var (
 	fieldAccount    = []byte("account")
 	fieldPaused     = []byte("paused")
 	fieldHoldReason = []byte("holdreason")
+	fieldReplyFirst = []byte("replyfirst")
 	fieldJitterMin  = []byte("jittermin")
 	fieldMinGap     = []byte("mingap")
 	fieldJitter     = []byte("jitter")
@@ -226,6 +228,7 @@ func getSession(tx *bolt.Tx, id string) (Session, error) {
 	s.Paused = r.bool(fieldPaused)
 	s.Created = r.time(fieldCreated)
 	s.StateSince = r.time(fieldStateSince)
+	s.ReplyFirst = time.Duration(r.int(fieldReplyFirst))
 	if p := b.Bucket(bucketPacing); p != nil {
 		r.b = p
 		s.Pacing = Pacing{
@@ -279,6 +282,7 @@ func writeSession(b *bolt.Bucket, s Session) error {
 		field{b, fieldAccount, []byte(s.Account)},
 		field{b, fieldPaused, boolValue(s.Paused)},
 		field{b, fieldHoldReason, []byte(s.HoldReason)},
+		field{b, fieldReplyFirst, intValue(int64(s.ReplyFirst))},
 		field{p, fieldMinGap, optionalValue(s.Pacing.MinGap)},
 		field{p, fieldJitterMin, optionalValue(s.Pacing.JitterMin)},
 		field{p, fieldJitter, optionalValue(s.Pacing.Jitter)},

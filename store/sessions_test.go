@@ -24,6 +24,7 @@ func fullSession(id string) Session {
 		Account:    "4915112345678",
 		Paused:     true,
 		HoldReason: "paused by the operator",
+		ReplyFirst: 24 * time.Hour,
 		Pacing:     Pacing{MinGap: ptr(2 * time.Second), JitterMin: ptr(100 * time.Millisecond), Jitter: ptr(500 * time.Millisecond), ChatGap: ptr(10 * time.Second), BulkLimit: ptr(50)},
 		Browser:    Browser{Proxy: "http://ops:s3cret@10.0.0.1:3128", UserAgent: "Mozilla/5.0 test", Flags: []string{"--lang=de", "--disable-notifications"}},
 	}

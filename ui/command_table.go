@@ -26,6 +26,8 @@ var commands = []command{
 	{name: "queue", aliases: []string{"u", "outbox"}, args: "[ID]", help: "the queue of a session",
 		run: forSession("queue", (*Model).openQueue)},
 	{name: "drain", aliases: []string{"d", "unread"}, args: "[ID]", help: "the unread drain of a session", run: forSession("drain", (*Model).openDrain)},
+	{name: "webhooks", aliases: []string{"w", "webhook"}, args: "[ID]", help: "the webhooks of a session and their deliveries",
+		run: forSession("webhooks", (*Model).openWebhooks)},
 	{name: "add", aliases: []string{"a"}, args: "ID [PHONE]", help: "a new session; a phone pairs it with a link code",
 		run: func(m *Model, args []string) tea.Cmd { return m.addCommand(args[1:]) }},
 	{name: "help", aliases: []string{"h"}, help: "this page",

@@ -48,7 +48,7 @@ func (d *detailView) shortKeys(m *Model) []key.Binding {
 
 func (d *detailView) allKeys(m *Model) []key.Binding {
 	t := m.km.Table
-	return []key.Binding{m.km.Detail.Pair, t.Chats, t.Queue, t.Drain, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
+	return []key.Binding{m.km.Detail.Pair, m.km.Detail.Webhooks, t.Chats, t.Queue, t.Drain, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
 }
 
 func (d *detailView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
@@ -100,8 +100,11 @@ func (d *detailView) trim() {
 }
 
 func (d *detailView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	if key.Matches(msg, m.km.Detail.Pair) {
+	switch {
+	case key.Matches(msg, m.km.Detail.Pair):
 		return m.openPairing(d.id), true
+	case key.Matches(msg, m.km.Detail.Webhooks):
+		return m.openWebhooks(d.id), true
 	}
 	return m.sessionKey(msg, d.id)
 }
@@ -134,10 +137,16 @@ func (d *detailView) view(m *Model, w, h int) string {
 		field("Queue", fmt.Sprintf("depth %d · held %d · dead %d · failed 5m %d · paused %s",
 			q.Depth, q.Held, q.Dead, q.Failures5m, yesNo(q.Paused))),
 		field("Pacing", pacingText(s.Pacing)),
+	}
+	if s.ReplyFirst > 0 { // shown when on, so the screen says why a send is held
+		win := session.FormatWindow(s.ReplyFirst)
+		lines = append(lines, field("Reply-first", win+": a send to a chat that has not written in "+win+" is held"))
+	}
+	lines = append(lines,
 		field("Browser", session.BrowserText(s.Browser)),
 		"",
 		styles.Heading.Render("Recent events"),
-	}
+	)
 	switch {
 	case d.err != nil:
 		lines = append(lines, styles.Error.Render("could not read the history: "+d.err.Error()))

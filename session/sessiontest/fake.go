@@ -440,6 +440,12 @@ func (f *Fake) Set(id string, set session.Settings) (session.Snapshot, error) {
 		if set.AutoStart != nil {
 			s.AutoStart = *set.AutoStart
 		}
+		if set.ReplyFirst != nil {
+			if err := session.ValidateReplyFirst(*set.ReplyFirst); err != nil {
+				return err
+			}
+			s.ReplyFirst = *set.ReplyFirst
+		}
 		s.PacingSet, s.Pacing = pacing, session.EffectivePacing(pacing)
 		if set.Browser != nil {
 			f.browser[id], s.Browser = browser, masked(browser)
@@ -490,6 +496,9 @@ func setText(s session.Settings) string {
 	if s.Pacing != nil && s.Pacing.String() != "" {
 		parts = append(parts, s.Pacing.String())
 	}
+	if s.ReplyFirst != nil {
+		parts = append(parts, "replyFirst="+s.ReplyFirst.String())
+	}
 	if c := s.Inbox; c != nil {
 		for _, f := range []struct {
 			name string
@@ -513,24 +522,28 @@ func (f *Fake) Send(ctx context.Context, id, chatID, body string) (session.Job, 
 	if err != nil {
 		return session.Job{}, err
 	}
-	jobs, err := f.sendMany(ctx, id, chatID, []string{body})
+	jobs, err := f.sendMany(ctx, id, chatID, "", []string{body})
 	if err != nil {
 		return session.Job{}, err
 	}
 	return jobs[0], nil
 }
 
-func (f *Fake) SendMany(ctx context.Context, id, chatID string, bodies []string) ([]session.Job, error) {
+func (f *Fake) SendMany(ctx context.Context, id, chatID, replyTo string, bodies []string) ([]session.Job, error) {
 	f.mu.Lock()
-	err := f.call("SendMany", id, chatID, len(bodies))
+	args := []any{id, chatID, len(bodies)}
+	if replyTo != "" {
+		args = append(args, "replyTo="+replyTo)
+	}
+	err := f.call("SendMany", args...)
 	f.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	return f.sendMany(ctx, id, chatID, bodies)
+	return f.sendMany(ctx, id, chatID, replyTo, bodies)
 }
 
-func (f *Fake) sendMany(ctx context.Context, id, chatID string, bodies []string) ([]session.Job, error) {
+func (f *Fake) sendMany(ctx context.Context, id, chatID, replyTo string, bodies []string) ([]session.Job, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if _, err := f.session(id); err != nil {
@@ -551,16 +564,28 @@ func (f *Fake) sendMany(ctx context.Context, id, chatID string, bodies []string)
 			return nil, err
 		}
 	}
+	var target *session.InboundMessage
+	if replyTo != "" {
+		i := slices.IndexFunc(f.InboxOf[id], func(m session.InboundMessage) bool { return m.ID == replyTo })
+		if i < 0 {
+			return nil, session.NoReplyTarget(id, replyTo)
+		}
+		target = &f.InboxOf[id][i]
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]session.Job, len(bodies))
 	limit := session.EffectivePacing(f.Snapshots[id].PacingSet).BulkLimit
+	replyFirst := session.ReplyFirstReason(chat, f.Snapshots[id].ReplyFirst, f.now(), f.InboxOf[id], target)
 	for i, b := range bodies {
 		j := f.newJob(id, chat, b)
+		j.ReplyTo = replyTo
 		if n, known := f.recipients(id, b, chat); !known && n >= limit {
 			j.State = session.JobHeld
 			j.HoldReason = fmt.Sprintf("identical text already queued for %d other chats within an hour (limit %d): approve to send", n, limit)
+		} else if replyFirst != "" {
+			j.State, j.HoldReason = session.JobHeld, replyFirst
 		}
 		f.JobsOf[id] = append(f.JobsOf[id], j)
 		out[i] = j

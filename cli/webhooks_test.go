@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/waconsole/waconsole/api"
+	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/store"
+	"github.com/waconsole/waconsole/webhook"
+)
+
+// The console's face of the adapter: where a secret comes from (never the
+// secret), deliveries newest first, a test answered with its outcome, and
+// the service's errors.
+func TestWebhookAdapterForTheConsole(t *testing.T) {
+	db, err := store.Open(filepath.Join(t.TempDir(), "waconsole.db"), store.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.CreateSession(store.Session{ID: "s1"}); err != nil {
+		t.Fatal(err)
+	}
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(receiver.Close)
+	t.Setenv("WA_TEST_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	svc := webhook.New(db, webhook.Options{})
+	if err := svc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	a := webhookAdapter{svc}
+	if _, err := a.AddWebhook("s1", api.WebhookRequest{Name: "orders", URL: receiver.URL, SecretEnv: "WA_TEST_SECRET"}); err != nil {
+		t.Fatal(err)
+	}
+	eps, err := a.WebhookEndpoints("s1")
+	if err != nil || len(eps) != 1 || eps[0].Name != "orders" || eps[0].Secret != "env WA_TEST_SECRET" {
+		t.Fatalf("endpoints %+v, %v; want orders with its secret's source", eps, err)
+	}
+
+	d, err := a.TestEndpoint(context.Background(), "s1", "orders")
+	if err != nil || d.State != string(store.DeliveryDelivered) || d.LastStatus != http.StatusNoContent || d.Type != webhook.TestEvent {
+		t.Fatalf("test %+v, %v; want delivered with 204", d, err)
+	}
+	if _, err := svc.Enqueue("s1", session.HookOutboxSent, map[string]string{"session": "s1"}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := a.WebhookDeliveries("s1", 1)
+	if err != nil || len(ds) != 1 || ds[0].Type != session.HookOutboxSent {
+		t.Fatalf("the newest delivery %+v, %v; want the outbox.sent", ds, err)
+	}
+	if err := a.RetryWebhookDelivery("s1", d.Seq); !errors.Is(err, webhook.ErrWrongState) {
+		t.Fatalf("retrying a delivered delivery: %v, want ErrWrongState", err)
+	}
+	if err := a.RemoveWebhook("s1", "orders"); err != nil {
+		t.Fatal(err)
+	}
+	if eps, _ := a.WebhookEndpoints("s1"); len(eps) != 0 {
+		t.Fatalf("endpoints after remove: %+v", eps)
+	}
+}
