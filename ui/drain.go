@@ -19,14 +19,12 @@ import (
 // oldest unread first, which the operator picks and drains with an action,
 // and the drain's progress, polled every second.
 type drainView struct {
-	id       string
-	info     session.DrainInfo
-	picked   map[string]bool
-	cur      cursor
-	bar      progress.Model
-	ready    bool
-	inFlight bool
-	err      error
+	id     string
+	info   session.DrainInfo
+	picked map[string]bool
+	cur    cursor
+	bar    progress.Model
+	polled
 }
 
 type drainMsg struct {
@@ -56,10 +54,9 @@ func (d *drainView) shortKeys(m *Model) []key.Binding {
 func (d *drainView) allKeys(m *Model) []key.Binding { return m.km.Drain.Bindings() }
 
 func (d *drainView) poll(m *Model) tea.Cmd {
-	if d.inFlight {
+	if !d.begin() {
 		return nil
 	}
-	d.inFlight = true
 	b, id := m.b, d.id
 	return func() tea.Msg {
 		info, err := b.Drain(id)
@@ -90,16 +87,11 @@ func (d *drainView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
 	if !ok || r.id != d.id {
 		return nil, false
 	}
-	d.inFlight = false
-	was := d.err
-	d.err = r.err
-	if r.err != nil {
-		if was == nil || was.Error() != r.err.Error() {
-			return report(failed(r.err, "could not read the drain of %s", d.id)), true
-		}
-		return nil, true
+	cmd, ok := d.settle(r.err, "could not read the drain of %s", d.id)
+	if !ok {
+		return cmd, true
 	}
-	d.info, d.ready = r.info, true
+	d.info = r.info
 	d.info.Chats = slices.Clone(r.info.Chats) // sorted here, never in the runtime's copy
 	slices.SortStableFunc(d.info.Chats, func(a, b session.DrainChat) int { return a.Oldest.Compare(b.Oldest) })
 	if r.flash != nil {

@@ -16,13 +16,11 @@ import (
 // queueView is one session's outbox, polled every second: its numbers, its
 // pacing, and the dead and held jobs that wait for the operator.
 type queueView struct {
-	id       string
-	stats    session.QueueStats
-	jobs     []session.Job // dead and held
-	cur      cursor
-	ready    bool // stats arrived at least once
-	inFlight bool
-	err      error
+	id    string
+	stats session.QueueStats
+	jobs  []session.Job // dead and held
+	cur   cursor
+	polled
 }
 
 type queueMsg struct {
@@ -60,10 +58,9 @@ func (q *queueView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
 
 // refresh fetches the numbers unless a fetch is still in flight.
 func (q *queueView) refresh(b session.Runtime) tea.Cmd {
-	if q.inFlight {
+	if !q.begin() {
 		return nil
 	}
-	q.inFlight = true
 	id := q.id
 	return func() tea.Msg {
 		stats, err := b.QueueStats(id)
@@ -80,17 +77,11 @@ func (q *queueView) loaded(msg queueMsg) tea.Cmd {
 	if msg.id != q.id {
 		return nil
 	}
-	q.inFlight = false
-	was := q.err
-	q.err = msg.err
-	if msg.err != nil {
-		if was == nil || was.Error() != msg.err.Error() {
-			return report(failed(msg.err, "could not read the queue of %s", q.id))
-		}
-		return nil
+	cmd, ok := q.settle(msg.err, "could not read the queue of %s", q.id)
+	if ok {
+		q.stats, q.jobs = msg.stats, msg.jobs
 	}
-	q.stats, q.jobs, q.ready = msg.stats, msg.jobs, true
-	return nil
+	return cmd
 }
 
 // jobRows is how many jobs fit under the numbers.

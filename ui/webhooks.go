@@ -61,9 +61,7 @@ type webhooksView struct {
 	onDeliver  bool // the deliveries list has the focus
 	epCur      cursor
 	dCur       cursor
-	ready      bool
-	inFlight   bool
-	err        error
+	polled
 }
 
 type webhooksMsg struct {
@@ -107,10 +105,9 @@ func (v *webhooksView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
 
 // refresh fetches both lists unless a fetch is still in flight.
 func (v *webhooksView) refresh(w Webhooks) tea.Cmd {
-	if v.inFlight {
+	if !v.begin() {
 		return nil
 	}
-	v.inFlight = true
 	id := v.id
 	return func() tea.Msg {
 		eps, err := w.WebhookEndpoints(id)
@@ -127,17 +124,11 @@ func (v *webhooksView) loaded(msg webhooksMsg) tea.Cmd {
 	if msg.id != v.id {
 		return nil
 	}
-	v.inFlight = false
-	was := v.err
-	v.err = msg.err
-	if msg.err != nil {
-		if was == nil || was.Error() != msg.err.Error() {
-			return report(failed(msg.err, "could not read the webhooks of %s", v.id))
-		}
-		return nil
+	cmd, ok := v.settle(msg.err, "could not read the webhooks of %s", v.id)
+	if ok {
+		v.endpoints, v.deliveries = msg.endpoints, msg.deliveries
 	}
-	v.endpoints, v.deliveries, v.ready = msg.endpoints, msg.deliveries, true
-	return nil
+	return cmd
 }
 
 // webhookRows splits the body's lines between the two tables: the
