@@ -20,20 +20,7 @@ import (
 //
 //	go test ./session -run=^$ -bench=TimeToFirstQR -benchtime=10x
 func BenchmarkTimeToFirstQR(b *testing.B) {
-	sim, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(simScale)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sim.Close()
-	url, err := sim.Listen("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	path, err := FindChrome("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	driver := NewChromeDriver(path)
+	driver, url := benchSetup(b, simweb.DefaultTimings().Scale(simScale))
 	var bare, ours time.Duration
 	for b.Loop() {
 		bare += bareLaunch(b, driver, url)
@@ -60,6 +47,25 @@ func bareLaunch(b *testing.B, d *ChromeDriver, url string) time.Duration {
 	_ = chromedp.Cancel(ctx)
 	killProfileProcesses(profile)
 	return took
+}
+
+// benchSetup starts a stand-in with timings and finds the browser the
+// sessions would use.
+func benchSetup(b *testing.B, timings simweb.Timings) (*ChromeDriver, string) {
+	sim, err := simweb.New(simweb.Options{Timings: timings})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sim.Close() })
+	url, err := sim.Listen("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path, err := FindChrome("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return NewChromeDriver(path), url
 }
 
 // firstQR starts a session on a fresh data dir and waits for its QR code.

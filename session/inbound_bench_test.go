@@ -46,20 +46,7 @@ func reportScript(prefix string, n int) string {
 func BenchmarkInboundIngest(b *testing.B) {
 	// The stand-in's own clocks: the QR code must not rotate the page
 	// away mid-run.
-	sim, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sim.Close()
-	url, err := sim.Listen("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	path, err := FindChrome("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	driver := NewChromeDriver(path)
+	driver, url := benchSetup(b, simweb.DefaultTimings())
 	n := b.N
 	binding := perSecond(n, rawBinding(b, driver, url, n))
 	bbolt := perSecond(n, rawBolt(b, n))

@@ -31,24 +31,11 @@ import (
 //
 //	go test ./session -run '^$' -bench=BrowserMemory -benchtime=3x
 func BenchmarkBrowserMemory(b *testing.B) {
-	sim, err := simweb.New(simweb.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer sim.Close()
-	url, err := sim.Listen("127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	path, err := FindChrome("")
-	if err != nil {
-		b.Fatal(err)
-	}
+	driver, url := benchSetup(b, simweb.DefaultTimings())
 	full, err := exec.LookPath("chromium")
 	if err != nil {
 		b.Fatal("the limit is measured on full Chromium: install it with apt-get install -y chromium")
 	}
-	driver := NewChromeDriver(path)
 	b.Logf("session browser: %s", driver)
 	var bare, ours pss
 	for b.Loop() {
