@@ -54,13 +54,15 @@ func (a webhookAdapter) WebhookEndpoints(id string) ([]ui.WebhookEndpoint, error
 	list, err := a.svc.List(id)
 	out := make([]ui.WebhookEndpoint, len(list))
 	for i, w := range list {
-		secret := "env " + w.SecretEnv
-		if w.SecretFile != "" {
-			secret = "file " + w.SecretFile
-		}
-		out[i] = ui.WebhookEndpoint{Name: w.Name, URL: w.URL, Events: w.Events, Secret: secret}
+		out[i] = toUIEndpoint(w)
 	}
 	return out, err
+}
+
+func (a webhookAdapter) AddEndpoint(id string, e ui.NewEndpoint) (ui.WebhookEndpoint, error) {
+	w, err := a.svc.Add(webhook.Config{Session: id, Name: e.Name, URL: e.URL, Events: webhook.ParseEvents(e.Events),
+		SecretFile: e.SecretFile, SecretEnv: e.SecretEnv})
+	return toUIEndpoint(w), err
 }
 
 func (a webhookAdapter) WebhookDeliveries(id string, n int) ([]ui.WebhookDelivery, error) {
@@ -83,6 +85,15 @@ func (a webhookAdapter) TestEndpoint(ctx context.Context, id, name string) (ui.W
 func (a webhookAdapter) RetryWebhookDelivery(id string, seq uint64) error {
 	_, err := a.svc.Retry(id, seq)
 	return err
+}
+
+// toUIEndpoint says where the secret comes from, never the secret.
+func toUIEndpoint(w store.Webhook) ui.WebhookEndpoint {
+	secret := "env " + w.SecretEnv
+	if w.SecretFile != "" {
+		secret = "file " + w.SecretFile
+	}
+	return ui.WebhookEndpoint{Name: w.Name, URL: w.URL, Events: w.Events, Secret: secret}
 }
 
 func toUIDelivery(d store.Delivery) ui.WebhookDelivery {

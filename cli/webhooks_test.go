@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -12,13 +13,14 @@ import (
 	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/store"
+	"github.com/waconsole/waconsole/ui"
 	"github.com/waconsole/waconsole/webhook"
 )
 
-// The console's face of the adapter: where a secret comes from (never the
-// secret), deliveries newest first, a test answered with its outcome, and
-// the service's errors.
-func TestWebhookAdapterForTheConsole(t *testing.T) {
+// newWebhookAdapter is the adapter over a running service whose store
+// holds session s1.
+func newWebhookAdapter(t *testing.T) (webhookAdapter, *webhook.Service) {
+	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "waconsole.db"), store.Options{Timeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -27,15 +29,51 @@ func TestWebhookAdapterForTheConsole(t *testing.T) {
 	if err := db.CreateSession(store.Session{ID: "s1"}); err != nil {
 		t.Fatal(err)
 	}
-	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
-	t.Cleanup(receiver.Close)
-	t.Setenv("WA_TEST_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	svc := webhook.New(db, webhook.Options{})
 	if err := svc.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(svc.Close)
-	a := webhookAdapter{svc}
+	return webhookAdapter{svc}, svc
+}
+
+// The console adds endpoints through the service's own checks: what it
+// refuses is not stored, and what it takes is listed as the CLI lists it.
+func TestWebhookAdapterAddsEndpointsForTheConsole(t *testing.T) {
+	a, _ := newWebhookAdapter(t)
+	for _, bad := range []ui.NewEndpoint{
+		{SecretEnv: "WA_SECRET"},
+		{URL: "https://crm.example.com/wa"},
+		{URL: "https://crm.example.com/wa", SecretFile: "/etc/waconsole/crm.secret", SecretEnv: "WA_SECRET"},
+		{URL: "https://crm.example.com/wa", Events: "message.received,message.sent", SecretEnv: "WA_SECRET"},
+	} {
+		if _, err := a.AddEndpoint("s1", bad); !errors.Is(err, webhook.ErrInvalid) {
+			t.Fatalf("AddEndpoint(%+v) = %v, want ErrInvalid", bad, err)
+		}
+	}
+	ep, err := a.AddEndpoint("s1", ui.NewEndpoint{URL: "https://crm.example.com/wa", Events: "outbox.dead, message.received",
+		SecretFile: "/etc/waconsole/crm.secret"})
+	want := ui.WebhookEndpoint{Name: "hook1", URL: "https://crm.example.com/wa", Events: []string{"message.received", "outbox.dead"},
+		Secret: "file /etc/waconsole/crm.secret"}
+	if err != nil || fmt.Sprint(ep) != fmt.Sprint(want) {
+		t.Fatalf("AddEndpoint = %+v, %v; want %+v", ep, err, want)
+	}
+	if eps, err := a.WebhookEndpoints("s1"); err != nil || fmt.Sprint(eps) != fmt.Sprint([]ui.WebhookEndpoint{want}) {
+		t.Fatalf("endpoints %+v, %v; want only %+v", eps, err, want)
+	}
+	if _, err := a.AddEndpoint("s1", ui.NewEndpoint{Name: "hook1", URL: "https://other.example.com/", SecretEnv: "WA_SECRET"}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("a second hook1: %v, want ErrExists", err)
+	}
+}
+
+// The console's face of the adapter: where a secret comes from (never the
+// secret), deliveries newest first, a test answered with its outcome, and
+// the service's errors.
+func TestWebhookAdapterForTheConsole(t *testing.T) {
+	a, svc := newWebhookAdapter(t)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	t.Cleanup(receiver.Close)
+	t.Setenv("WA_TEST_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	if _, err := a.AddWebhook("s1", api.WebhookRequest{Name: "orders", URL: receiver.URL, SecretEnv: "WA_TEST_SECRET"}); err != nil {
 		t.Fatal(err)
 	}

@@ -111,6 +111,7 @@ type Drain struct {
 // deliveries, one list focused at a time.
 type Webhook struct {
 	Switch key.Binding // between the endpoints and the deliveries
+	Add    key.Binding // sends the session's events elsewhere: disabled read-only
 	Test   key.Binding
 	Retry  key.Binding
 	Remove key.Binding
@@ -200,6 +201,7 @@ func Default() KeyMap {
 		},
 		Webhook: Webhook{
 			Switch: bind("tab", "endpoints/deliveries", "tab"),
+			Add:    bind("n", "add endpoint", "n"),
 			Test:   bind("t", "test endpoint", "t"),
 			Retry:  bind("R", "retry delivery", "R"),
 			Remove: bind("X", "remove endpoint", "X"),
@@ -216,10 +218,11 @@ func Default() KeyMap {
 	}
 }
 
-// destructive lists the bindings that take a session offline or lose
-// something: read-only mode disables exactly these.
+// destructive lists the bindings that take a session offline, lose
+// something or send its events somewhere new: read-only mode disables
+// exactly these.
 func (k *KeyMap) destructive() []*key.Binding {
-	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Webhook.Remove}
+	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Webhook.Add, &k.Webhook.Remove}
 }
 
 // SetReadOnly disables (or enables again) the destructive bindings: a
@@ -284,5 +287,5 @@ func (d Drain) Bindings() []key.Binding {
 }
 
 func (w Webhook) Bindings() []key.Binding {
-	return []key.Binding{w.Switch, w.Test, w.Retry, w.Remove}
+	return []key.Binding{w.Switch, w.Add, w.Test, w.Retry, w.Remove}
 }

@@ -31,7 +31,7 @@ func TestEveryBindingHasKeysAndHelp(t *testing.T) {
 func TestReadOnlyDisablesDestructiveBindings(t *testing.T) {
 	k := Default()
 	k.SetReadOnly(true)
-	for _, b := range []key.Binding{k.Table.Delete, k.Table.Logout, k.Table.Stop, k.Table.Restart, k.Pairing.Restart, k.Queue.Discard, k.Drain.Read, k.Webhook.Remove} {
+	for _, b := range []key.Binding{k.Table.Delete, k.Table.Logout, k.Table.Stop, k.Table.Restart, k.Pairing.Restart, k.Queue.Discard, k.Drain.Read, k.Webhook.Add, k.Webhook.Remove} {
 		if b.Enabled() || key.Matches(press(b.Keys()[0]), b) {
 			t.Fatalf("%q still works in read-only mode", b.Help().Desc)
 		}

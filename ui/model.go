@@ -122,6 +122,9 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	if msg, ok := msg.(addedMsg); ok {
 		return m.added(msg)
 	}
+	if msg, ok := msg.(webhookAddedMsg); ok {
+		return m.webhookAdded(msg)
+	}
 	if msg, ok := msg.(relistedMsg); ok {
 		m.relisted(msg)
 		return nil

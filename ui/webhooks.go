@@ -18,6 +18,9 @@ import (
 // store.
 type Webhooks interface {
 	WebhookEndpoints(session string) ([]WebhookEndpoint, error)
+	// AddEndpoint validates and stores an endpoint as the webhook service
+	// does for the CLI and the API; its error says what to correct.
+	AddEndpoint(session string, e NewEndpoint) (WebhookEndpoint, error)
 	// WebhookDeliveries returns the session's newest n deliveries, newest first.
 	WebhookDeliveries(session string, n int) ([]WebhookDelivery, error)
 	// TestEndpoint sends a test event to the endpoint and returns the
@@ -34,6 +37,15 @@ type WebhookEndpoint struct {
 	URL    string
 	Events []string // empty: every event
 	Secret string   // "file PATH" or "env NAME"
+}
+
+// NewEndpoint is an endpoint as the operator typed it in the console.
+type NewEndpoint struct {
+	Name       string // empty: the service picks hook1, hook2, ...
+	URL        string
+	Events     string // comma-separated; empty: every event
+	SecretFile string // exactly one of SecretFile and SecretEnv
+	SecretEnv  string
 }
 
 // WebhookDelivery is one event on its way to one endpoint.
@@ -88,7 +100,7 @@ func (v *webhooksView) shortKeys(m *Model) []key.Binding {
 	if v.onDeliver {
 		return []key.Binding{k.Switch, k.Retry}
 	}
-	return []key.Binding{k.Switch, k.Test, k.Remove}
+	return []key.Binding{k.Switch, k.Add, k.Test, k.Remove}
 }
 
 func (v *webhooksView) allKeys(m *Model) []key.Binding { return m.km.Webhook.Bindings() }
@@ -155,6 +167,8 @@ func (v *webhooksView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	switch {
+	case key.Matches(msg, k.Add):
+		return m.openWebhookAdd(id), true
 	case key.Matches(msg, k.Test, k.Remove) && v.onDeliver,
 		key.Matches(msg, k.Retry) && !v.onDeliver:
 		return m.setFlash(warn("tab moves between the endpoints and the deliveries")), true

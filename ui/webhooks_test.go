@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/waconsole/waconsole/webhook"
 )
 
 // fakeWebhooks is the webhook service of the console's tests: fixed lists,
@@ -51,6 +53,24 @@ func (f *fakeWebhooks) WebhookEndpoints(id string) ([]WebhookEndpoint, error) {
 func (f *fakeWebhooks) WebhookDeliveries(id string, n int) ([]WebhookDelivery, error) {
 	ds := f.deliveries[id]
 	return ds[:min(n, len(ds))], nil
+}
+
+// AddEndpoint records the call and checks the endpoint with the service's
+// own rules, so the console's tests see the messages operators see.
+func (f *fakeWebhooks) AddEndpoint(id string, e NewEndpoint) (WebhookEndpoint, error) {
+	if err := f.record("AddEndpoint %s %+v", id, e); err != nil {
+		return WebhookEndpoint{}, err
+	}
+	w, err := webhook.Config{Session: id, Name: e.Name, URL: e.URL, Events: webhook.ParseEvents(e.Events),
+		SecretFile: e.SecretFile, SecretEnv: e.SecretEnv}.Validate()
+	if err != nil {
+		return WebhookEndpoint{}, err
+	}
+	ep := WebhookEndpoint{Name: w.Name, URL: w.URL, Events: w.Events, Secret: "env " + w.SecretEnv}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.endpoints[id] = append(f.endpoints[id], ep)
+	return ep, nil
 }
 
 func (f *fakeWebhooks) TestEndpoint(_ context.Context, id, name string) (WebhookDelivery, error) {
