@@ -5,6 +5,7 @@ package keymap
 
 import (
 	"fmt"
+	"slices"
 
 	"charm.land/bubbles/v2/key"
 )
@@ -223,6 +224,18 @@ func Default() KeyMap {
 // exactly these.
 func (k *KeyMap) destructive() []*key.Binding {
 	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Webhook.Add, &k.Webhook.Remove}
+}
+
+// ReadOnlyActions names, once each, what read-only mode disables, as the
+// help shows the keys.
+func (k *KeyMap) ReadOnlyActions() []string {
+	var names []string
+	for _, b := range k.destructive() {
+		if d := b.Help().Desc; !slices.Contains(names, d) {
+			names = append(names, d)
+		}
+	}
+	return names
 }
 
 // SetReadOnly disables (or enables again) the destructive bindings: a

@@ -59,7 +59,7 @@ func (m *Model) helpPage(commands string, w int) string {
 		wrap("Text or a regular expression, case-insensitive, over id, state and phone (name and id in the chat list); a leading ! inverts it; esc clears it.", w),
 	}
 	if m.opts.ReadOnly {
-		notes = append(notes, "", styles.Badge.Render("Read-only mode: the destructive keys (stop, restart, logout, delete, discard) are disabled and hidden."))
+		notes = append(notes, "", styles.Badge.Render(wrap("Read-only mode: these keys are disabled and hidden: "+strings.Join(m.km.ReadOnlyActions(), ", ")+".", w)))
 	}
 	return strings.Join(notes, "\n")
 }
