@@ -369,7 +369,7 @@
     }
     return inboundOf(c).slice(-unreadWanted(c));
   };
-  const unreadLoads = 64; // chats paged back at once: the page multiplexes them on its socket
+  const unreadLoads = 128; // chats paged back at once, each one query to the server
   let byCode = false; // the page was set up to link by code
   const anchorPages = 3; // pages loaded looking for a missing anchor
   const api = {
