@@ -100,6 +100,8 @@ func TestMetricsAndHealthOfServe(t *testing.T) {
 		`waconsole_sessions{state="READY"}`:                              1,
 		`waconsole_sessions{state="STOPPED"}`:                            0,
 		`waconsole_sessions{state="FAILED"}`:                             0,
+		`waconsole_session_state{session="ops",state="READY"}`:           1,
+		`waconsole_session_state{session="ops",state="STOPPED"}`:         0,
 		`waconsole_sessions_connected`:                                   1,
 		`waconsole_queue_depth{session="ops"}`:                           0,
 		`waconsole_queue_latency_seconds_count{session="ops"}`:           1,

@@ -21,6 +21,7 @@ func desc(name, help string, labels ...string) *prometheus.Desc {
 
 var (
 	descSessions       = desc("waconsole_sessions", "Sessions in each state.", "state")
+	descSessionState   = desc("waconsole_session_state", "1 for the state a session is in, 0 for the others.", "session", "state")
 	descConnected      = desc("waconsole_sessions_connected", "Sessions READY: connected to WhatsApp.")
 	descInboundStored  = desc("waconsole_inbound_messages_stored", "Inbound messages captured and kept in the store.", "session")
 	descInboundBytes   = desc("waconsole_inbound_stored_bytes", "Approximate bytes the captured inbound messages take in the store.", "session")
@@ -45,7 +46,7 @@ type collector struct {
 }
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descSessions, descConnected, descInboundStored, descInboundBytes, descSent,
+	for _, d := range []*prometheus.Desc{descSessions, descSessionState, descConnected, descInboundStored, descInboundBytes, descSent,
 		descQueueDepth, descQueueHeld, descQueueDead, descSendFailures, descDeliveries, descDisconnects, descRestarts,
 		descStarts, descUncleanStarts, descDrops, descStoreSize, descScrapeFailures} {
 		ch <- d
@@ -81,6 +82,9 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		failed("webhook deliveries", derr)
 	}
 	for _, s := range list {
+		for _, st := range allStates {
+			gauge(descSessionState, float64(bool2int(s.State == st)), s.ID, string(st))
+		}
 		if in, err := o.Store.InboundStats(s.ID); err != nil {
 			failed("inbound stats of "+s.ID, err)
 		} else {
@@ -121,4 +125,11 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descStoreSize, float64(size))
 	}
 	gauge(descScrapeFailures, float64(errs))
+}
+
+func bool2int(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

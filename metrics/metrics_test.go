@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/session/sessiontest"
@@ -163,9 +165,42 @@ waconsole_queue_latency_seconds_count{session="ops"} 1
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n, err := testutil.GatherAndCount(m.Gatherer(), "waconsole_session_state"); err != nil || n != 2*len(allStates) {
+		t.Fatalf("waconsole_session_state has %d series, %v; want every state of both sessions", n, err)
+	}
+	if v := sample(t, m, "waconsole_session_state", "session", "spare", "state", "STOPPED"); v != 1 {
+		t.Fatalf(`waconsole_session_state{session="spare",state="STOPPED"} = %v`, v)
+	}
 	if n, err := testutil.GatherAndCount(m.Gatherer(), "waconsole_store_size_bytes", "waconsole_webhook_deliveries", "waconsole_inbound_messages_stored"); err != nil || n != 1+2*4+2 {
 		t.Fatalf("store size, deliveries by state and inbound series = %d, %v; want 11", n, err)
 	}
+}
+
+// sample finds the value of one gauge or counter by its label pairs.
+func sample(t *testing.T, m *Metrics, name string, labels ...string) float64 {
+	t.Helper()
+	families, err := m.Gatherer().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, mt := range f.GetMetric() {
+			for i := 0; i < len(labels); i += 2 {
+				if !slices.ContainsFunc(mt.GetLabel(), func(l *dto.LabelPair) bool {
+					return l.GetName() == labels[i] && l.GetValue() == labels[i+1]
+				}) {
+					continue metrics
+				}
+			}
+			return mt.GetGauge().GetValue() + mt.GetCounter().GetValue()
+		}
+	}
+	t.Fatalf("no %s%v exposed", name, labels)
+	return 0
 }
 
 // le renders a bucket bound as the exposition does.
