@@ -1,8 +1,6 @@
 package store
 
-import (
-	"testing"
-)
+import "testing"
 
 func TestRecordStartCountsUncleanStartsAcrossReopens(t *testing.T) {
 	path := tempPath(t)
