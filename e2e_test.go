@@ -179,10 +179,11 @@ func startSim(t *testing.T, scale float64) (url string, phone *simweb.Client) {
 	return url, &simweb.Client{BaseURL: url}
 }
 
-// startServe runs `waconsole serve` and waits until its API answers.
-func startServe(t *testing.T, dir, waURL string) *proc {
+// startServe runs `waconsole serve`, with any flags added, and waits until
+// its API answers.
+func startServe(t *testing.T, dir, waURL string, flags ...string) *proc {
 	t.Helper()
-	p := start(t, "serve", "--data-dir", dir, "--wa-url", waURL)
+	p := start(t, append([]string{"serve", "--data-dir", dir, "--wa-url", waURL}, flags...)...)
 	c := api.NewClient(dir)
 	waitFor(t, 20*time.Second, "serve answering on its socket", func() bool {
 		select {

@@ -47,6 +47,10 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	metricsAddr, err := f.metricsAddr()
+	if err != nil {
+		return err
+	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
 		return errors.New("the console needs a terminal; for headless use run `waconsole serve` and the CLI commands (see `waconsole help`)")
 	}
@@ -82,7 +86,8 @@ func cmdConsole(args []string, stderr io.Writer) error {
 			go simweb.AutoPair(ctx, &simweb.Client{BaseURL: base}, demoPhone, 4*time.Second)
 		}
 	}
-	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: waURL, chrome: f.chrome, mode: "console", logf: logf, timing: timing})
+	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: waURL, chrome: f.chrome, mode: "console", logf: logf, timing: timing,
+		metricsListen: metricsAddr})
 	if err != nil {
 		return err
 	}

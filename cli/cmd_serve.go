@@ -23,9 +23,14 @@ func cmdServe(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	metricsAddr, err := f.metricsAddr()
+	if err != nil {
+		return err
+	}
 	logf := lifecycleLog(stderr)
 	dir := f.dir()
-	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: f.waURL, chrome: f.chrome, mode: "serve", logf: logf, timing: timing})
+	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: f.waURL, chrome: f.chrome, mode: "serve", logf: logf, timing: timing,
+		metricsListen: metricsAddr})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/waconsole/waconsole/api"
@@ -21,6 +23,9 @@ type flags struct {
 	// drainAfter is the downtime after which a session back READY takes
 	// an unread snapshot.
 	drainAfter time.Duration
+	// metricsListen is where /metrics, /healthz and /readyz are served; ""
+	// serves none.
+	metricsListen string
 }
 
 // runtime registers the flags of the commands that run sessions: the
@@ -30,6 +35,22 @@ func (f *flags) runtime(fs *flag.FlagSet) {
 	fs.StringVar(&f.waURL, "wa-url", session.DefaultWAURL, "WhatsApp Web URL the sessions open")
 	fs.StringVar(&f.chrome, "chrome", "", "Chromium or Chrome executable (default: chromium, google-chrome, ... on PATH)")
 	fs.DurationVar(&f.drainAfter, "drain-after", time.Minute, "a session back READY after being down longer than this lists its unread messages for a drain")
+	fs.StringVar(&f.metricsListen, "metrics-listen", "", "serve Prometheus /metrics, /healthz and /readyz on this TCP address, such as 127.0.0.1:9464 (default: off)")
+}
+
+// metricsAddr checks --metrics-listen: "" (off) or host:port.
+func (f *flags) metricsAddr() (string, error) {
+	if f.metricsListen == "" {
+		return "", nil
+	}
+	_, port, err := net.SplitHostPort(f.metricsListen)
+	if err == nil {
+		_, err = strconv.ParseUint(port, 10, 16)
+	}
+	if err != nil {
+		return "", fmt.Errorf("--metrics-listen %q is not a host:port address; give one such as 127.0.0.1:9464 (this machine only) or :9464 (every interface)", f.metricsListen)
+	}
+	return f.metricsListen, nil
 }
 
 // timing is the sessions' clocks the runtime flags set.

@@ -8,9 +8,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/waconsole/waconsole/api"
+	"github.com/waconsole/waconsole/metrics"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/store"
 	"github.com/waconsole/waconsole/webhook"
@@ -22,8 +24,10 @@ type runtimeOptions struct {
 	waURL   string
 	chrome  string
 	mode    string // "console" or "serve"
-	logf    func(format string, args ...any)
-	timing  session.Timing
+	// metricsListen is the address of /metrics, /healthz and /readyz; "": none.
+	metricsListen string
+	logf          func(format string, args ...any)
+	timing        session.Timing
 }
 
 // runtime is one data dir's sessions, store and control API, owned by this
@@ -34,6 +38,10 @@ type runtime struct {
 	hooks   *webhook.Service
 	server  *http.Server
 	ln      net.Listener
+	// metrics and its server and listener are nil unless --metrics-listen is set.
+	metrics       *metrics.Metrics
+	metricsServer *http.Server
+	metricsLn     net.Listener
 }
 
 // defaultDataDir is $XDG_STATE_HOME/waconsole, else ~/.local/state/waconsole.
@@ -53,8 +61,8 @@ func storePath(dataDir string) string { return filepath.Join(dataDir, "waconsole
 
 // openRuntime takes the data dir for this process: it refuses when another
 // waconsole holds it, opens the store, starts the session manager and serves
-// the control API. Nothing is changed when it fails.
-func openRuntime(o runtimeOptions) (*runtime, error) {
+// the control API, and /metrics when asked. Nothing is changed when it fails.
+func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	chrome, err := session.FindChrome(o.chrome)
 	if err != nil {
 		return nil, err
@@ -65,6 +73,24 @@ func openRuntime(o runtimeOptions) (*runtime, error) {
 	if err := api.CheckFree(o.dataDir); err != nil {
 		return nil, err
 	}
+	// undo closes, newest first, what was opened before a failure.
+	var undo []func()
+	defer func() {
+		if err != nil {
+			for _, u := range slices.Backward(undo) {
+				u()
+			}
+		}
+	}()
+	rt = &runtime{}
+	if o.metricsListen != "" {
+		// Listen first: a busy port is the likeliest failure and the
+		// cheapest to back out of.
+		if rt.metricsLn, err = net.Listen("tcp", o.metricsListen); err != nil {
+			return nil, fmt.Errorf("--metrics-listen %s: %w; pick a free address or stop what holds it", o.metricsListen, err)
+		}
+		undo = append(undo, func() { rt.metricsLn.Close() })
+	}
 	dbPath := storePath(o.dataDir)
 	db, err := store.Open(dbPath, store.Options{Timeout: time.Second})
 	if errors.Is(err, store.ErrLocked) {
@@ -73,6 +99,7 @@ func openRuntime(o runtimeOptions) (*runtime, error) {
 	if err != nil {
 		return nil, err
 	}
+	undo = append(undo, func() { db.Close() })
 	driver := session.NewChromeDriver(chrome)
 	o.logf("browser: %s", driver)
 	mgr, err := session.NewManager(session.Config{
@@ -80,26 +107,37 @@ func openRuntime(o runtimeOptions) (*runtime, error) {
 		Logf: o.logf, Timing: o.timing,
 	})
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
+	undo = append(undo, func() { mgr.Close(context.Background()) })
 	hooks := webhook.New(db, webhook.Options{Logf: o.logf})
 	if err := hooks.Start(); err != nil {
-		mgr.Close(context.Background())
-		db.Close()
 		return nil, err
 	}
+	undo = append(undo, hooks.Close)
 	ln, err := api.Listen(o.dataDir)
 	if err != nil {
-		hooks.Close()
-		mgr.Close(context.Background())
-		db.Close()
 		return nil, err
+	}
+	undo = append(undo, func() { ln.Close() })
+	starts, err := db.RecordStart()
+	if err != nil {
+		return nil, err
+	}
+	if starts.Unclean > 0 {
+		o.logf("start %d on this data dir; %d followed a process that did not stop cleanly (killed or crashed)", starts.Starts, starts.Unclean)
 	}
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
 	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}})
-	rt := &runtime{store: db, manager: mgr, hooks: hooks, ln: ln, server: &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}}
+	rt.store, rt.manager, rt.hooks, rt.ln = db, mgr, hooks, ln
+	rt.server = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go rt.server.Serve(ln)
+	if rt.metricsLn != nil {
+		rt.metrics = metrics.New(metrics.Options{Runtime: mgr, Store: db, Dropped: mgr.DroppedUpdates, Logf: o.logf})
+		rt.metricsServer = &http.Server{Handler: rt.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		go rt.metricsServer.Serve(rt.metricsLn)
+		o.logf("metrics on http://%s/metrics (health: /healthz, /readyz)", rt.metricsLn.Addr())
+	}
 	return rt, nil
 }
 
@@ -111,8 +149,16 @@ func (rt *runtime) close(ctx context.Context) error {
 	_ = rt.server.Shutdown(sctx)
 	cancel()
 	_ = rt.server.Close()
+	if rt.metrics != nil {
+		_ = rt.metricsServer.Close()
+		rt.metrics.Close()
+	}
 	err := rt.manager.Close(ctx)
 	rt.hooks.Close()
+	if err == nil {
+		// Only a stop that closed every session counts as clean.
+		err = rt.store.RecordCleanStop()
+	}
 	if cerr := rt.store.Close(); err == nil {
 		err = cerr
 	}

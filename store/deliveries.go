@@ -309,3 +309,29 @@ func decodeDelivery(k, v []byte) (Delivery, error) {
 	d.Seq = seq
 	return d, nil
 }
+
+// DeliveryCounts counts every session's deliveries by state. It reads each
+// delivery's session and state alone, not its body.
+func (db *DB) DeliveryCounts() (map[string]map[DeliveryState]int, error) {
+	out := map[string]map[DeliveryState]int{}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return getBucket(tx, bucketV1, bucketDeliveries).ForEach(func(k, v []byte) error {
+			var d struct {
+				Session string        `json:"session"`
+				State   DeliveryState `json:"state"`
+			}
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("delivery %x is damaged: %v; restore a backup", k, err)
+			}
+			if out[d.Session] == nil {
+				out[d.Session] = map[DeliveryState]int{}
+			}
+			out[d.Session][d.State]++
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("counting webhook deliveries: %w", err)
+	}
+	return out, nil
+}

@@ -12,7 +12,10 @@
 //	|-- version : uvarint              schema version (migrate.go)
 //	|-- meta
 //	|   |-- app : "waconsole"          tells our file from other v1 files
-//	|   `-- created : time             when the file was initialised
+//	|   |-- created : time             when the file was initialised
+//	|   |-- starts : varint            processes that ran the sessions (process.go)
+//	|   |-- uncleanstarts : varint     of them, those after a process that did not stop cleanly
+//	|   `-- running : 0x01             set while a process runs; left set by a kill
 //	|-- sessions
 //	|   `-- <id>
 //	|       |-- pairmethod : "qr" | "link"
