@@ -224,7 +224,10 @@ func TestInboundFiltersCount(t *testing.T) {
 	status := inboundEvent("3A00000000000000D0B3", "status@broadcast", "my story")
 	e.report("filt", status)
 	want := map[string]int{FilterOwn: 1, FilterSystem: 1, FilterNotMentioned: 1, FilterStatus: 1}
-	s := e.wait("filt", "the filtered counts", 20*time.Second, func(s Snapshot) bool { return maps.Equal(s.Inbox.Filtered, want) })
+	// All seven arrive, in whatever order the page and the report race.
+	s := e.wait("filt", "the filtered counts and all seven stored", 20*time.Second, func(s Snapshot) bool {
+		return maps.Equal(s.Inbox.Filtered, want) && s.Inbox.Stored == 7
+	})
 	kept := e.inbox("filt", InboxQuery{})
 	bodies := map[string]InboundMessage{}
 	for _, m := range kept {
