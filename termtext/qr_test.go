@@ -135,3 +135,16 @@ func TestParseQRStyle(t *testing.T) {
 		t.Fatalf("ParseQRStyle(quadrant): %v", err)
 	}
 }
+
+// A sextant code that gozxing's finder search misses at the cell's 1:2
+// shape (one code in about 300 does) still reads back.
+func TestRenderQRSextantTheFinderSearchMisses(t *testing.T) {
+	const p = "2@l3xjikWuReDgY0QB3GFcCJUAD+GJ1B9Umo33JM3p4BdMM2z++4tF8z84/4qWuYQCzCWD+DD9oc9ya7KLOQ8JOa5aHeOKKqEE3wY/ReL5+SC4sAEtvS7MqgiwZF45Sc3tfASvcv8D36ri/Y83Mn7470xDkZ/J/TCvvyY+gN6zTNLBBcxbjhkML3pf+wDv/M3DgVSLU/pv21aN7qEYCBsSEc6QS"
+	q, err := RenderQR(p, QRSextant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := qrscan.FromScreen(q.Block); err != nil || got != p {
+		t.Fatalf("decoded %q, %v", got, err)
+	}
+}

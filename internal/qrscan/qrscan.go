@@ -122,11 +122,24 @@ func FromScreen(screen string) (string, error) {
 	return decode(grid, left, top, w, h)
 }
 
-// decode draws the w × h cells at (left, top) on a white margin and reads
-// the QR code in the picture.
+// decode draws the w × h cells at (left, top) as the terminal shows them
+// and reads the QR code in the picture. gozxing's finder search misses now
+// and then on a sextant's 6 × 8 modules (about one code in 300); then the
+// same cells are read again with square modules before giving up.
 func decode(grid [][]rune, left, top, w, h int) (string, error) {
+	text, err := read(draw(grid, left, top, w, h, cellW))
+	if err != nil && hasSextants(grid, left, top, w, h) {
+		if again, aerr := read(draw(grid, left, top, w, h, cellH*2/3)); aerr == nil {
+			return again, nil
+		}
+	}
+	return text, err
+}
+
+// draw paints the cells, each cw × cellH pixels, on a white margin.
+func draw(grid [][]rune, left, top, w, h, cw int) *image.Gray {
 	const margin = 2 * cellH
-	img := image.NewGray(image.Rect(0, 0, w*cellW+2*margin, h*cellH+2*margin))
+	img := image.NewGray(image.Rect(0, 0, w*cw+2*margin, h*cellH+2*margin))
 	for i := range img.Pix {
 		img.Pix[i] = 255
 	}
@@ -134,15 +147,32 @@ func decode(grid [][]rune, left, top, w, h int) (string, error) {
 		for cx := range w {
 			g, _ := glyphOf(grid[top+cy][left+cx])
 			for py := range cellH {
-				for px := range cellW {
-					if !g.lit[py*g.rows/cellH*g.cols+px*g.cols/cellW] {
-						img.SetGray(margin+cx*cellW+px, margin+cy*cellH+py, color.Gray{})
+				for px := range cw {
+					if !g.lit[py*g.rows/cellH*g.cols+px*g.cols/cw] {
+						img.SetGray(margin+cx*cw+px, margin+cy*cellH+py, color.Gray{})
 					}
 				}
 			}
 		}
 	}
-	lightenDarkLines(img, image.Rect(margin, margin, margin+w*cellW, margin+h*cellH))
+	lightenDarkLines(img, image.Rect(margin, margin, margin+w*cw, margin+h*cellH))
+	return img
+}
+
+// hasSextants reports whether the code is drawn in sextants.
+func hasSextants(grid [][]rune, left, top, w, h int) bool {
+	for cy := range h {
+		for cx := range w {
+			if g, _ := glyphOf(grid[top+cy][left+cx]); g.rows == 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// read finds the QR code in img.
+func read(img *image.Gray) (string, error) {
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
 		return "", err
