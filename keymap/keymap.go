@@ -64,6 +64,7 @@ type Table struct {
 type Detail struct {
 	Pair     key.Binding
 	Webhooks key.Binding
+	Events   key.Binding
 }
 
 // Pairing is the pairing view; which bindings apply depends on the state.
@@ -167,6 +168,7 @@ func Default() KeyMap {
 		Detail: Detail{
 			Pair:     bind("p", "pairing view", "p"),
 			Webhooks: bind("w", "webhooks", "w"),
+			Events:   bind("E", "events", "E"),
 		},
 		Pairing: Pairing{
 			FreshQR:  bind("r", "fresh QR", "r"),

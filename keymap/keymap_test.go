@@ -12,7 +12,7 @@ func (p press) String() string { return string(p) }
 
 func groups(k KeyMap) [][]key.Binding {
 	return [][]key.Binding{
-		k.Global.Bindings(), k.Nav.Bindings(), k.Table.Bindings(), {k.Detail.Pair, k.Detail.Webhooks}, k.Pairing.Bindings(),
+		k.Global.Bindings(), k.Nav.Bindings(), k.Table.Bindings(), {k.Detail.Pair, k.Detail.Webhooks, k.Detail.Events}, k.Pairing.Bindings(),
 		k.Chats.Bindings(), k.Chat.Bindings(), k.Queue.Bindings(), k.Drain.Bindings(), k.Webhook.Bindings(),
 		{k.Dialog.Submit, k.Dialog.Cancel, k.Dialog.Next, k.Dialog.Prev, k.Dialog.Toggle, k.Dialog.Yes, k.Dialog.No},
 	}
@@ -59,7 +59,7 @@ func TestNoKeyServesTwoBindingsOfAGroup(t *testing.T) {
 	for name, g := range map[string][]key.Binding{
 		"table": k.Table.Bindings(), "queue": k.Queue.Bindings(), "chats": k.Chats.Bindings(),
 		"global": k.Global.Bindings(), "nav": k.Nav.Bindings(), "drain": append(k.Drain.Bindings(), k.Nav.Bindings()...),
-		"detail":  append(k.Table.Bindings(), k.Detail.Pair, k.Detail.Webhooks),
+		"detail":  append(k.Table.Bindings(), k.Detail.Pair, k.Detail.Webhooks, k.Detail.Events),
 		"webhook": append(append(k.Webhook.Bindings(), k.Nav.Bindings()...), k.Global.Bindings()...),
 	} {
 		seen := map[string]string{}
