@@ -28,6 +28,16 @@ var commands = []command{
 	{name: "drain", aliases: []string{"d", "unread"}, args: "[ID]", help: "the unread drain of a session", run: forSession("drain", (*Model).openDrain)},
 	{name: "webhooks", aliases: []string{"w", "webhook"}, args: "[ID]", help: "the webhooks of a session and their deliveries",
 		run: forSession("webhooks", (*Model).openWebhooks)},
+	{name: "events", aliases: []string{"e"}, args: "[ID]", help: "the event log of a session, or of all sessions",
+		run: func(m *Model, args []string) tea.Cmd {
+			if len(args) > 1 {
+				if _, ok := m.sessions[args[1]]; !ok {
+					return m.setFlash(warn("no session %q: :events without an ID shows all sessions", args[1]))
+				}
+				return m.openEvents(args[1])
+			}
+			return m.openEvents(m.current())
+		}},
 	{name: "add", aliases: []string{"a"}, args: "ID [PHONE]", help: "a new session; a phone pairs it with a link code",
 		run: func(m *Model, args []string) tea.Cmd { return m.addCommand(args[1:]) }},
 	{name: "help", aliases: []string{"h"}, help: "this page",

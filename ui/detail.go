@@ -48,7 +48,7 @@ func (d *detailView) shortKeys(m *Model) []key.Binding {
 
 func (d *detailView) allKeys(m *Model) []key.Binding {
 	t := m.km.Table
-	return []key.Binding{m.km.Detail.Pair, m.km.Detail.Webhooks, t.Chats, t.Queue, t.Drain, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
+	return []key.Binding{m.km.Detail.Pair, m.km.Detail.Webhooks, m.km.Detail.Events, t.Chats, t.Queue, t.Drain, t.Start, t.Stop, t.Restart, t.Logout, t.Delete}
 }
 
 func (d *detailView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
@@ -105,6 +105,8 @@ func (d *detailView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return m.openPairing(d.id), true
 	case key.Matches(msg, m.km.Detail.Webhooks):
 		return m.openWebhooks(d.id), true
+	case key.Matches(msg, m.km.Detail.Events):
+		return m.openEvents(d.id), true
 	}
 	return m.sessionKey(msg, d.id)
 }
@@ -156,14 +158,7 @@ func (d *detailView) view(m *Model, w, h int) string {
 	rows := make([][]string, 0, len(d.events))
 	for i := len(d.events) - 1; i >= 0; i-- { // newest first
 		e := d.events[i]
-		move := "" // a transition, or the state an event happened in
-		switch {
-		case e.From != "" && e.From != e.To:
-			move = stateText(session.State(e.From)) + " → " + stateText(session.State(e.To))
-		case e.To != "":
-			move = stateText(session.State(e.To))
-		}
-		rows = append(rows, []string{e.Time.Format("01-02 15:04:05"), e.Kind, move, joinNonEmpty(": ", e.Reason, e.Detail)})
+		rows = append(rows, []string{e.Time.Format("01-02 15:04:05"), e.Kind, eventMove(e), joinNonEmpty(": ", e.Reason, e.Detail)})
 	}
 	cols := []column{{"TIME", 14}, {"KIND", 15}, {"FROM → TO", 25}, {"REASON", 0}}
 	head := strings.Join(lines, "\n")
