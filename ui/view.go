@@ -113,8 +113,8 @@ func (m *Model) renderHeader(w int) string {
 func (m *Model) renderCrumbs() string {
 	var names []string
 	for i, p := range m.stack {
-		if i == 1 {
-			names = append(names, p.sessionID())
+		if id := p.sessionID(); i == 1 && id != "" { // a screen of all sessions names none
+			names = append(names, id)
 		}
 		names = append(names, p.crumb())
 	}
