@@ -213,6 +213,9 @@ func (e *eventsView) shown() []eventRow {
 // the column titles.
 const eventsHead = 2
 
+// eventsWide is the width from which the transition has a column of its own.
+const eventsWide = 100
+
 func (m *Model) eventRows() int { return max(m.bodyHeight()-eventsHead, 1) }
 
 func (e *eventsView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
@@ -254,13 +257,19 @@ func (e *eventsView) view(m *Model, w, h int) string {
 		}
 		return title + "\n\n" + styles.Hint.Render(hint)
 	}
+	cols := []column{{"TIME", 14}, {"SESSION", 10}, {"KIND", 14}, {"FROM → TO", 21}, {"REASON / DETAIL", 0}}
 	cells := make([][]string, len(rows))
 	for i, r := range rows {
 		cells[i] = []string{r.at.Format("01-02 15:04:05"), r.session, r.kind, r.move, r.text}
 	}
+	if w < eventsWide { // the reason needs the room more than seconds and an aligned transition
+		cols = []column{{"TIME", 11}, {"SESSION", 8}, {"KIND", 12}, {"FROM → TO · REASON / DETAIL", 0}}
+		for i, r := range rows {
+			cells[i] = []string{r.at.Format("01-02 15:04"), r.session, r.kind, joinNonEmpty("  ", r.move, r.text)}
+		}
+	}
 	if e.pinned {
 		e.cur.idx = len(rows) - 1
 	}
-	cols := []column{{"TIME", 14}, {"SESSION", 10}, {"KIND", 14}, {"FROM → TO", 21}, {"REASON / DETAIL", 0}}
 	return title + "\n" + renderTable(cols, cells, e.cur, w, max(h-strings.Count(title, "\n")-1, 2))
 }
