@@ -257,13 +257,13 @@ func (e *eventsView) view(m *Model, w, h int) string {
 		}
 		return title + "\n\n" + styles.Hint.Render(hint)
 	}
-	cols := []column{{"TIME", 14}, {"SESSION", 10}, {"KIND", 14}, {"FROM → TO", 21}, {"REASON / DETAIL", 0}}
+	cols := []column{{"TIME", 14}, {"SESSION", 10}, {"KIND", 16}, {"FROM → TO", 21}, {"REASON / DETAIL", 0}}
 	cells := make([][]string, len(rows))
 	for i, r := range rows {
 		cells[i] = []string{r.at.Format("01-02 15:04:05"), r.session, r.kind, r.move, r.text}
 	}
 	if w < eventsWide { // the reason needs the room more than seconds and an aligned transition
-		cols = []column{{"TIME", 11}, {"SESSION", 8}, {"KIND", 12}, {"FROM → TO · REASON / DETAIL", 0}}
+		cols = []column{{"TIME", 11}, {"SESSION", 8}, {"KIND", 14}, {"FROM → TO · REASON / DETAIL", 0}}
 		for i, r := range rows {
 			cells[i] = []string{r.at.Format("01-02 15:04"), r.session, r.kind, joinNonEmpty("  ", r.move, r.text)}
 		}
