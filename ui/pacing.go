@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -16,12 +15,11 @@ import (
 
 // pacingDialog edits how fast a session sends.
 type pacingDialog struct {
-	b      session.Runtime
-	id     string
-	base   session.Pacing
-	focus  int
-	inputs [5]textinput.Model
-	errs   [5]string
+	b    session.Runtime
+	id   string
+	base session.Pacing
+	form
+	errs [5]string
 }
 
 var pacingLabels = [5]string{
@@ -33,7 +31,7 @@ var pacingLabels = [5]string{
 }
 
 func newPacingDialog(b session.Runtime, id string, p session.Pacing, w int) *pacingDialog {
-	d := &pacingDialog{b: b, id: id, base: p}
+	d := &pacingDialog{b: b, id: id, base: p, form: form{inputs: make([]textinput.Model, len(pacingLabels))}}
 	values := [5]string{p.MinGap.String(), p.JitterMin.String(), p.Jitter.String(), p.ChatGap.String(), strconv.Itoa(p.BulkLimit)}
 	for i := range d.inputs {
 		d.inputs[i] = newInput("> ", "", dialogWidth(w)-6)
@@ -44,29 +42,14 @@ func newPacingDialog(b session.Runtime, id string, p session.Pacing, w int) *pac
 }
 
 func (d *pacingDialog) update(msg tea.Msg, km *keymap.KeyMap) (tea.Cmd, bool) {
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(k, km.Dialog.Cancel):
-			return nil, true
-		case key.Matches(k, km.Dialog.Next):
-			return d.setFocus(d.focus + 1), false
-		case key.Matches(k, km.Dialog.Prev):
-			return d.setFocus(d.focus - 1), false
-		case key.Matches(k, km.Dialog.Submit):
-			return d.submit()
-		}
+	cmd, k := d.route(msg, km)
+	switch k {
+	case formSubmit:
+		return d.submit()
+	case formCancel:
+		return nil, true
 	}
-	var cmd tea.Cmd
-	d.inputs[d.focus], cmd = d.inputs[d.focus].Update(msg)
 	return cmd, false
-}
-
-func (d *pacingDialog) setFocus(f int) tea.Cmd {
-	d.focus = min(max(f, 0), len(d.inputs)-1)
-	for i := range d.inputs {
-		d.inputs[i].Blur()
-	}
-	return d.inputs[d.focus].Focus()
 }
 
 // submit parses every field; the first bad one gets the focus and its

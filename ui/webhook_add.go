@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -36,11 +35,10 @@ var (
 // it, so the console applies the same rules as the CLI and the API; its
 // reason shows in the dialog with everything typed kept.
 type webhookDialog struct {
-	w      Webhooks
-	id     string
-	focus  int
-	fields [hookFields]textinput.Model
-	err    string
+	w  Webhooks
+	id string
+	form
+	err string
 }
 
 // webhookAddedMsg answers an add; on error the dialog comes back as it was.
@@ -51,43 +49,28 @@ type webhookAddedMsg struct {
 }
 
 func (m *Model) openWebhookAdd(id string) tea.Cmd {
-	d := &webhookDialog{w: m.opts.Webhooks, id: id}
-	for i := range d.fields {
-		d.fields[i] = newInput("> ", hookPlaceholders[i], dialogWidth(m.width)-6)
+	d := &webhookDialog{w: m.opts.Webhooks, id: id, form: form{inputs: make([]textinput.Model, hookFields)}}
+	for i := range d.inputs {
+		d.inputs[i] = newInput("> ", hookPlaceholders[i], dialogWidth(m.width)-6)
 	}
 	m.dialog = d
 	return d.setFocus(hookName)
 }
 
 func (d *webhookDialog) update(msg tea.Msg, km *keymap.KeyMap) (tea.Cmd, bool) {
-	if k, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(k, km.Dialog.Cancel):
-			return nil, true
-		case key.Matches(k, km.Dialog.Next):
-			return d.setFocus(d.focus + 1), false
-		case key.Matches(k, km.Dialog.Prev):
-			return d.setFocus(d.focus - 1), false
-		case key.Matches(k, km.Dialog.Submit):
-			return d.submit(), true
-		}
+	cmd, k := d.route(msg, km)
+	switch k {
+	case formSubmit:
+		return d.submit(), true
+	case formCancel:
+		return nil, true
 	}
-	var cmd tea.Cmd
-	d.fields[d.focus], cmd = d.fields[d.focus].Update(msg)
 	return cmd, false
-}
-
-func (d *webhookDialog) setFocus(f int) tea.Cmd {
-	d.focus = min(max(f, 0), hookFields-1)
-	for i := range d.fields {
-		d.fields[i].Blur()
-	}
-	return d.fields[d.focus].Focus()
 }
 
 // submit hands the values to the service, off the Update loop.
 func (d *webhookDialog) submit() tea.Cmd {
-	v := func(f int) string { return strings.TrimSpace(d.fields[f].Value()) }
+	v := func(f int) string { return strings.TrimSpace(d.inputs[f].Value()) }
 	e := NewEndpoint{Name: v(hookName), URL: v(hookURL), Events: v(hookEvents), SecretFile: v(hookFile), SecretEnv: v(hookEnv)}
 	w, id := d.w, d.id
 	return func() tea.Msg {
@@ -99,7 +82,7 @@ func (d *webhookDialog) submit() tea.Cmd {
 func (d *webhookDialog) view(w int) string {
 	inner := dialogWidth(w) - styles.Dialog.GetHorizontalFrameSize()
 	parts := make([]string, 0, hookFields+1)
-	for i, in := range d.fields {
+	for i, in := range d.inputs {
 		parts = append(parts, fieldView(hookLabels[i], in, "", inner))
 	}
 	if d.err != "" {
