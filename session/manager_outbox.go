@@ -261,3 +261,16 @@ func (o *outbox) discard(seq uint64) error {
 	a.publish()
 	return nil
 }
+
+// MarkRead marks a READY session's chat read on the phone.
+func (m *Manager) MarkRead(ctx context.Context, id, chatID string) error {
+	p, err := m.readyPage(id)
+	if err != nil {
+		return err
+	}
+	chat, _, err := ParseChatID(chatID)
+	if err != nil {
+		return err
+	}
+	return p.MarkRead(ctx, chat)
+}

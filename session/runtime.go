@@ -39,8 +39,12 @@ type Runtime interface {
 
 	Chats(ctx context.Context, id string) ([]Chat, error)
 	Messages(ctx context.Context, id, chatID, before string, limit int) ([]Message, error)
+	// MarkRead sends read receipts for a chat, as opening it on the phone does.
+	MarkRead(ctx context.Context, id, chatID string) error
 	// Inbox returns captured inbound messages, oldest first.
 	Inbox(id string, q InboxQuery) ([]InboundMessage, error)
+	// Search finds stored messages of a session, newest first.
+	Search(id string, q SearchQuery) ([]SearchHit, error)
 	Backup(w io.Writer) (int64, error)
 
 	// UnreadSnapshot lists a READY session's unread messages into its drain.
@@ -52,6 +56,11 @@ type Runtime interface {
 	// session's browser (or session id's alone) starts with its settings,
 	// sending each check as it completes.
 	Doctor(ctx context.Context, id string) (DoctorInfo, <-chan BrowserCheck, error)
+
+	// Alerts lists alerts, newest first.
+	Alerts(q AlertQuery) ([]Alert, error)
+	// AckAlert acknowledges an alert: it stays open until its cause goes away.
+	AckAlert(id uint64) error
 }
 
 var _ Runtime = (*Manager)(nil)

@@ -98,6 +98,7 @@ type Update struct {
 	Event    *Event    `json:"event,omitempty"`
 	Message  *Message  `json:"message,omitempty"` // a new message or a changed ack
 	Job      *Job      `json:"job,omitempty"`     // an outbox job that changed
+	Alert    *Alert    `json:"alert,omitempty"`   // an alert raised, acknowledged or resolved
 	Removed  bool      `json:"removed,omitempty"`
 	Resync   bool      `json:"resync,omitempty"`
 }

@@ -34,6 +34,7 @@ type Fake struct {
 	StatsOf    map[string]session.QueueStats       // planted queue figures, instead of those counted from JobsOf
 	InboxOf    map[string][]session.InboundMessage // captured messages by session, oldest first
 	DrainsOf   map[string]session.DrainInfo        // by session: the unread snapshot a READY session gives, with its chats
+	AlertList  []session.Alert                     // every alert, oldest first; RaiseAlert and ResolveAlert change it
 	Fail       map[string]error                    // method name -> the error it returns
 
 	mu    sync.Mutex
