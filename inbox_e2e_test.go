@@ -60,6 +60,14 @@ func TestInboxCLI(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, "someone else") {
 		t.Fatalf("inbox as text: exit %d:\n%s", code, out)
 	}
+	out, errOut, code := cli(t, "search", "in", "HELLO", "#2", "--json", "--data-dir", dir)
+	var found api.SearchList
+	if code != 0 || json.Unmarshal([]byte(out), &found) != nil || len(found.Hits) != 1 || found.Hits[0].Message.Body != "hello inbox #2" {
+		t.Fatalf("search in HELLO #2: exit %d: %s %s", code, out, errOut)
+	}
+	if out, _, code := cli(t, "search", "in", "hello", "--chat", chat, "--data-dir", dir); code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "hello inbox #3") {
+		t.Fatalf("search in hello --chat: exit %d:\n%s", code, out)
+	}
 	if _, errOut, code := cli(t, "inbox", "in", "--since", "yesterday", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "RFC 3339") {
 		t.Fatalf("inbox --since yesterday: exit %d: %s", code, errOut)
 	}

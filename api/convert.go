@@ -44,6 +44,10 @@ func fromInbound(m session.InboundMessage) InboundMessage {
 		Body: m.Body, Time: m.Time, FromMe: m.FromMe, Filtered: m.Filtered, Unsupported: m.Unsupported, Pending: m.Pending, Received: m.Received}
 }
 
+func fromSearchHit(h session.SearchHit) SearchHit {
+	return SearchHit{Message: fromInbound(h.Message), ChatName: h.ChatName}
+}
+
 func fromPacing(p session.Pacing) Pacing {
 	return Pacing{MinGap: Duration(p.MinGap), JitterMin: Duration(p.JitterMin), Jitter: Duration(p.Jitter),
 		ChatGap: Duration(p.ChatGap), BulkLimit: p.BulkLimit}

@@ -66,3 +66,25 @@ func TestSetSessionInbox(t *testing.T) {
 	wantError(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"inbox":{"retention":"a month"}}`), http.StatusUnprocessableEntity, CodeInvalid, "720h")
 	wantError(t, serve(t, f, "PATCH", "/v1/sessions/s1", `{"inbox":{"retention":"1s"}}`), http.StatusUnprocessableEntity, CodeInvalid, "at least 1m")
 }
+
+func TestSearchRoute(t *testing.T) {
+	f := newFake("s1")
+	f.ChatsOf["s1"] = []session.Chat{{ID: "1@g.us", Name: "Shop team", Group: true}}
+	f.InboxOf["s1"] = []session.InboundMessage{
+		{Session: "s1", ID: "A", Chat: "99@lid", Twin: "12025550108@c.us", Body: "Order 1234 late"},
+		{Session: "s1", ID: "B", Chat: "1@g.us", Body: "order 1234 shipped"},
+		{Session: "s1", ID: "C", Chat: "1@g.us", Body: "order 99"},
+	}
+	var list SearchList
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/search?q=ORDER+1234", ""), http.StatusOK, &list)
+	if len(list.Hits) != 2 || list.Hits[0].Message.ID != "B" || list.Hits[0].ChatName != "Shop team" || list.Hits[1].Message.ID != "A" {
+		t.Fatalf("hits = %+v, want B (Shop team) then A", list.Hits)
+	}
+	ok(t, serve(t, f, "GET", "/v1/sessions/s1/search?q=order&chat=12025550108&limit=5", ""), http.StatusOK, &list)
+	if len(list.Hits) != 1 || list.Hits[0].Message.ID != "A" {
+		t.Fatalf("hits in one chat = %+v, want A by its twin", list.Hits)
+	}
+	wantError(t, serve(t, f, "GET", "/v1/sessions/s1/search?q=+", ""), http.StatusUnprocessableEntity, CodeInvalid, "nothing to search")
+	wantError(t, serve(t, f, "GET", "/v1/sessions/s1/search?q=x&limit=-1", ""), http.StatusBadRequest, CodeBadRequest, "limit")
+	wantError(t, serve(t, f, "GET", "/v1/sessions/nope/search?q=x", ""), http.StatusNotFound, CodeUnknownSession, "nope")
+}

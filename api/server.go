@@ -70,6 +70,7 @@ var routes = []route{
 	{"GET", "/v1/sessions/{id}/deliveries", (*server).listDeliveries},
 	{"POST", "/v1/sessions/{id}/deliveries/{seq}/retry", (*server).retryDelivery},
 	{"GET", "/v1/sessions/{id}/inbox", (*server).inbox},
+	{"GET", "/v1/sessions/{id}/search", (*server).search},
 }
 
 // Handler returns the HTTP handler of the API over the sessions of rt,

@@ -232,7 +232,18 @@ type (
 	InboxList struct {
 		Messages []InboundMessage `json:"messages"`
 	}
+	// SearchList is the answer of a search, newest first.
+	SearchList struct {
+		Hits []SearchHit `json:"hits"`
+	}
 )
+
+// SearchHit is a captured message that matched, with its chat's name when
+// the session is READY.
+type SearchHit struct {
+	Message  InboundMessage `json:"message"`
+	ChatName string         `json:"chatName,omitempty"`
+}
 
 // AddRequest creates a session.
 type AddRequest struct {

@@ -30,6 +30,8 @@ Usage:
                                          signed event deliveries to your endpoints
   waconsole inbox SESSION [--chat C] [--since D] [--json]
                                          the inbound messages a session captured
+  waconsole search SESSION WORD... [--chat C] [--json]
+                                         the captured messages holding every word, newest first
   waconsole drain SESSION [--chats all|ID,...] [--action deliver|read|skip] [--rate 2]
                                          the unread messages after downtime: list, then drain
                                          paced (--pause, --resume, --cancel)
@@ -91,6 +93,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdWebhook(rest, stdout)
 		case "inbox":
 			return cmdInbox(rest, stdout)
+		case "search":
+			return cmdSearch(rest, stdout)
 		case "drain":
 			return cmdDrain(rest, stdout)
 		case "backup":

@@ -180,6 +180,9 @@ var steps = []struct {
 		c.want("Messages", err, session.ErrUnknownSession)
 		_, err = c.rt.Inbox("nope", session.InboxQuery{})
 		c.want("Inbox", err, session.ErrUnknownSession)
+		_, err = c.rt.Search("nope", session.SearchQuery{Text: "x"})
+		c.want("Search", err, session.ErrUnknownSession)
+		c.want("MarkRead", c.rt.MarkRead(ctx, "nope", chat), session.ErrUnknownSession)
 		slices.Sort(c.notes) // the map's order is random
 	}},
 	{"history", func(c *contract) {
@@ -447,12 +450,28 @@ var steps = []struct {
 		c.want("inbox back to the defaults", err, nil)
 		c.note("inbox %v %v %s", s.Inbox.KeepOwn, s.Inbox.MentionsOnly, s.Inbox.Retention)
 	}},
+	{"search", func(c *contract) {
+		hits, err := c.rt.Search("c1", session.SearchQuery{Text: "order 1234"})
+		c.want("search of a new session", err, nil)
+		if len(hits) != 0 {
+			c.t.Errorf("a new session's search found %d", len(hits))
+		}
+		_, err = c.rt.Search("c1", session.SearchQuery{Text: "  "})
+		c.want("search for nothing", err, session.ErrInvalid)
+		for _, limit := range []int{-1, session.MaxSearchLimit + 1} {
+			_, err = c.rt.Search("c1", session.SearchQuery{Text: "x", Limit: limit})
+			c.want(fmt.Sprintf("search with limit %d", limit), err, session.ErrInvalid)
+		}
+		_, err = c.rt.Search("c1", session.SearchQuery{Text: "x", Chat: "not a chat"})
+		c.want("search of a bad chat id", err, session.ErrInvalid)
+	}},
 	{"not ready, not showing a code", func(c *contract) {
 		ctx := context.Background()
 		_, err := c.rt.Chats(ctx, "c1")
 		c.want("chats of a stopped session", err, session.ErrNotReady)
 		_, err = c.rt.Messages(ctx, "c1", chat, "", 10)
 		c.want("messages of a stopped session", err, session.ErrNotReady)
+		c.want("mark read in a stopped session", c.rt.MarkRead(ctx, "c1", chat), session.ErrNotReady)
 		c.want("refresh the QR of a stopped session", c.rt.RefreshQR("c1"), session.ErrWrongState)
 		c.want("link code for a bad phone", c.rt.UseLinkCode("c1", "12"), session.ErrInvalid)
 	}},

@@ -95,6 +95,10 @@ func (db *DB) saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now tim
 	if err != nil {
 		return nil, err
 	}
+	idx, err := createBucketIfNotExists(tx, searchPath(session)...)
+	if err != nil {
+		return nil, err
+	}
 	st, err := openStats(tx, session)
 	if err != nil {
 		return nil, err
@@ -106,7 +110,7 @@ func (db *DB) saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now tim
 		}
 		m.Session = session
 		if k := ids.Get([]byte(m.ID)); k != nil {
-			if out[i], err = mergeInbound(b, st, k, m); err != nil {
+			if out[i], err = mergeInbound(b, idx, st, k, m); err != nil {
 				return nil, err
 			}
 			if err := db.inboundHook(tx, m, out[i], now, hooked); err != nil {
@@ -129,6 +133,9 @@ func (db *DB) saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now tim
 		if err := ids.Put([]byte(m.ID), k); err != nil {
 			return nil, err
 		}
+		if err := indexText(idx, k, m); err != nil {
+			return nil, err
+		}
 		st.stored++
 		st.bytes += int64(len(k) + len(v) + len(m.ID) + len(k))
 		if m.Filtered != "" {
@@ -144,7 +151,7 @@ func (db *DB) saveInboundTx(tx *bolt.Tx, session string, msgs []Inbound, now tim
 
 // mergeInbound handles an id seen before: the final form of a pending
 // placeholder replaces it; another chat id is noted as its twin.
-func mergeInbound(b *bolt.Bucket, st *inboundStats, k []byte, m Inbound) (InboundOutcome, error) {
+func mergeInbound(b, idx *bolt.Bucket, st *inboundStats, k []byte, m Inbound) (InboundOutcome, error) {
 	old := b.Get(k)
 	if old == nil {
 		return InboundSeen, fmt.Errorf("message %q: its index entry points at nothing; restore a backup", m.ID)
@@ -174,6 +181,9 @@ func mergeInbound(b *bolt.Bucket, st *inboundStats, k []byte, m Inbound) (Inboun
 		return outcome, err
 	}
 	st.bytes += int64(len(v) - len(old))
+	if err := indexText(idx, k, next); err != nil {
+		return outcome, err
+	}
 	return outcome, b.Put(k, v)
 }
 
@@ -268,6 +278,10 @@ func (db *DB) SweepInbound(session string, cutoff time.Time, limit int) (int, er
 		if b == nil || ids == nil {
 			return nil
 		}
+		idx, err := createBucketIfNotExists(tx, searchPath(session)...)
+		if err != nil {
+			return err
+		}
 		st, err := openStats(tx, session)
 		if err != nil {
 			return err
@@ -279,6 +293,9 @@ func (db *DB) SweepInbound(session string, cutoff time.Time, limit int) (int, er
 			st.stored--
 			st.bytes -= int64(len(k) + len(v) + len(id) + len(k))
 			if err := ids.Delete(id); err != nil {
+				return err
+			}
+			if err := idx.Delete(k); err != nil {
 				return err
 			}
 			if err := c.Delete(); err != nil {

@@ -30,6 +30,7 @@ var migrations = []migration{
 	{3, "capture inbound messages", [][]byte{bucketInbound, bucketInboundIDs, bucketInboundStats}, noData},
 	{4, "webhook endpoints and their delivery queue", [][]byte{bucketWebhooks, bucketDeliveries, bucketWebhookQueue}, noData},
 	{5, "unread drains and their per-message progress", [][]byte{bucketDrains}, noData},
+	{6, "index inbound messages for search", [][]byte{bucketInboundText}, indexInbound},
 }
 
 // currentVersion is the schema this code reads and writes.

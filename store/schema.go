@@ -26,6 +26,7 @@ var (
 	bucketInbound      = []byte("inbound")
 	bucketInboundIDs   = []byte("inboundids")
 	bucketInboundStats = []byte("inboundstats")
+	bucketInboundText  = []byte("inboundtext")
 	bucketInbox        = []byte("inbox")
 
 	bucketDrains = []byte("drains")

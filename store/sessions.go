@@ -186,7 +186,7 @@ func (db *DB) DeleteSession(id string) error {
 			return err
 		}
 		for _, path := range [][][]byte{eventsPath(id), outboxPath(id), msgIDsPath(id), webhooksPath(id),
-			{bucketV1, bucketInbound, []byte(id)}, {bucketV1, bucketInboundIDs, []byte(id)}, {bucketV1, bucketInboundStats, []byte(id)}, drainPath(id)} {
+			{bucketV1, bucketInbound, []byte(id)}, {bucketV1, bucketInboundIDs, []byte(id)}, {bucketV1, bucketInboundStats, []byte(id)}, searchPath(id), drainPath(id)} {
 			if err := deleteBucket(tx, path...); err != nil {
 				return err
 			}

@@ -33,17 +33,30 @@ func (f *Fake) MarkRead(ctx context.Context, id, chatID string) error {
 func (f *Fake) Search(id string, q session.SearchQuery) ([]session.SearchHit, error) {
 	var out []session.SearchHit
 	err := f.with("Search", id, func(session.Snapshot) error {
-		if strings.TrimSpace(q.Text) == "" {
-			return fmt.Errorf("nothing to search for: give some text: %w", session.ErrInvalid)
+		words := strings.Fields(strings.ToLower(q.Text))
+		if len(words) == 0 {
+			return fmt.Errorf("nothing to search for: give one or more words: %w", session.ErrInvalid)
 		}
-		text := strings.ToLower(q.Text)
-		for _, m := range slices.Backward(f.InboxOf[id]) {
-			if m.Filtered == "" && (q.Chat == "" || m.Chat == q.Chat || m.Twin == q.Chat) && strings.Contains(strings.ToLower(m.Body), text) {
-				out = append(out, session.SearchHit{Message: m, ChatName: f.chatName(id, m.Chat)})
+		if q.Limit < 0 || q.Limit > session.MaxSearchLimit {
+			return fmt.Errorf("limit %d is out of range: %w", q.Limit, session.ErrInvalid)
+		}
+		chat := q.Chat
+		if chat != "" {
+			var err error
+			if chat, _, err = session.ParseChatID(chat); err != nil {
+				return err
 			}
 		}
-		if limit := cmp.Or(q.Limit, 100); len(out) > limit {
-			out = out[:limit]
+		limit := cmp.Or(q.Limit, session.DefaultSearchLimit)
+		for _, m := range slices.Backward(f.InboxOf[id]) {
+			body := strings.ToLower(m.Body)
+			if m.Filtered == "" && (chat == "" || m.Chat == chat || m.Twin == chat) &&
+				!slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(body, w) }) {
+				out = append(out, session.SearchHit{Message: m, ChatName: f.chatName(id, m.Chat)})
+			}
+			if len(out) == limit {
+				break
+			}
 		}
 		return nil
 	}, q.Text, q.Chat, q.Limit)
