@@ -61,6 +61,9 @@
 //	|-- inboundids                     since version 3
 //	|   `-- <session>
 //	|       `-- <msgid> : <inbound key>  one entry per raw message id
+//	|-- inboundtext                    since version 8: the search index
+//	|   `-- <session>
+//	|       `-- <inbound key> : text   a kept message's text or caption, lower case
 //	|-- inboundstats                   since version 3
 //	|   `-- <session>
 //	|       |-- stored : varint        messages under inbound/<session>
