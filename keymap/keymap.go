@@ -222,8 +222,8 @@ func Default() KeyMap {
 		},
 		Alerts: Alerts{
 			Ack:     bind("a", "acknowledge", "a"),
-			History: bind("h", "open/history", "h"),
-			Open:    bind("enter", "open session", "enter"),
+			History: bind("h", "history", "h"),
+			Open:    bind("enter", "open", "enter"),
 		},
 		Dialog: Dialog{
 			Submit: bind("enter", "ok", "enter"),

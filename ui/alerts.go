@@ -42,7 +42,11 @@ func (v *alertsView) sessionID() string { return "" }
 
 func (v *alertsView) shortKeys(m *Model) []key.Binding {
 	a := m.km.Alerts
-	return []key.Binding{m.km.Nav.Up, m.km.Nav.Down, a.Ack, a.History, a.Open, m.km.Global.Filter}
+	history := a.History
+	if v.showHistory {
+		history = withDesc(history, "open only")
+	}
+	return []key.Binding{a.Ack, history, a.Open, m.km.Global.Filter}
 }
 
 func (v *alertsView) allKeys(m *Model) []key.Binding { return m.km.Alerts.Bindings() }
