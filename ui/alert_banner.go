@@ -19,8 +19,8 @@ type alertSet struct {
 	byID    map[uint64]session.Alert
 	read    bool            // a read answered, well or not
 	err     error           // the last read failed
-	reading bool            // a read is out
-	pending []session.Alert // fed while a read is out: applied again over its answer, which may be older
+	reading int             // reads out
+	pending []session.Alert // fed while reads are out: applied again over their answers, which may be older
 }
 
 // alertsMsg answers a read of the open alerts or of the history.
@@ -48,7 +48,7 @@ func readAlerts(b session.Runtime, history bool) alertsMsg {
 
 // reread reads the set again, off the Update loop.
 func (s *alertSet) reread(b session.Runtime) tea.Cmd {
-	s.reading, s.pending = true, nil
+	s.reading++
 	history := s.history
 	return func() tea.Msg { return readAlerts(b, history) }
 }
@@ -58,7 +58,7 @@ func (m *Model) rereadAlerts() tea.Cmd { return m.alerts.reread(m.b) }
 
 // apply takes an alert the feed published: raised, acknowledged or resolved.
 func (s *alertSet) apply(a session.Alert) {
-	if s.reading {
+	if s.reading > 0 {
 		s.pending = append(s.pending, a)
 	}
 	if !s.history && !a.Open() {
@@ -76,15 +76,15 @@ func (s *alertSet) apply(a session.Alert) {
 // feed showed, and says the list may be wrong.
 func (s *alertSet) set(msg alertsMsg) {
 	pending := s.pending
-	s.read, s.reading, s.pending, s.err = true, false, nil, msg.err
-	if msg.err != nil {
-		return
+	s.read, s.err, s.pending = true, msg.err, nil
+	s.reading = max(s.reading-1, 0)
+	if msg.err == nil {
+		clear(s.byID)
+		for _, a := range msg.alerts {
+			s.byID[a.ID] = a
+		}
 	}
-	clear(s.byID)
-	for _, a := range msg.alerts {
-		s.byID[a.ID] = a
-	}
-	for _, a := range pending {
+	for _, a := range pending { // kept again while other reads are out
 		s.apply(a)
 	}
 }

@@ -146,17 +146,22 @@ func TestAlertBannerRereadsOnResync(t *testing.T) {
 	requireContains(t, crumbLine(m), "▲ 1 alert (1 critical, 1 new)")
 }
 
-// An alert the feed brings while a read is out survives the read's older
-// answer.
+// An alert the feed brings while reads are out survives their older
+// answers.
 func TestAlertBannerKeepsWhatTheFeedBroughtDuringARead(t *testing.T) {
 	f := newFake(fixedNow)
 	fixture(f)
 	m, ch := newTestModel(t, f, 120, 40, Options{})
-	stale := m.rereadAlerts()() // read before the alert is raised
+	first := m.rereadAlerts()() // read before either alert is raised
 	f.RaiseAlert(session.Alert{Session: "delta", Kind: session.AlertDisconnected, Severity: session.SeverityWarning, Reason: "down"})
 	feed(t, m, ch)
-	m.Update(stale)
-	requireContains(t, crumbLine(m), "▲ 1 alert (1 new)")
+	second := m.rereadAlerts()() // read before the second one
+	f.RaiseAlert(session.Alert{Session: "echo", Kind: session.AlertFailed, Severity: session.SeverityCritical, Reason: "gave up"})
+	feed(t, m, ch)
+	m.Update(first)
+	requireContains(t, crumbLine(m), "▲ 2 alerts (1 critical, 2 new)")
+	m.Update(second)
+	requireContains(t, crumbLine(m), "▲ 2 alerts (1 critical, 2 new)")
 }
 
 func TestAlertsScreenListsOpenAlertsThenHistory(t *testing.T) {
