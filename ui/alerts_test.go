@@ -302,3 +302,21 @@ func TestAlertsKeyIsTextWhileTyping(t *testing.T) {
 		t.Fatalf("! on the chat opened %s", where(m))
 	}
 }
+
+// After the feed dropped updates, the history is read again on the next
+// tick, with the open alerts.
+func TestAlertsHistoryRereadAfterResync(t *testing.T) {
+	m, f, ch := alertsModel(t, 120, 40, Options{})
+	press(t, m, "!", "h")
+	f.Unpublished(func(map[string]session.Snapshot) {
+		f.AlertList = append(f.AlertList, session.Alert{ID: 5, Session: "golf", Kind: session.AlertLoggedOut,
+			Severity: session.SeverityCritical, Reason: "pair again", Raised: t0.Add(-time.Minute), Resolved: t0})
+	})
+	f.publish(session.Update{Resync: true})
+	_, cmd := m.Update(waitUpdates(ch)())
+	run(m, cmd, 0)
+	requireNotContains(t, screen(m), "pair again")
+	_, cmd = m.Update(tickMsg(t0))
+	run(m, cmd, 0)
+	requireContains(t, screen(m), "Alerts, open and resolved (5)", "pair again")
+}
