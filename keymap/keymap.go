@@ -22,6 +22,7 @@ type KeyMap struct {
 	Queue   Queue
 	Drain   Drain
 	Webhook Webhook
+	Alerts  Alerts
 	Dialog  Dialog
 }
 
@@ -34,6 +35,7 @@ type Global struct {
 	Command   key.Binding
 	Filter    key.Binding
 	Back      key.Binding
+	Alerts    key.Binding // the alerts screen, from any screen
 }
 
 // Nav moves the cursor of any list.
@@ -119,6 +121,14 @@ type Webhook struct {
 	Remove key.Binding
 }
 
+// Alerts is the alerts screen. Acknowledging only says someone is on it,
+// so read-only mode keeps it.
+type Alerts struct {
+	Ack     key.Binding
+	History key.Binding // between the open alerts and every alert
+	Open    key.Binding // the alert's session
+}
+
 // Dialog applies inside dialogs and prompts.
 type Dialog struct {
 	Submit key.Binding
@@ -144,6 +154,7 @@ func Default() KeyMap {
 			Command:   bind(":", "command", ":"),
 			Filter:    bind("/", "filter", "/"),
 			Back:      bind("esc", "back", "esc"),
+			Alerts:    bind("!", "alerts", "!"),
 		},
 		Nav: Nav{
 			Up:       bind("↑/k", "up", "up", "k"),
@@ -209,6 +220,11 @@ func Default() KeyMap {
 			Retry:  bind("R", "retry delivery", "R"),
 			Remove: bind("X", "remove endpoint", "X"),
 		},
+		Alerts: Alerts{
+			Ack:     bind("a", "acknowledge", "a"),
+			History: bind("h", "history", "h"),
+			Open:    bind("enter", "open", "enter"),
+		},
 		Dialog: Dialog{
 			Submit: bind("enter", "ok", "enter"),
 			Cancel: bind("esc", "cancel", "esc"),
@@ -267,7 +283,7 @@ func Blocked(msg fmt.Stringer, bs ...key.Binding) (key.Binding, bool) {
 
 // Bindings lists the group in the order help shows it.
 func (g Global) Bindings() []key.Binding {
-	return []key.Binding{g.Help, g.Command, g.Filter, g.Back, g.Quit, g.ForceQuit}
+	return []key.Binding{g.Help, g.Command, g.Filter, g.Back, g.Alerts, g.Quit, g.ForceQuit}
 }
 
 // Bindings lists the group in the order help shows it.
@@ -304,3 +320,6 @@ func (d Drain) Bindings() []key.Binding {
 func (w Webhook) Bindings() []key.Binding {
 	return []key.Binding{w.Switch, w.Add, w.Test, w.Retry, w.Remove}
 }
+
+// Bindings lists the group in the order help shows it.
+func (a Alerts) Bindings() []key.Binding { return []key.Binding{a.Ack, a.History, a.Open} }

@@ -13,7 +13,7 @@ func (p press) String() string { return string(p) }
 func groups(k KeyMap) [][]key.Binding {
 	return [][]key.Binding{
 		k.Global.Bindings(), k.Nav.Bindings(), k.Table.Bindings(), {k.Detail.Pair, k.Detail.Webhooks, k.Detail.Events}, k.Pairing.Bindings(),
-		k.Chats.Bindings(), k.Chat.Bindings(), k.Queue.Bindings(), k.Drain.Bindings(), k.Webhook.Bindings(),
+		k.Chats.Bindings(), k.Chat.Bindings(), k.Queue.Bindings(), k.Drain.Bindings(), k.Webhook.Bindings(), k.Alerts.Bindings(),
 		{k.Dialog.Submit, k.Dialog.Cancel, k.Dialog.Next, k.Dialog.Prev, k.Dialog.Toggle, k.Dialog.Yes, k.Dialog.No},
 	}
 }
@@ -36,7 +36,7 @@ func TestReadOnlyDisablesDestructiveBindings(t *testing.T) {
 			t.Fatalf("%q still works in read-only mode", b.Help().Desc)
 		}
 	}
-	for _, b := range []key.Binding{k.Table.Open, k.Table.Add, k.Table.Start, k.Table.Chats, k.Global.Quit, k.Queue.Retry, k.Chat.Send, k.Pairing.FreshQR, k.Table.Drain, k.Drain.Deliver, k.Drain.Skip, k.Webhook.Test, k.Webhook.Retry} {
+	for _, b := range []key.Binding{k.Table.Open, k.Table.Add, k.Table.Start, k.Table.Chats, k.Global.Quit, k.Queue.Retry, k.Chat.Send, k.Pairing.FreshQR, k.Table.Drain, k.Drain.Deliver, k.Drain.Skip, k.Webhook.Test, k.Webhook.Retry, k.Alerts.Ack, k.Global.Alerts} {
 		if !b.Enabled() {
 			t.Fatalf("%q is disabled in read-only mode but destroys nothing", b.Help().Desc)
 		}
@@ -61,6 +61,7 @@ func TestNoKeyServesTwoBindingsOfAGroup(t *testing.T) {
 		"global": k.Global.Bindings(), "nav": k.Nav.Bindings(), "drain": append(k.Drain.Bindings(), k.Nav.Bindings()...),
 		"detail":  append(k.Table.Bindings(), k.Detail.Pair, k.Detail.Webhooks, k.Detail.Events),
 		"webhook": append(append(k.Webhook.Bindings(), k.Nav.Bindings()...), k.Global.Bindings()...),
+		"alerts":  append(append(k.Alerts.Bindings(), k.Nav.Bindings()...), k.Global.Bindings()...),
 	} {
 		seen := map[string]string{}
 		for _, b := range g {

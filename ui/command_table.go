@@ -40,6 +40,8 @@ var commands = []command{
 		}},
 	{name: "add", aliases: []string{"a"}, args: "ID [PHONE]", help: "a new session; a phone pairs it with a link code",
 		run: func(m *Model, args []string) tea.Cmd { return m.addCommand(args[1:]) }},
+	{name: "alerts", aliases: []string{"al", "alert"}, help: "the open alerts of every session; h there shows the history",
+		run: func(m *Model, _ []string) tea.Cmd { return m.openAlerts() }},
 	{name: "help", aliases: []string{"h"}, help: "this page",
 		run: func(m *Model, _ []string) tea.Cmd { m.showHelp = true; return nil }},
 	{name: "quit", aliases: []string{"q", "q!", "exit"}, help: "leave the console",

@@ -33,12 +33,14 @@ type eventsView struct {
 	unseen int  // rows that arrived while not pinned
 }
 
-// eventRow is one line: an event of a session's log, or a send that failed
-// and will be tried again (those are not events of the log).
+// eventRow is one line: an event of a session's log, a send that failed
+// and will be tried again, or an alert raised or resolved (those two are not
+// events of the log).
 type eventRow struct {
 	at      time.Time
 	session string
-	seq     uint64 // the event's; zero for a failed send
+	seq     uint64 // the event's; zero for a failed send and an alert
+	alert   uint64 // the alert's id; zero for the others
 	kind    string
 	move    string
 	text    string
@@ -81,6 +83,17 @@ func readEvents(b session.Runtime, id string) eventsMsg {
 			msg.last[sid] = max(msg.last[sid], e.Seq)
 		}
 	}
+	// Alerts are one log of their own, bounded like a session's.
+	alerts, err := b.Alerts(session.AlertQuery{Session: id, Limit: eventsPerSession})
+	if err != nil {
+		failed = append(failed, "alerts: "+err.Error())
+	}
+	for _, a := range alerts {
+		msg.rows = append(msg.rows, rowOfAlert(a, false))
+		if !a.Open() {
+			msg.rows = append(msg.rows, rowOfAlert(a, true))
+		}
+	}
 	if len(failed) > 0 {
 		msg.err = fmt.Errorf("%s", strings.Join(failed, "; "))
 	}
@@ -121,6 +134,20 @@ func rowOfJob(j session.Job, now time.Time) (eventRow, bool) {
 	return eventRow{at: at, session: j.Session, kind: "send-failed", text: text}, true
 }
 
+// rowOfAlert makes the row of an alert raised, or of its resolution.
+func rowOfAlert(a session.Alert, resolved bool) eventRow {
+	r := eventRow{at: a.Raised, session: alertSession(a), alert: a.ID, kind: "alert", text: joinNonEmpty(": ", string(a.Kind), a.Reason)}
+	if resolved {
+		r.at, r.kind = a.Resolved, "alert-resolved"
+	}
+	return r
+}
+
+// sameAlert reports whether two rows show the same alert raised, or resolved.
+func (r eventRow) sameAlert(o eventRow) bool {
+	return r.alert != 0 && r.alert == o.alert && r.kind == o.kind
+}
+
 func (e *eventsView) crumb() string     { return "events" }
 func (e *eventsView) sessionID() string { return e.id }
 
@@ -142,11 +169,16 @@ func (e *eventsView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
 	if !ok || r.id != e.id {
 		return nil, ok
 	}
-	// Keep what the feed brought since the read: failed sends, and events
-	// newer than the newest the read saw.
+	// Keep what the feed brought since the read: failed sends, alerts the
+	// read did not see, and events newer than the newest the read saw.
 	rows := r.rows
 	for _, row := range e.rows {
-		if row.seq == 0 || row.seq > r.last[row.session] {
+		switch {
+		case row.alert != 0:
+			if !slices.ContainsFunc(r.rows, row.sameAlert) {
+				rows = append(rows, row)
+			}
+		case row.seq == 0 || row.seq > r.last[row.session]:
 			rows = append(rows, row)
 		}
 	}
@@ -156,7 +188,8 @@ func (e *eventsView) receive(_ *Model, msg tea.Msg) (tea.Cmd, bool) {
 	return nil, true
 }
 
-// feed appends the new events and failed sends of the sessions shown.
+// feed appends the new events, failed sends and alerts of the sessions
+// shown; an alert acknowledged is no new row.
 func (e *eventsView) feed(m *Model, batch []session.Update) {
 	match := matcher(e.filter)
 	for _, u := range batch {
@@ -173,6 +206,10 @@ func (e *eventsView) feed(m *Model, batch []session.Update) {
 				continue
 			}
 			row = r
+		case u.Alert != nil && !u.Alert.Open():
+			row = rowOfAlert(*u.Alert, true)
+		case u.Alert != nil && u.Alert.Acked.IsZero():
+			row = rowOfAlert(*u.Alert, false)
 		default:
 			continue
 		}

@@ -23,6 +23,7 @@ type Model struct {
 	width, height int
 
 	sessions    map[string]session.Snapshot
+	alerts      alertSet // the open ones
 	feed        <-chan session.Update
 	unsubscribe func()
 
@@ -58,6 +59,7 @@ func New(b session.Runtime, opts Options) *Model {
 		km:       km,
 		help:     h,
 		sessions: map[string]session.Snapshot{},
+		alerts:   newAlertSet(false),
 		stack:    []pane{table},
 		table:    table,
 		prompt:   newPrompt(),
@@ -95,6 +97,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		for _, s := range msg.list {
 			m.sessions[s.ID] = s
 		}
+		m.alerts.set(msg.alerts)
 		return m, waitUpdates(m.feed)
 	case updatesMsg:
 		cmd := m.applyUpdates(msg.updates)
@@ -128,6 +131,13 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	if msg, ok := msg.(relistedMsg); ok {
 		m.relisted(msg)
 		return nil
+	}
+	if msg, ok := msg.(alertsMsg); ok && !msg.history {
+		m.alerts.set(msg)
+		return nil
+	}
+	if msg, ok := msg.(alertAckedMsg); ok {
+		return m.alertAcked(msg)
 	}
 	for i := len(m.stack) - 1; i >= 0; i-- {
 		if r, ok := m.stack[i].(receiver); ok {
@@ -205,6 +215,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Back):
 		m.back()
 		return nil
+	case key.Matches(msg, g.Alerts):
+		return m.openAlerts()
 	}
 	return m.paneKey(msg)
 }

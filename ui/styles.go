@@ -79,6 +79,15 @@ func newStyles() Styles {
 // stateText renders a state in its colour.
 func stateText(s session.State) string { return termtext.StateStyle(s).Render(string(s)) }
 
+// severityStyle is the one place an alert severity gets its colour: the
+// colours of the states that need acting on now, or soon.
+func severityStyle(s session.AlertSeverity) lipgloss.Style {
+	if s == session.SeverityCritical {
+		return lipgloss.NewStyle().Foreground(colError)
+	}
+	return lipgloss.NewStyle().Foreground(colWarning)
+}
+
 // newInput returns a text input styled for the console, with a steady
 // cursor so no blink messages need routing.
 func newInput(prompt, placeholder string, width int) textinput.Model {

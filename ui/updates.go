@@ -16,12 +16,14 @@ const coalesceWindow = 33 * time.Millisecond
 // over several frames instead of freezing one.
 const maxBatch = 1000
 
-// subscribedMsg starts the live feed: the subscription and the sessions as
-// they were right after subscribing, so no update falls in between.
+// subscribedMsg starts the live feed: the subscription and the sessions and
+// open alerts as they were right after subscribing, so no update falls in
+// between.
 type subscribedMsg struct {
 	ch     <-chan session.Update
 	cancel func()
 	list   []session.Snapshot
+	alerts alertsMsg
 }
 
 // updatesMsg is one coalesced batch of the feed; closed means it ended.
@@ -33,7 +35,7 @@ type updatesMsg struct {
 func subscribe(b session.Runtime) tea.Cmd {
 	return func() tea.Msg {
 		ch, cancel := b.Subscribe()
-		return subscribedMsg{ch: ch, cancel: cancel, list: b.List()}
+		return subscribedMsg{ch: ch, cancel: cancel, list: b.List(), alerts: readAlerts(b, false)}
 	}
 }
 
@@ -91,7 +93,7 @@ func (m *Model) applyUpdates(batch []session.Update) tea.Cmd {
 	for _, u := range batch {
 		switch {
 		case u.Resync:
-			cmds = append(cmds, relist(m.b))
+			cmds = append(cmds, relist(m.b), m.rereadAlerts())
 		case u.Removed:
 			delete(m.sessions, u.Session)
 			if m.current() == u.Session {
@@ -100,6 +102,8 @@ func (m *Model) applyUpdates(batch []session.Update) tea.Cmd {
 			}
 		case u.Snapshot != nil:
 			m.sessions[u.Session] = *u.Snapshot
+		case u.Alert != nil:
+			m.alerts.apply(*u.Alert)
 		}
 	}
 	for _, p := range m.stack {

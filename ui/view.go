@@ -50,7 +50,7 @@ func (m *Model) render() string {
 	}
 	return strings.Join([]string{
 		m.renderHeader(w),
-		trunc(m.renderCrumbs(), w),
+		m.renderCrumbLine(w),
 		fit(body, w, bh),
 		status,
 		trunc(m.help.ShortHelpView(m.ShortHelp()), w), // help drops items, but can overflow by one
@@ -107,6 +107,22 @@ func (m *Model) renderHeader(w int) string {
 	gap := max(w-ansi.StringWidth(left)-ansi.StringWidth(middle)-ansi.StringWidth(right)-2, 1)
 	line := left + "  " + middle + strings.Repeat(" ", gap) + right
 	return ansi.Truncate(line, w, "")
+}
+
+// renderCrumbLine is the breadcrumbs, with the alerts banner at the right
+// while alerts are open; the banner keeps its room before the crumbs do.
+func (m *Model) renderCrumbLine(w int) string {
+	banner := m.alerts.banner()
+	if banner == "" {
+		return trunc(m.renderCrumbs(), w)
+	}
+	banner = trunc(banner, w)
+	room := w - ansi.StringWidth(banner) - 2
+	if room < 1 {
+		return banner
+	}
+	crumbs := trunc(m.renderCrumbs(), room)
+	return crumbs + strings.Repeat(" ", w-ansi.StringWidth(crumbs)-ansi.StringWidth(banner)) + banner
 }
 
 // renderCrumbs draws the view stack: sessions > demo > chats > Alice.
