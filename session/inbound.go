@@ -164,7 +164,7 @@ func (a *actor) capture(evs []PageEvent) {
 			a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
 			// An inbound message's id is its trace: its webhook delivery
 			// and the replies that answer it carry it too.
-			a.log.Debug("message received", "chat", ev.Message.Chat, "msg", ev.Message.ID, "trace", ev.Message.ID, "from_me", ev.Message.FromMe)
+			a.log.Debug("message received", "chat", ev.Message.Chat, "msg_id", ev.Message.ID, "trace", ev.Message.ID, "from_me", ev.Message.FromMe)
 		}
 	}
 	a.refreshInbox()

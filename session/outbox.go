@@ -125,9 +125,10 @@ func jobTrace(j Job) string {
 	return j.MsgID
 }
 
-// jobLog is the session's logger with a job's ids.
+// jobLog is the session's logger with a job's ids. The message id is
+// msg_id: msg is the log line's own message.
 func (o *outbox) jobLog(j Job) *slog.Logger {
-	return o.a.log.With("job", j.Seq, "chat", j.ChatID, "msg", j.MsgID, "trace", jobTrace(j))
+	return o.a.log.With("job", j.Seq, "chat", j.ChatID, "msg_id", j.MsgID, "trace", jobTrace(j))
 }
 
 // added takes freshly enqueued jobs into the loop.
