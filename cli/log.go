@@ -132,11 +132,15 @@ const (
 
 var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 
-// newLogger writes masked logs to w in format at level and above, times in UTC.
+// newLogger writes masked logs to w in format at level and above, times in
+// UTC and durations as text (1.5s), the same in both formats.
 func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-		if a.Key == slog.TimeKey && len(groups) == 0 {
+		switch {
+		case a.Key == slog.TimeKey && len(groups) == 0:
 			a.Value = slog.TimeValue(a.Value.Time().UTC())
+		case a.Value.Kind() == slog.KindDuration:
+			a.Value = slog.StringValue(a.Value.Duration().String())
 		}
 		return a
 	}}

@@ -14,14 +14,14 @@ import (
 
 func TestMaskTextHidesNumbersAndChatIDs(t *testing.T) {
 	for in, want := range map[string]string{
-		"chat 15550123456@c.us":                       "chat 155…56@c.us",
-		"lid 12345@lid and 99@lid":                    "lid 1…5@lid and …@lid",
-		"group 120363041234567890@g.us":               "group 120…90@g.us",
-		"key false_4915112345678@c.us_3EB0A1":         "key false_491…78@c.us_3EB0A1",
-		"+4915112345678 wrote":                        "+491…78 wrote",
-		"message 3EB0A1234567890BCDEF12 stays":        "message 3EB0A1234567890BCDEF12 stays",
-		"job 42 of 7 at 2026-11-30":                   "job 42 of 7 at 2026-11-30",
-		"proxy http://ann:hunter2@10.0.0.1:3128 said": "proxy http://…@10.0.0.1:3128 said",
+		"chat 15550123456@c.us":                         "chat 155…56@c.us",
+		"lid 12345@lid and 99@lid":                      "lid 1…5@lid and …@lid",
+		"group 120363041234567890@g.us":                 "group 120…90@g.us",
+		"key false_4915112345678@c.us_3EB0A1":           "key false_491…78@c.us_3EB0A1",
+		"+4915112345678 wrote":                          "+491…78 wrote",
+		"message 3EB0A1234567890BCDEF12 stays":          "message 3EB0A1234567890BCDEF12 stays",
+		"job 42 of 7 at 2026-11-30":                     "job 42 of 7 at 2026-11-30",
+		"proxy http://ann:hunter2@10.0.0.1:3128 said":   "proxy http://…@10.0.0.1:3128 said",
 		"secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw": "secret whsec_…",
 	} {
 		if got := maskText(in); got != want {
@@ -51,7 +51,7 @@ func TestMaskHandlerMasksAttributesAndDropsSecrets(t *testing.T) {
 		"err", errors.New("no chat 15559990000@c.us"),
 		"body", "hello there", "text", "t", "secret", "s", "Key", "k", "password", "p", "qr", "2@abc", "code", "ABCD-1234",
 		"peer", slog.GroupValue(slog.String("lid", "54321@lid"), slog.String("token", "tok-2")),
-		"job", 7, "trace", "3EB0A1234567890BCDEF12")
+		"job", 7, "trace", "3EB0A1234567890BCDEF12", "next_in", 1500*time.Millisecond)
 	log.Debug("debug lines pass at debug")
 
 	lines := logLines(t, buf.String())
@@ -61,7 +61,7 @@ func TestMaskHandlerMasksAttributesAndDropsSecrets(t *testing.T) {
 	m := lines[0]
 	for key, want := range map[string]any{
 		"msg": "sent to 155…56", "chat": "155…56@c.us", "err": "no chat 155…00@c.us", "job": 7.0, "trace": "3EB0A1234567890BCDEF12",
-		"level": "INFO",
+		"level": "INFO", "next_in": "1.5s",
 	} {
 		if m[key] != want {
 			t.Errorf("%s = %v; want %v", key, m[key], want)
