@@ -162,9 +162,12 @@ func (a *actor) capture(evs []PageEvent) {
 		// The feed shows what people wrote, as it always has.
 		if show && !ev.Message.Notice {
 			a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
-			// An inbound message's id is its trace: its webhook delivery
-			// and the replies that answer it carry it too.
-			a.log.Debug("message received", "chat", ev.Message.Chat, "msg_id", ev.Message.ID, "trace", ev.Message.ID, "from_me", ev.Message.FromMe)
+		}
+		// An inbound message's id is its trace: its webhook delivery and
+		// the replies that answer it carry it too. Own messages are the
+		// outbox's to log.
+		if show && !ev.Message.FromMe {
+			a.log.Debug("message received", "chat", ev.Message.Chat, "msg_id", ev.Message.ID, "trace", ev.Message.ID, "type", ev.Message.Type)
 		}
 	}
 	a.refreshInbox()
