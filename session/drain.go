@@ -193,7 +193,11 @@ func (d *drainer) control(op DrainOp) error {
 		d.a.due.drain = time.Now()
 	}
 	d.a.event("drain-"+string(to), "")
-	d.a.log.Info("drain " + string(to))
+	msg := "drain " + string(to)
+	if to == DrainRunning {
+		msg = "drain resumed"
+	}
+	d.a.log.Info(msg)
 	return nil
 }
 
