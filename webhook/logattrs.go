@@ -11,10 +11,14 @@ import (
 	"github.com/waconsole/waconsole/store"
 )
 
-// deliveryLog is l with a delivery's ids and the trace its event carries.
-// Never the URL or the secret: the endpoint is named.
+// deliveryLog is l with a delivery's ids and the trace its event carries,
+// if any. Never the URL or the secret: the endpoint is named.
 func deliveryLog(l *slog.Logger, d store.Delivery) *slog.Logger {
-	return l.With("session", d.Session, "endpoint", d.Endpoint, "delivery", d.Seq, "webhook_id", d.WebhookID, "event", d.Type, "trace", traceOf(d.Body))
+	l = l.With("session", d.Session, "endpoint", d.Endpoint, "delivery", d.Seq, "webhook_id", d.WebhookID, "event", d.Type)
+	if trace := traceOf(d.Body); trace != "" {
+		l = l.With("trace", trace)
+	}
+	return l
 }
 
 // traceOf reads data.trace from an event body; "" for events without one.
