@@ -273,3 +273,26 @@ func TestLogsOfRealTraffic(t *testing.T) {
 		}
 	}
 }
+
+// The console logs text to its file in the data dir, masked like serve's.
+func TestConsoleLogsTextToItsFile(t *testing.T) {
+	dir := t.TempDir()
+	c := startConsole(t, "--demo", "--data-dir", dir, "--sim-addr", freeAddr(t))
+	// The demo's phone pairs by itself.
+	c.waitScreen(t, 60*time.Second, "the demo session paired", c.has("Paired with +15550123456"))
+	c.tty.Write([]byte("q"))
+	c.exitScreen(t, 20*time.Second, "the console did not quit on q")
+	b, err := os.ReadFile(filepath.Join(dir, "waconsole.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(b)
+	for _, want := range []string{"level=INFO msg=started", "mode=console", "msg=ready session=demo from=SYNCING to=READY", `account=+155…56`, `msg="stopped cleanly"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the console's log has no %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "15550123456") || strings.Contains(out, `{"time"`) {
+		t.Errorf("the console's log holds the demo's number or JSON:\n%s", out)
+	}
+}
