@@ -112,7 +112,7 @@ func TestServePairStatusAndCleanStop(t *testing.T) {
 		t.Fatalf("%d Chromium processes after a clean stop", n)
 	}
 	log := srv.stderr.String()
-	for _, want := range []string{"stopped cleanly", "QR -> SYNCING", "-> READY"} {
+	for _, want := range []string{`"msg":"stopped cleanly"`, `"from":"QR","to":"SYNCING"`, `"to":"READY"`} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the serve log lacks %q:\n%s", want, log)
 		}

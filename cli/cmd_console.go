@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -51,6 +52,10 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	logFormat, logLevel, err := f.logSettings(logText)
+	if err != nil {
+		return err
+	}
 	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stdout.Fd())) {
 		return errors.New("the console needs a terminal; for headless use run `waconsole serve` and the CLI commands (see `waconsole help`)")
 	}
@@ -64,19 +69,19 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating the data dir: %w", err)
 	}
-	logFile, err := os.OpenFile(filepath.Join(dir, "waconsole.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	logFile, err := openLogFile(dir)
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
-	logf := lifecycleLog(logFile)
+	log := newLogger(logFile, logFormat, logLevel)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	title := "waconsole · " + dir
 	waURL := f.waURL
 	if *demo {
-		sim, base, err := startDemoSim(dir, *simAddr, *simBuild, logf)
+		sim, base, err := startDemoSim(dir, *simAddr, *simBuild, log)
 		if err != nil {
 			return err
 		}
@@ -86,7 +91,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 			go simweb.AutoPair(ctx, &simweb.Client{BaseURL: base}, demoPhone, 4*time.Second)
 		}
 	}
-	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: waURL, chrome: f.chrome, mode: "console", logf: logf, timing: timing,
+	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: waURL, chrome: f.chrome, mode: "console", log: log, timing: timing,
 		metricsListen: metricsAddr})
 	if err != nil {
 		return err
@@ -98,7 +103,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 			s, err = rt.manager.Add(session.AddRequest{ID: "demo"})
 		}
 		if err != nil {
-			logf("creating the demo session: %v", err)
+			log.Error("creating the demo session failed", "err", err)
 		} else if s.Account == "" {
 			// A newcomer watches the QR code turn into READY.
 			opts.Pairing = "demo"
@@ -108,9 +113,15 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	model := ui.New(rt.manager, opts)
 	_, runErr := tea.NewProgram(model, tea.WithContext(ctx)).Run()
 	fmt.Fprintln(stderr, "waconsole: stopping sessions…")
+	log.Info("stopping: closing every session")
 	cctx, ccancel := context.WithTimeout(context.Background(), StopTimeout)
 	defer ccancel()
 	closeErr := rt.close(cctx)
+	if closeErr != nil {
+		log.Error("stop failed", "err", closeErr)
+	} else {
+		log.Info("stopped cleanly")
+	}
 	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {
 		return runErr
 	}
@@ -119,8 +130,8 @@ func cmdConsole(args []string, stderr io.Writer) error {
 
 // startDemoSim starts the stand-in on a loopback address, keeping its
 // accounts in the data dir so that a restarted demo finds its login.
-func startDemoSim(dir, addr, build string, logf func(string, ...any)) (*simweb.Server, string, error) {
-	sim, err := simweb.New(simweb.Options{StateFile: filepath.Join(dir, "simweb.json"), Build: build, Logf: logf})
+func startDemoSim(dir, addr, build string, log *slog.Logger) (*simweb.Server, string, error) {
+	sim, err := simweb.New(simweb.Options{StateFile: filepath.Join(dir, "simweb.json"), Build: build, Logf: printf(log)})
 	if err != nil {
 		return nil, "", err
 	}

@@ -27,24 +27,27 @@ func cmdServe(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	logf := lifecycleLog(stderr)
-	dir := f.dir()
-	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: f.waURL, chrome: f.chrome, mode: "serve", logf: logf, timing: timing,
+	format, level, err := f.logSettings(logJSON)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, format, level)
+	rt, err := openRuntime(runtimeOptions{dataDir: f.dir(), waURL: f.waURL, chrome: f.chrome, mode: "serve", log: log, timing: timing,
 		metricsListen: metricsAddr})
 	if err != nil {
 		return err
 	}
-	logf("serving data dir %s (API on %s)", dir, rt.ln.Addr())
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	rt.manager.StartAuto(ctx)
 	<-ctx.Done()
-	logf("stopping: closing every session")
+	log.Info("stopping: closing every session")
 	cctx, cancel := context.WithTimeout(context.Background(), StopTimeout)
 	defer cancel()
 	if err := rt.close(cctx); err != nil {
+		log.Error("stop failed", "err", err)
 		return err
 	}
-	logf("stopped cleanly")
+	log.Info("stopped cleanly")
 	return nil
 }

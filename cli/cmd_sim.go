@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os/signal"
 	"syscall"
 
@@ -27,7 +28,7 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	if *scale <= 0 {
 		return fmt.Errorf("--time-scale %v: must be above 0", *scale)
 	}
-	srv, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(*scale), StateFile: *state, Build: *build, Logf: lifecycleLog(stderr)})
+	srv, err := simweb.New(simweb.Options{Timings: simweb.DefaultTimings().Scale(*scale), StateFile: *state, Build: *build, Logf: printf(newLogger(stderr, logText, slog.LevelInfo))})
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"time"
@@ -26,6 +28,9 @@ type flags struct {
 	// metricsListen is where /metrics, /healthz and /readyz are served; ""
 	// serves none.
 	metricsListen string
+	// logFormat is text or json; "" is the command's own default.
+	logFormat string
+	logLevel  string
 }
 
 // runtime registers the flags of the commands that run sessions: the
@@ -36,6 +41,22 @@ func (f *flags) runtime(fs *flag.FlagSet) {
 	fs.StringVar(&f.chrome, "chrome", "", "Chromium or Chrome executable (default: chromium, google-chrome, ... on PATH)")
 	fs.DurationVar(&f.drainAfter, "drain-after", time.Minute, "a session back READY after being down longer than this lists its unread messages for a drain")
 	fs.StringVar(&f.metricsListen, "metrics-listen", "", "serve Prometheus /metrics, /healthz and /readyz on this TCP address, such as 127.0.0.1:9464 (default: off)")
+	fs.StringVar(&f.logFormat, "log-format", "", "log format, text or json (default: json under serve, to stderr; text in the console, to <data-dir>/waconsole.log)")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log this level and above: debug, info, warn or error")
+}
+
+// logSettings checks --log-format and --log-level; def is the command's
+// format when none is given.
+func (f *flags) logSettings(def string) (string, slog.Level, error) {
+	format := cmp.Or(f.logFormat, def)
+	if format != logText && format != logJSON {
+		return "", 0, fmt.Errorf("--log-format %q is not known: use text or json", f.logFormat)
+	}
+	level, ok := logLevels[f.logLevel]
+	if !ok {
+		return "", 0, fmt.Errorf("--log-level %q is not known: use debug, info, warn or error", f.logLevel)
+	}
+	return format, level, nil
 }
 
 // metricsAddr checks --metrics-listen: "" (off) or host:port.

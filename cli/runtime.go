@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -26,7 +27,7 @@ type runtimeOptions struct {
 	mode    string // "console" or "serve"
 	// metricsListen is the address of /metrics, /healthz and /readyz; "": none.
 	metricsListen string
-	logf          func(format string, args ...any)
+	log           *slog.Logger
 	timing        session.Timing
 }
 
@@ -101,16 +102,15 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	}
 	undo = append(undo, func() { db.Close() })
 	driver := session.NewChromeDriver(chrome)
-	o.logf("browser: %s", driver)
 	mgr, err := session.NewManager(session.Config{
 		Store: db, DataDir: o.dataDir, WAURL: o.waURL, Driver: driver,
-		Logf: o.logf, Timing: o.timing,
+		Log: o.log, Timing: o.timing,
 	})
 	if err != nil {
 		return nil, err
 	}
 	undo = append(undo, func() { mgr.Close(context.Background()) })
-	hooks := webhook.New(db, webhook.Options{Logf: o.logf})
+	hooks := webhook.New(db, webhook.Options{Log: o.log})
 	if err := hooks.Start(); err != nil {
 		return nil, err
 	}
@@ -124,8 +124,10 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	if err != nil {
 		return nil, err
 	}
+	o.log.Info("started", "version", version, "mode", o.mode, "data_dir", o.dataDir, "browser", driver.String(), "wa_url", o.waURL,
+		"api", ln.Addr().String(), "starts", starts.Starts)
 	if starts.Unclean > 0 {
-		o.logf("start %d on this data dir; %d followed a process that did not stop cleanly (killed or crashed)", starts.Starts, starts.Unclean)
+		o.log.Warn("an earlier process on this data dir did not stop cleanly (killed or crashed)", "unclean_starts", starts.Unclean, "starts", starts.Starts)
 	}
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
 	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}})
@@ -133,10 +135,10 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	rt.server = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go rt.server.Serve(ln)
 	if rt.metricsLn != nil {
-		rt.metrics = metrics.New(metrics.Options{Runtime: mgr, Store: db, Dropped: mgr.DroppedUpdates, Logf: o.logf})
+		rt.metrics = metrics.New(metrics.Options{Runtime: mgr, Store: db, Dropped: mgr.DroppedUpdates, Log: o.log})
 		rt.metricsServer = &http.Server{Handler: rt.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go rt.metricsServer.Serve(rt.metricsLn)
-		o.logf("metrics on http://%s/metrics (health: /healthz, /readyz)", rt.metricsLn.Addr())
+		o.log.Info("metrics served", "url", "http://"+rt.metricsLn.Addr().String()+"/metrics", "health", "/healthz, /readyz")
 	}
 	return rt, nil
 }

@@ -58,7 +58,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	errs := 0
 	failed := func(what string, err error) {
 		errs++
-		o.Logf("metrics: reading %s: %v", what, err)
+		o.Log.Error("metrics: a read failed", "what", what, "err", err, "err_type", "store")
 	}
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)

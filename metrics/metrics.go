@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,7 +19,7 @@ type Options struct {
 	// Dropped counts the updates the runtime's subscribers never received
 	// (Manager.DroppedUpdates).
 	Dropped func() uint64
-	Logf    func(format string, args ...any)
+	Log     *slog.Logger // reads that fail during a scrape; nil discards
 }
 
 // Metrics is the registry of one process, fed by the runtime's updates
@@ -33,8 +34,8 @@ type Metrics struct {
 
 // New registers the metrics and starts following the runtime's updates.
 func New(o Options) *Metrics {
-	if o.Logf == nil {
-		o.Logf = func(string, ...any) {}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 	latency := newLatency()
 	m := &Metrics{o: o, reg: prometheus.NewRegistry(), feed: newFeed(latency), done: make(chan struct{})}

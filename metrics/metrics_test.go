@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -30,7 +31,7 @@ func newTest(t *testing.T) (*Metrics, *sessiontest.Fake, *store.DB) {
 		t.Fatal(err)
 	}
 	rt := sessiontest.New()
-	m := New(Options{Runtime: rt, Store: db, Dropped: func() uint64 { return 7 }, Logf: t.Logf})
+	m := New(Options{Runtime: rt, Store: db, Dropped: func() uint64 { return 7 }, Log: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	t.Cleanup(m.Close)
 	return m, rt, db
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 type actor struct {
 	m    *Manager
 	id   string
+	log  *slog.Logger // with the session id
 	cmds chan func()
 	quit chan struct{} // closed when the loop has returned
 
@@ -59,7 +61,7 @@ type launchResult struct {
 
 func newActor(m *Manager, s store.Session) *actor {
 	a := &actor{
-		m: m, id: s.ID,
+		m: m, id: s.ID, log: m.cfg.Log.With("session", s.ID),
 		cmds:     make(chan func(), 64),
 		quit:     make(chan struct{}),
 		launched: make(chan launchResult, 4),
@@ -156,7 +158,7 @@ func (a *actor) publish() {
 func (a *actor) record(ev Event) {
 	saved, err := a.m.cfg.Store.AppendEvent(a.id, ev)
 	if err != nil {
-		a.m.cfg.Logf("session %s: recording %s: %v", a.id, ev.Kind, err)
+		a.log.Error("recording an event failed", "kind", ev.Kind, "err", err, "err_type", errTypeStore)
 		saved = ev
 	}
 	a.m.broker.publish(Update{Session: a.id, Event: &saved})
@@ -192,7 +194,7 @@ func (a *actor) transition(to State, reason string) {
 	}
 	a.persist()
 	a.record(Event{Kind: "state", From: string(from), To: string(to), Reason: reason})
-	a.m.cfg.Logf("session %s: %s -> %s: %s", a.id, from, to, reason)
+	a.logTransition(from, to, reason)
 	a.out.stateChanged(from, to)
 	a.drain.stateChanged(from, to)
 	a.publish()
@@ -206,7 +208,7 @@ func (a *actor) persist() {
 		return nil
 	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		a.m.cfg.Logf("session %s: saving state: %v", a.id, err)
+		a.log.Error("saving the session state failed", "err", err, "err_type", errTypeStore)
 	}
 }
 
@@ -291,6 +293,7 @@ func (a *actor) onLaunched(r launchResult) {
 	a.ps, a.booted, a.qrReset = pageState{}, false, true
 	a.due.load = time.Now().Add(a.m.cfg.Timing.LoadTimeout)
 	a.event("browser-started", "")
+	a.log.Info("browser started", "restart", len(a.crashes) > 0)
 }
 
 // pageEnded handles a browser that went away without being asked to.
@@ -329,6 +332,7 @@ func (a *actor) browserFailed(err error) {
 	a.crashes = append(recent, now)
 	a.snap.LastError = err.Error()
 	a.event("browser-failed", err.Error())
+	a.log.Warn("browser failed", "err", err, "err_type", errTypeBrowserCrash, "failures", len(a.crashes), "window", a.m.cfg.Timing.CrashWindow)
 	if n := len(a.crashes); n >= a.m.cfg.Timing.CrashLimit {
 		a.fail(fmt.Sprintf("browser crash loop: %d failures within %s, the last: %v; check memory and Chromium, then start the session again", n, a.m.cfg.Timing.CrashWindow, err))
 		return
@@ -402,4 +406,21 @@ func (a *actor) shutdown(reason string) {
 		return nil
 	})
 	<-a.quit
+}
+
+// logTransition logs a state change; losing the connection or the login
+// is a warning, readiness and reconnects say so in their message.
+func (a *actor) logTransition(from, to State, reason string) {
+	level, msg := slog.LevelInfo, "state changed"
+	switch {
+	case to == Ready && from == Disconnected:
+		msg = "reconnected"
+	case to == Ready:
+		msg = "ready"
+	case to == Disconnected:
+		level, msg = slog.LevelWarn, "disconnected"
+	case to == Failed || to == Blocked || to == Conflict || to == LoggedOut:
+		level = slog.LevelWarn
+	}
+	a.log.Log(context.Background(), level, msg, "from", from, "to", to, "reason", reason)
 }

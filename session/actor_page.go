@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -39,6 +40,7 @@ func (a *actor) onEvent(ev PageEvent) {
 	case EvError:
 		a.snap.LastError = ev.Reason
 		a.event("page-error", ev.Reason)
+		a.log.Warn("page error", "err", ev.Reason, "err_type", "page_error")
 		a.publish()
 	}
 }
@@ -59,6 +61,7 @@ func (a *actor) applyPageState() {
 		if a.snap.Account == "" {
 			a.snap.Account = accountOf(a.me)
 			a.event("paired", "+"+a.snap.Account)
+			a.log.Info("paired", "account", "+"+a.snap.Account, "method", a.snap.PairMethod)
 		}
 	case QR, LinkCode:
 		idle := a.ps.state == "UNPAIRED_IDLE"
@@ -97,6 +100,12 @@ func (a *actor) onQR(payload string) {
 		kind = "qr-shown"
 	}
 	a.event(kind, fmt.Sprintf("code %d of %d", idx, t.QRCount))
+	// Never the payload: whoever reads the log could pair with it.
+	level := slog.LevelDebug
+	if idx == 1 {
+		level = slog.LevelInfo
+	}
+	a.log.Log(context.Background(), level, "QR code shown", "index", idx, "of", t.QRCount, "expires_in", life)
 	a.publish()
 }
 
@@ -114,6 +123,7 @@ func (a *actor) onCode(code string) {
 	a.snap.Code = CodeInfo{Code: FormatCode(code), Phone: a.snap.PairPhone, Expires: now.Add(a.m.cfg.Timing.LinkCodeTTL)}
 	a.due.linkCode = now.Add(a.m.cfg.Timing.LinkCodeRefresh)
 	a.event("code-issued", "link code for +"+a.snap.PairPhone)
+	a.log.Info("link code issued", "phone", "+"+a.snap.PairPhone, "expires_in", a.m.cfg.Timing.LinkCodeTTL)
 	a.publish()
 }
 
@@ -134,6 +144,7 @@ func (a *actor) requestCode() {
 			if err != nil && a.page == p {
 				a.snap.LastError = "requesting a link code: " + err.Error()
 				a.event("code-failed", err.Error())
+				a.log.Warn("link code request failed", "err", err, "err_type", ErrType(err))
 				a.due.linkCode = time.Now().Add(10 * time.Second)
 				a.publish()
 			}
@@ -156,6 +167,7 @@ func (a *actor) pageCall(what string, f func(context.Context, Page) error) {
 			a.post(func() {
 				a.snap.LastError = what + ": " + err.Error()
 				a.event("page-error", a.snap.LastError)
+				a.log.Warn("page call failed", "call", what, "err", err, "err_type", ErrType(err))
 				a.publish()
 			})
 		}
@@ -348,6 +360,6 @@ func (a *actor) setBrowser(b BrowserSettings) error {
 		detail += "; the browser runs with the old ones: restart the session to apply"
 	}
 	a.event("browser-settings", detail)
-	a.m.cfg.Logf("session %s: browser settings: %s", a.id, detail)
+	a.log.Info("browser settings changed", "detail", detail)
 	return nil
 }

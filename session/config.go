@@ -1,6 +1,7 @@
 package session
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/waconsole/waconsole/store"
@@ -15,7 +16,7 @@ type Config struct {
 	DataDir string // browser profiles live in DataDir/profiles/<id>
 	WAURL   string
 	Driver  Driver
-	Logf    func(format string, args ...any) // one line per lifecycle event; nil = silent
+	Log     *slog.Logger // lifecycle events, failures and sends; nil = silent
 	Timing  Timing
 }
 

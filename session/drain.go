@@ -43,7 +43,7 @@ func (d *drainer) load() {
 	}
 	if err != nil {
 		d.lastError = "reading the drain: " + err.Error()
-		d.a.m.cfg.Logf("session %s: %s", d.a.id, d.lastError)
+		d.a.log.Error("reading the drain failed", "err", err, "err_type", errTypeStore)
 	}
 	if d.st.State == DrainRunning {
 		d.a.due.drain = time.Now()
@@ -83,12 +83,13 @@ func (d *drainer) takeAsync(down time.Duration) {
 			d.taking = false
 			if err != nil {
 				d.lastError = "snapshot of the unread messages: " + err.Error()
-				d.a.m.cfg.Logf("session %s: %s", d.a.id, d.lastError)
+				d.a.log.Warn("unread snapshot failed", "err", err, "err_type", ErrType(err))
 				d.a.publish()
 				return
 			}
 			if n, err := d.add(chats); err == nil && n > 0 {
 				d.a.event("drain-snapshot", plural(n, "unread message")+" after "+down.Round(time.Second).String()+" down")
+				d.a.log.Info("unread snapshot taken", "messages", n, "down", down.Round(time.Second))
 			}
 			d.a.publish()
 		})
@@ -166,6 +167,7 @@ func (d *drainer) start(req DrainRequest) error {
 		d.a.due.drain = time.Now()
 	}
 	d.a.event("drain-started", req.Action+" "+chatsText(req.Chats)+" at "+rateText(rate))
+	d.a.log.Info("drain started", "action", req.Action, "chats", chatsText(req.Chats), "rate", rate)
 	return nil
 }
 
@@ -191,6 +193,11 @@ func (d *drainer) control(op DrainOp) error {
 		d.a.due.drain = time.Now()
 	}
 	d.a.event("drain-"+string(to), "")
+	msg := "drain " + string(to)
+	if to == DrainRunning {
+		msg = "drain resumed"
+	}
+	d.a.log.Info(msg)
 	return nil
 }
 
@@ -258,7 +265,7 @@ func (d *drainer) markRead(chat string) {
 			d.marking = false
 			if err != nil {
 				d.lastError = "marking " + chat + " read: " + err.Error()
-				d.a.m.cfg.Logf("session %s: %s", d.a.id, d.lastError)
+				d.a.log.Warn("marking a chat read failed", "chat", chat, "err", err, "err_type", ErrType(err))
 				d.a.due.drain = time.Now().Add(drainRetry)
 				d.a.publish()
 				return
@@ -285,7 +292,7 @@ func (d *drainer) handOn(idx []int, outcome string) {
 	outs, err := d.a.m.cfg.Store.CaptureDrained(d.a.id, seqs, msgs, outcome, outcome == outDelivered)
 	if err != nil {
 		d.lastError = err.Error()
-		d.a.m.cfg.Logf("session %s: drain: %v", d.a.id, err)
+		d.a.log.Error("drain capture failed", "err", err, "err_type", errTypeStore)
 		d.a.due.drain = time.Now().Add(drainRetry)
 		return
 	}
@@ -308,6 +315,7 @@ func (d *drainer) finish() {
 	d.st.State = DrainDone
 	info := d.info(false)
 	d.a.event("drain-done", fmt.Sprintf("%d delivered, %d marked read, %d skipped, %d handed on before", info.Delivered, info.Read, info.Skipped, info.Already))
+	d.a.log.Info("drain finished", "delivered", info.Delivered, "read", info.Read, "skipped", info.Skipped, "already", info.Already)
 	d.a.publish()
 }
 

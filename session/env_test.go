@@ -2,7 +2,7 @@ package session
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -29,7 +29,7 @@ type testEnv struct {
 	updates <-chan Update
 	stopSub func()
 	logMu   sync.Mutex
-	log     []string
+	log     strings.Builder
 	// drainAfter replaces the downtime after which READY takes an unread
 	// snapshot (zero: the default, longer than any test's downtime).
 	drainAfter time.Duration
@@ -95,11 +95,7 @@ func (e *testEnv) open(t *testing.T) {
 	e.db = db
 	m, err := NewManager(Config{
 		Store: db, DataDir: e.dir, WAURL: e.url, Driver: testDriver(t),
-		Logf: func(f string, a ...any) {
-			e.logMu.Lock()
-			e.log = append(e.log, fmt.Sprintf(f, a...))
-			e.logMu.Unlock()
-		},
+		Log: slog.New(slog.NewTextHandler(logWriter{e}, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Timing: Timing{
 			QRFirst: 1200 * time.Millisecond, QRNext: 400 * time.Millisecond, LinkCodeRefresh: time.Minute,
 			RetryBase: 200 * time.Millisecond, RetryMax: time.Second, StartStagger: 50 * time.Millisecond,
@@ -166,7 +162,16 @@ func (e *testEnv) waitState(id string, st State, timeout time.Duration) Snapshot
 func (e *testEnv) logText() string {
 	e.logMu.Lock()
 	defer e.logMu.Unlock()
-	return strings.Join(e.log, "\n")
+	return e.log.String()
+}
+
+// logWriter keeps the manager's log lines for failure messages.
+type logWriter struct{ e *testEnv }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.e.logMu.Lock()
+	defer w.e.logMu.Unlock()
+	return w.e.log.Write(p)
 }
 
 // pairQR adds and starts a session and pairs it by scanning its QR as the

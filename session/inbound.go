@@ -152,7 +152,7 @@ func (a *actor) capture(evs []PageEvent) {
 	if err != nil {
 		// The feed still shows them; the operator learns the store failed.
 		a.snap.LastError = "capturing inbound messages: " + err.Error()
-		a.m.cfg.Logf("session %s: %s", a.id, a.snap.LastError)
+		a.log.Error("capturing inbound messages failed", "messages", len(msgs), "err", err, "err_type", errTypeStore)
 	}
 	for i, ev := range evs {
 		show := !msgs[i].Pending
@@ -162,6 +162,12 @@ func (a *actor) capture(evs []PageEvent) {
 		// The feed shows what people wrote, as it always has.
 		if show && !ev.Message.Notice {
 			a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
+		}
+		// An inbound message's id is its trace: its webhook delivery and
+		// the replies that answer it carry it too. Own messages are the
+		// outbox's to log.
+		if show && !ev.Message.FromMe {
+			a.log.Debug("message received", "chat", ev.Message.Chat, "msg_id", ev.Message.ID, "trace", ev.Message.ID, "type", ev.Message.Type)
 		}
 	}
 	a.refreshInbox()
@@ -204,7 +210,7 @@ func (a *actor) refreshInbox() {
 	info := NewInboxInfo(a.inbox)
 	st, err := a.m.cfg.Store.InboundStats(a.id)
 	if err != nil {
-		a.m.cfg.Logf("session %s: %v", a.id, err)
+		a.log.Error("reading the inbox failed", "err", err, "err_type", errTypeStore)
 	}
 	info.Stored, info.Bytes = st.Stored, st.Bytes
 	for k, v := range st.Filtered {
@@ -219,7 +225,7 @@ func (a *actor) refreshInbox() {
 func (a *actor) sweepInbox() {
 	n, err := a.m.cfg.Store.SweepInbound(a.id, time.Now().Add(-a.snap.Inbox.Retention), sweepBatch)
 	if err != nil {
-		a.m.cfg.Logf("session %s: %v", a.id, err)
+		a.log.Error("sweeping the inbox failed", "err", err, "err_type", errTypeStore)
 	}
 	next := a.m.cfg.Timing.InboxSweep
 	if n == sweepBatch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -35,8 +36,8 @@ func NewManager(cfg Config) (*Manager, error) {
 	if cfg.WAURL == "" {
 		cfg.WAURL = DefaultWAURL
 	}
-	if cfg.Logf == nil {
-		cfg.Logf = func(string, ...any) {}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	cfg.Timing = cfg.Timing.withDefaults()
 	m := &Manager{cfg: cfg, broker: newBroker(), actors: map[string]*actor{}, now: time.Now}
@@ -60,7 +61,7 @@ func (m *Manager) StartAuto(ctx context.Context) {
 		switch {
 		case !s.AutoStart:
 		case s.State == LoggedOut || s.State == Blocked || s.State == Failed:
-			m.cfg.Logf("session %s: not auto-started: it is %s (%s)", s.ID, s.State, s.Reason)
+			m.cfg.Log.Warn("session not auto-started", "session", s.ID, "state", s.State, "reason", s.Reason)
 		default:
 			ids = append(ids, s.ID)
 		}
@@ -75,7 +76,7 @@ func (m *Manager) StartAuto(ctx context.Context) {
 				}
 			}
 			if err := m.Start(id); err != nil && !errors.Is(err, ErrUnknownSession) {
-				m.cfg.Logf("session %s: auto-start: %v", id, err)
+				m.cfg.Log.Error("auto-start failed", "session", id, "err", err, "err_type", ErrType(err))
 			}
 		}
 	}()
@@ -269,7 +270,7 @@ func (m *Manager) Delete(id string) error {
 		return fmt.Errorf("session %s deleted, but its browser profile was not: %w", id, err)
 	}
 	m.broker.publish(Update{Session: id, Removed: true})
-	m.cfg.Logf("session %s: deleted", id)
+	m.cfg.Log.Info("session deleted", "session", id)
 	return nil
 }
 

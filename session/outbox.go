@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -115,6 +116,21 @@ func (o *outbox) jobChanged(j Job) {
 	o.a.m.broker.publish(Update{Session: o.a.id, Job: &j})
 }
 
+// jobTrace is the id that follows a job through logs and webhooks: the
+// inbound message it answers, else its own message id.
+func jobTrace(j Job) string {
+	if j.ReplyTo != "" {
+		return j.ReplyTo
+	}
+	return j.MsgID
+}
+
+// jobLog is the session's logger with a job's ids. The message id is
+// msg_id: msg is the log line's own message.
+func (o *outbox) jobLog(j Job) *slog.Logger {
+	return o.a.log.With("job", j.Seq, "chat", j.ChatID, "msg_id", j.MsgID, "trace", jobTrace(j))
+}
+
 // added takes freshly enqueued jobs into the loop.
 func (o *outbox) added(jobs []Job) {
 	for _, j := range jobs {
@@ -122,8 +138,10 @@ func (o *outbox) added(jobs []Job) {
 		if j.State == JobHeld {
 			o.held++
 			o.a.event("job-held", fmt.Sprintf("job %d to %s: %s", j.Seq, j.ChatID, j.HoldReason))
+			o.jobLog(j).Info("send held", "reason", j.HoldReason)
 			continue
 		}
+		o.jobLog(j).Debug("send queued")
 		o.pending = append(o.pending, j)
 	}
 	o.a.due.send = time.Now()
@@ -157,6 +175,7 @@ func (o *outbox) hold(reason string) {
 	o.paused, o.holdReason = true, reason
 	o.savePause()
 	o.a.event("queue-paused", reason)
+	o.a.log.Warn("queue paused", "reason", reason)
 }
 
 func (o *outbox) savePause() {
@@ -166,7 +185,7 @@ func (o *outbox) savePause() {
 		return nil
 	})
 	if err != nil {
-		o.a.m.cfg.Logf("session %s: saving the queue pause: %v", o.a.id, err)
+		o.a.log.Error("saving the queue pause failed", "err", err, "err_type", errTypeStore)
 	}
 }
 
@@ -309,6 +328,7 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 		return
 	}
 	o.jobChanged(saved)
+	o.logOutcome(saved, err, a.page != p)
 	switch saved.State {
 	case JobSent:
 		o.sentTotal++
@@ -326,6 +346,31 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 		o.requeue(saved)
 	}
 	a.publish()
+}
+
+// logOutcome logs how a send ended; gone tells that the browser went away
+// during it.
+func (o *outbox) logOutcome(j Job, err error, gone bool) {
+	errType := ErrType(err)
+	if gone && err != nil {
+		errType = errTypeBrowserGone
+	}
+	// A success or a refusal is not counted in Attempts, a failed try is.
+	attempt := j.Attempts
+	if err == nil || errors.Is(err, ErrPermanent) {
+		attempt++
+	}
+	l := o.jobLog(j)
+	switch {
+	case j.State == JobSent:
+		l.Info("message sent", "attempt", attempt)
+	case j.State == JobDead:
+		l.Error("job dead", "attempt", attempt, "err", err, "err_type", errType)
+	case errors.Is(err, ErrInFlight):
+		l.Debug("send in flight at the page", "next_in", time.Until(j.NextAttempt).Round(time.Millisecond))
+	default:
+		l.Warn("send failed", "attempt", attempt, "next_in", time.Until(j.NextAttempt).Round(time.Millisecond), "err", err, "err_type", errType)
+	}
 }
 
 // requeue puts a job back among the pending ones, in seq order.
@@ -348,8 +393,9 @@ func (o *outbox) onMessage(m Message) {
 		return nil
 	})
 	if err != nil {
-		o.a.m.cfg.Logf("session %s: saving the ack of job %d: %v", o.a.id, j.Seq, err)
+		o.jobLog(j).Error("saving an ack failed", "err", err, "err_type", errTypeStore)
 		return
 	}
+	o.jobLog(saved).Debug("ack", "ack", saved.Ack)
 	o.jobChanged(saved)
 }

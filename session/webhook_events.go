@@ -32,6 +32,7 @@ type jobData struct {
 	ChatID    string    `json:"chatId"`
 	MsgID     string    `json:"msgId"`
 	ReplyTo   string    `json:"replyTo,omitempty"` // the inbound message id the job answers
+	Trace     string    `json:"trace"`             // replyTo, else msgId: the id the logs follow the message by
 	State     string    `json:"state"`
 	Ack       int       `json:"ack"` // -1 error, 0 pending, 1 server, 2 device, 3 read, 4 played
 	Attempts  int       `json:"attempts"`
@@ -54,7 +55,7 @@ func stateEvents(session string, ev store.Event) []store.WebhookEvent {
 }
 
 func jobEvents(before, after store.Job) []store.WebhookEvent {
-	data := jobData{Session: after.Session, JobSeq: after.Seq, ChatID: after.ChatID, MsgID: after.MsgID, ReplyTo: after.ReplyTo,
+	data := jobData{Session: after.Session, JobSeq: after.Seq, ChatID: after.ChatID, MsgID: after.MsgID, ReplyTo: after.ReplyTo, Trace: jobTrace(after),
 		State: string(after.State), Ack: after.Ack, Attempts: after.Attempts, LastError: after.LastError, SentAt: after.SentAt}
 	var out []store.WebhookEvent
 	add := func(typ string) { out = append(out, store.WebhookEvent{Session: after.Session, Type: typ, Data: data}) }
@@ -84,6 +85,7 @@ type receivedData struct {
 	Body        string    `json:"body"` // text, or a media message's caption
 	Time        time.Time `json:"time"`
 	Unsupported bool      `json:"unsupported,omitempty"` // media: its content is not handed on
+	Trace       string    `json:"trace"`                 // msgId: the id the logs, and the replies that answer it, follow it by
 }
 
 // receivedEvents hands on a message the filters kept, once it is final: a
@@ -93,5 +95,5 @@ func receivedEvents(m store.Inbound, _ store.InboundOutcome) []store.WebhookEven
 		return nil
 	}
 	return []store.WebhookEvent{{Session: m.Session, Type: HookReceived, Data: receivedData{Session: m.Session, ChatID: m.Chat,
-		TwinChatID: m.Twin, MsgID: m.ID, Key: m.Key, Author: m.Author, Type: m.Type, Body: m.Body, Time: m.Time, Unsupported: m.Unsupported}}}
+		TwinChatID: m.Twin, MsgID: m.ID, Key: m.Key, Author: m.Author, Type: m.Type, Body: m.Body, Time: m.Time, Unsupported: m.Unsupported, Trace: m.ID}}}
 }

@@ -98,8 +98,23 @@ func TestJobEventsCarryTheReplyTo(t *testing.T) {
 		if len(evs) != 1 || evs[0].Type != c.want {
 			t.Fatalf("%s -> %s: events %+v, want one %s", c.before.State, c.after.State, evs, c.want)
 		}
-		if d := evs[0].Data.(jobData); d.ReplyTo != msg || d.JobSeq != 7 {
-			t.Errorf("%s data %+v, want replyTo %s", c.want, d, msg)
+		if d := evs[0].Data.(jobData); d.ReplyTo != msg || d.JobSeq != 7 || d.Trace != msg {
+			t.Errorf("%s data %+v, want replyTo and trace %s", c.want, d, msg)
 		}
+	}
+}
+
+// The trace of a message is its id; of a reply, the id of the message it
+// answers; of any other send, its own id.
+func TestEventsCarryTheTrace(t *testing.T) {
+	in := store.Inbound{Session: "s", ID: "3AC79A5165D6F67F3945", Chat: "172589298543534@lid", Body: "hi"}
+	if evs := receivedEvents(in, store.InboundNew); len(evs) != 1 || evs[0].Data.(receivedData).Trace != in.ID {
+		t.Fatalf("message.received %+v, want trace %s", evs, in.ID)
+	}
+	before := store.Job{Session: "s", Seq: 3, ChatID: in.Chat, MsgID: "3EB0BB", State: JobSending}
+	after := before
+	after.State = JobSent
+	if evs := jobEvents(before, after); len(evs) != 1 || evs[0].Data.(jobData).Trace != "3EB0BB" {
+		t.Fatalf("outbox.sent %+v, want trace 3EB0BB", evs)
 	}
 }

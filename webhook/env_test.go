@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -45,7 +46,7 @@ func startService(t *testing.T, db *store.DB, o Options) *Service {
 	if o.Schedule == nil {
 		o.Schedule = fastSchedule
 	}
-	o.Logf = t.Logf
+	o.Log = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc := New(db, o)
 	if err := svc.Start(); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"sync"
@@ -28,8 +29,8 @@ type Options struct {
 	Concurrency int
 	// Timeout bounds one attempt; 0 means 15 s.
 	Timeout time.Duration
-	// Logf reports failed attempts; nil discards.
-	Logf func(format string, args ...any)
+	// Log reports failed attempts; nil discards.
+	Log *slog.Logger
 }
 
 // Service is the webhook side of a runtime: endpoint configuration, the
@@ -62,8 +63,8 @@ func New(db *store.DB, o Options) *Service {
 	if o.Timeout <= 0 {
 		o.Timeout = 15 * time.Second
 	}
-	if o.Logf == nil {
-		o.Logf = func(string, ...any) {}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{

@@ -29,7 +29,7 @@ func (s *Service) Start() error {
 		return err
 	}
 	if n > 0 {
-		s.o.Logf("webhooks: %d deliveries interrupted by a stop are queued again", n)
+		s.o.Log.Info("webhook deliveries interrupted by a stop are queued again", "deliveries", n)
 	}
 	s.wg.Add(1)
 	go s.run()
@@ -67,7 +67,7 @@ func (s *Service) run() {
 func (s *Service) dispatch() time.Time {
 	due, next, err := s.db.DueDeliveries(time.Now())
 	if err != nil {
-		s.o.Logf("webhooks: reading the queue: %v", err)
+		s.o.Log.Error("reading the webhook queue failed", "err", err, "err_type", "store")
 		return time.Now().Add(idlePoll)
 	}
 	for _, d := range due {
@@ -123,7 +123,7 @@ func (s *Service) attempt(d store.Delivery, key endpointKey) {
 		return nil
 	})
 	if uerr != nil {
-		s.o.Logf("webhooks: recording delivery %d: %v", d.Seq, uerr)
+		deliveryLog(s.o.Log, d).Error("recording a webhook delivery failed", "err", uerr, "err_type", "store")
 	}
 }
 
@@ -133,21 +133,23 @@ func (s *Service) attempt(d store.Delivery, key endpointKey) {
 func (s *Service) settle(d *store.Delivery, status int, wait time.Duration, err error) {
 	now := time.Now()
 	d.LastStatus = status
+	l := deliveryLog(s.o.Log, *d)
 	if err == nil {
 		d.State, d.LastError, d.DeliveredAt = store.DeliveryDelivered, "", now
+		l.Debug("webhook delivered", "status", status, "attempt", d.Attempts)
 		return
 	}
 	d.LastError = err.Error()
 	if permanent(status) || errors.Is(err, store.ErrNotFound) || d.Attempts >= len(s.o.Schedule) {
 		d.State = store.DeliveryDead
-		s.o.Logf("webhooks: session %s endpoint %s: delivery %d (%s) is dead after %d attempts: %v", d.Session, d.Endpoint, d.Seq, d.WebhookID, d.Attempts, err)
+		l.Error("webhook delivery dead", "status", status, "attempt", d.Attempts, "err", err, "err_type", errType(status, err))
 		return
 	}
 	if wait == 0 {
 		wait = jitter(s.o.Schedule[d.Attempts])
 	}
 	d.State, d.NextAttempt = store.DeliveryPending, now.Add(wait)
-	s.o.Logf("webhooks: session %s endpoint %s: attempt %d of delivery %d failed, next in %s: %v", d.Session, d.Endpoint, d.Attempts, d.Seq, wait.Round(time.Millisecond), err)
+	l.Warn("webhook delivery failed", "status", status, "attempt", d.Attempts, "next_in", wait.Round(time.Millisecond), "err", err, "err_type", errType(status, err))
 }
 
 // post sends d once, signed now, and returns the HTTP status (0 if none
@@ -179,7 +181,7 @@ func (s *Service) post(d store.Delivery) (int, time.Duration, error) {
 	req.Header.Set(standardwebhooks.HeaderWebhookSignature, sig)
 	resp, err := s.client.Do(req)
 	if errors.Is(err, context.DeadlineExceeded) {
-		return 0, 0, fmt.Errorf("no answer within %s", s.o.Timeout)
+		return 0, 0, noAnswer(s.o.Timeout)
 	}
 	if err != nil {
 		return 0, 0, err
