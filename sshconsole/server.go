@@ -1,0 +1,108 @@
+// Package sshconsole serves the console over SSH. Every connection gets a
+// console of its own (its own program, screen and size) on the runtime of
+// the process, so closing SSH ends that console and never a session. Only
+// the public keys of an authorized-keys file are admitted.
+package sshconsole
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/ui"
+)
+
+// Options configure the SSH console.
+type Options struct {
+	Listen         string // TCP address, such as :2222
+	AuthorizedKeys string // OpenSSH authorized_keys file
+	DataDir        string // holds the host key
+	Runtime        session.Runtime
+	// Console is what every console gets, as the local one does; a
+	// read-only key turns ReadOnly on.
+	Console ui.Options
+	Logf    func(format string, args ...any)
+}
+
+// closeTimeout bounds how long Close waits for the consoles to end.
+const closeTimeout = 5 * time.Second
+
+// Server is the SSH console, listening.
+type Server struct {
+	o    Options
+	keys *keyring
+	srv  *ssh.Server
+	ln   net.Listener
+	// HostKey is the host key's fingerprint (SHA256:…), for operators to
+	// check on their first connection.
+	HostKey string
+	conns   sync.WaitGroup
+}
+
+// Start reads the host key (generating it the first time) and the
+// authorized keys, then listens and serves.
+func Start(o Options) (*Server, error) {
+	signer, err := loadHostKey(o.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := loadKeyring(o.AuthorizedKeys, o.Logf)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{o: o, keys: keys, HostKey: gossh.FingerprintSHA256(signer.PublicKey())}
+	// Without password or keyboard-interactive handlers the server offers
+	// neither: public keys are the only way in.
+	s.srv = &ssh.Server{
+		Handler:          s.handle,
+		PublicKeyHandler: s.admit,
+		HostSigners:      []ssh.Signer{signer},
+		HandshakeTimeout: 30 * time.Second,
+	}
+	ln, err := net.Listen("tcp", o.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("--ssh-listen %s: %w; pick a free address or stop what holds it", o.Listen, err)
+	}
+	s.ln = ln
+	go s.srv.Serve(ln)
+	o.Logf("ssh: console on %s, host key %s, %s from %s", ln.Addr(), s.HostKey, describeKeys(keys.keys), o.AuthorizedKeys)
+	return s, nil
+}
+
+// Addr is where the server listens.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Close drops every connection, which ends their consoles, and waits a
+// while for them to end.
+func (s *Server) Close() error {
+	err := s.srv.Close()
+	if errors.Is(err, ssh.ErrServerClosed) {
+		err = nil
+	}
+	done := make(chan struct{})
+	go func() {
+		s.conns.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(closeTimeout):
+		s.o.Logf("ssh: some consoles had not ended %s after the server closed", closeTimeout)
+	}
+	return err
+}
+
+// admit lets in the keys of the authorized-keys file as it is now.
+func (s *Server) admit(ctx ssh.Context, key ssh.PublicKey) bool {
+	if _, ok := s.keys.lookup(key); ok {
+		return true
+	}
+	s.o.Logf("ssh: refused key %s of user %q from %s: not in %s", gossh.FingerprintSHA256(key), ctx.User(), ctx.RemoteAddr(), s.o.AuthorizedKeys)
+	return false
+}
