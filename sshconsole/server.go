@@ -48,11 +48,11 @@ type Server struct {
 // Start reads the host key (generating it the first time) and the
 // authorized keys, then listens and serves.
 func Start(o Options) (*Server, error) {
-	signer, err := loadHostKey(o.DataDir)
+	keys, err := loadKeyring(o.AuthorizedKeys, o.Logf)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := loadKeyring(o.AuthorizedKeys, o.Logf)
+	signer, err := loadHostKey(o.DataDir)
 	if err != nil {
 		return nil, err
 	}
