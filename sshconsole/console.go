@@ -18,7 +18,12 @@ import (
 func (s *Server) handle(sess ssh.Session) {
 	s.conns.Add(1)
 	defer s.conns.Done()
-	k, ok := s.keys.lookup(sess.PublicKey())
+	pk := sess.PublicKey()
+	if pk == nil {
+		refuse(sess, "only public keys are admitted")
+		return
+	}
+	k, ok := s.keys.lookup(pk)
 	if !ok {
 		refuse(sess, "your key was removed from the authorized keys since you logged in")
 		return

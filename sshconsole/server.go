@@ -35,18 +35,15 @@ const closeTimeout = 5 * time.Second
 
 // Server is the SSH console, listening.
 type Server struct {
-	o    Options
-	keys *keyring
-	srv  *ssh.Server
-	ln   net.Listener
-	// HostKey is the host key's fingerprint (SHA256:…), for operators to
-	// check on their first connection.
-	HostKey string
-	conns   sync.WaitGroup
+	o     Options
+	keys  *keyring
+	srv   *ssh.Server
+	ln    net.Listener
+	conns sync.WaitGroup
 }
 
-// Start reads the host key (generating it the first time) and the
-// authorized keys, then listens and serves.
+// Start reads the authorized keys and the host key (generating it the
+// first time), then listens and serves.
 func Start(o Options) (*Server, error) {
 	keys, err := loadKeyring(o.AuthorizedKeys, o.Logf)
 	if err != nil {
@@ -56,7 +53,7 @@ func Start(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{o: o, keys: keys, HostKey: gossh.FingerprintSHA256(signer.PublicKey())}
+	s := &Server{o: o, keys: keys}
 	// Without password or keyboard-interactive handlers the server offers
 	// neither: public keys are the only way in.
 	s.srv = &ssh.Server{
@@ -71,7 +68,8 @@ func Start(o Options) (*Server, error) {
 	}
 	s.ln = ln
 	go s.srv.Serve(ln)
-	o.Logf("ssh: console on %s, host key %s, %s from %s", ln.Addr(), s.HostKey, describeKeys(keys.keys), o.AuthorizedKeys)
+	// The fingerprint is for operators to compare on their first connection.
+	o.Logf("ssh: console on %s, host key %s, %s from %s", ln.Addr(), gossh.FingerprintSHA256(signer.PublicKey()), describeKeys(keys.keys), o.AuthorizedKeys)
 	return s, nil
 }
 
