@@ -196,6 +196,16 @@ func (c *terminal) press(t *testing.T, keys string) {
 	}
 }
 
+// resize changes the terminal's size as a window manager would: ssh sees
+// SIGWINCH and tells the server.
+func (c *terminal) resize(t *testing.T, cols, rows int) {
+	t.Helper()
+	c.term.Resize(cols, rows)
+	if err := pty.Setsize(c.tty, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // waitExit waits for ssh to end.
 func (c *terminal) waitExit(t *testing.T, why string) {
 	t.Helper()

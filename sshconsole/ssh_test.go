@@ -9,9 +9,10 @@ import (
 	"github.com/waconsole/waconsole/session"
 )
 
-// Two operators at once, each with their own size: both reach the sessions
-// table; one stops a session, and the log says who; leaving ends only that
-// console and its subscription, never a session.
+// Two operators at once, each with their own size, which follows their
+// terminal: both reach the sessions table; one stops a session, and the log
+// says who; leaving ends only that console and its subscription, never a
+// session.
 func TestSSHConsoleShowsTheSessionsTableToEachOperator(t *testing.T) {
 	fake := readyFake()
 	ops, dev := newTestKey(t, "ops@laptop"), newTestKey(t, "dev@desk")
@@ -29,6 +30,14 @@ func TestSSHConsoleShowsTheSessionsTableToEachOperator(t *testing.T) {
 		log.count(dev.fingerprint, "connected, read-only console") != 1 {
 		t.Fatalf("the connections were not logged with their keys and modes:\n%s", log)
 	}
+
+	// At 80 columns the help line is cut short; the resized console draws
+	// it whole.
+	if strings.Contains(b.screen(), "q quit") {
+		t.Fatalf("the 80x24 console drew a help line of 120 columns:\n%s", b.screen())
+	}
+	b.resize(t, 120, 30)
+	b.waitScreen(t, "the console redrawn at 120x30", "? help • q quit")
 
 	a.press(t, "x")
 	a.waitScreen(t, "the session stopped", "STOPPED")
