@@ -18,7 +18,9 @@ import (
 const HostKeyFile = "ssh_host_ed25519_key"
 
 // loadHostKey reads the host key in dataDir, generating it first when
-// there is none.
+// there is none. It runs before wish reads the key so that the key's mode
+// and contents are checked with errors that say what to do; wish's own
+// generation would also write a .pub file and chmod the data dir to 0700.
 func loadHostKey(dataDir string) (gossh.Signer, error) {
 	path := filepath.Join(dataDir, HostKeyFile)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {

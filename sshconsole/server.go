@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"charm.land/ssh"
+	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/waconsole/waconsole/session"
@@ -56,11 +58,17 @@ func Start(o Options) (*Server, error) {
 	s := &Server{o: o, keys: keys}
 	// Without password or keyboard-interactive handlers the server offers
 	// neither: public keys are the only way in.
-	s.srv = &ssh.Server{
-		Handler:          s.handle,
-		PublicKeyHandler: s.admit,
-		HostSigners:      []ssh.Signer{signer},
-		HandshakeTimeout: 30 * time.Second,
+	s.srv, err = wish.NewServer(
+		wish.WithHostKeyPath(filepath.Join(o.DataDir, HostKeyFile)),
+		wish.WithPublicKeyAuth(s.admit),
+		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
+		func(srv *ssh.Server) error {
+			srv.HandshakeTimeout = 30 * time.Second
+			return nil
+		},
+	)
+	if err != nil {
+		return nil, fmt.Errorf("starting the SSH console: %w", err)
 	}
 	ln, err := net.Listen("tcp", o.Listen)
 	if err != nil {
