@@ -61,7 +61,7 @@ func Start(o Options) (*Server, error) {
 	s.srv, err = wish.NewServer(
 		wish.WithHostKeyPath(filepath.Join(o.DataDir, HostKeyFile)),
 		wish.WithPublicKeyAuth(s.admit),
-		wish.WithMiddleware(func(ssh.Handler) ssh.Handler { return s.handle }),
+		wish.WithMiddleware(s.console),
 		func(srv *ssh.Server) error {
 			srv.HandshakeTimeout = 30 * time.Second
 			return nil
