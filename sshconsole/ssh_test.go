@@ -1,10 +1,12 @@
 package sshconsole
 
 import (
+	"context"
 	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waconsole/waconsole/session"
 )
@@ -119,6 +121,23 @@ func TestSSHRefusesASessionWithoutATerminal(t *testing.T) {
 	out, err := exec.Command("ssh", sshArgs(s, ops, "-T")...).CombinedOutput()
 	if code := exitCode(err); code != 1 || strings.TrimSpace(string(out)) != "waconsole: the console needs a terminal: connect with ssh -t" {
 		t.Fatalf("ssh -T: exit %d, output %q", code, out)
+	}
+}
+
+// A command is refused, even with a terminal: the server offers only the
+// console.
+func TestSSHRefusesACommand(t *testing.T) {
+	ops := newTestKey(t, "ops@laptop")
+	s, _, log := startServer(t, readyFake(), ops.line)
+	// Bounded: a console started by mistake would never end on its own.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "ssh", append(sshArgs(s, ops, "-tt"), "ls")...).CombinedOutput()
+	if code := exitCode(err); code != 1 || strings.TrimSpace(string(out)) != "waconsole: this server offers the console only: connect without a command" {
+		t.Fatalf("ssh -tt with a command: exit %d, output %q", code, out)
+	}
+	if log.count("connected") != 0 {
+		t.Fatalf("a refused command was logged as a console:\n%s", log)
 	}
 }
 
