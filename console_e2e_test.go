@@ -39,7 +39,13 @@ func startConsole(t *testing.T, args ...string) *console {
 // startSized runs the binary in a pseudo-terminal of cols × rows.
 func startSized(t *testing.T, cols, rows int, args ...string) *console {
 	t.Helper()
-	c := &console{cmd: exec.Command(binPath, args...), term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{}), drained: make(chan struct{})}
+	return startInTerminal(t, cols, rows, exec.Command(binPath, args...))
+}
+
+// startInTerminal runs cmd in a pseudo-terminal of cols × rows.
+func startInTerminal(t *testing.T, cols, rows int, cmd *exec.Cmd) *console {
+	t.Helper()
+	c := &console{cmd: cmd, term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{}), drained: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	tty, err := pty.StartWithSize(c.cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
 	if err != nil {

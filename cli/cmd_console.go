@@ -34,7 +34,12 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	simBuild := fs.String("sim-build", simweb.CurrentBuild, "with --demo: the WhatsApp Web build the stand-in plays (see `waconsole sim --list-builds`)")
 	autopair := fs.Bool("demo-autopair", true, "with --demo: a simulated phone scans the QR a few seconds after it appears")
 	readOnly := fs.Bool("read-only", false, "disable destructive actions: stop, restart, logout, delete, discard, mark read, add or remove webhook endpoints")
+	var sf sshFlags
+	sf.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := sf.check(); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -109,11 +114,19 @@ func cmdConsole(args []string, stderr io.Writer) error {
 			opts.Pairing = "demo"
 		}
 	}
+	ssh, err := sf.start(rt, dir, opts, log)
+	if err != nil {
+		closeAfterFailedStart(rt)
+		return err
+	}
 	rt.manager.StartAuto(ctx)
 	model := ui.New(rt.manager, opts)
 	_, runErr := tea.NewProgram(model, tea.WithContext(ctx)).Run()
 	fmt.Fprintln(stderr, "waconsole: stopping sessions…")
 	log.Info("stopping: closing every session")
+	if ssh != nil {
+		ssh.Close()
+	}
 	cctx, ccancel := context.WithTimeout(context.Background(), StopTimeout)
 	defer ccancel()
 	closeErr := rt.close(cctx)

@@ -6,6 +6,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/waconsole/waconsole/ui"
 )
 
 // StopTimeout is how long a clean stop may take: every browser closed and
@@ -16,7 +18,12 @@ func cmdServe(args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", "waconsole serve: run the sessions headless, for a supervisor (systemd, Docker).\nOperate it with `waconsole status`, `waconsole pair`, `waconsole session …`.")
 	var f flags
 	f.runtime(fs)
+	var sf sshFlags
+	sf.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := sf.check(); err != nil {
 		return err
 	}
 	timing, err := f.timing()
@@ -37,11 +44,19 @@ func cmdServe(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ssh, err := sf.start(rt, f.dir(), ui.Options{Title: "waconsole over SSH · " + f.dir(), Webhooks: webhookAdapter{rt.hooks}}, log)
+	if err != nil {
+		closeAfterFailedStart(rt)
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	rt.manager.StartAuto(ctx)
 	<-ctx.Done()
 	log.Info("stopping: closing every session")
+	if ssh != nil {
+		ssh.Close()
+	}
 	cctx, cancel := context.WithTimeout(context.Background(), StopTimeout)
 	defer cancel()
 	if err := rt.close(cctx); err != nil {

@@ -64,14 +64,23 @@ func (f *flags) metricsAddr() (string, error) {
 	if f.metricsListen == "" {
 		return "", nil
 	}
-	_, port, err := net.SplitHostPort(f.metricsListen)
-	if err == nil {
-		_, err = strconv.ParseUint(port, 10, 16)
-	}
-	if err != nil {
-		return "", fmt.Errorf("--metrics-listen %q is not a host:port address; give one such as 127.0.0.1:9464 (this machine only) or :9464 (every interface)", f.metricsListen)
+	if err := checkListen("--metrics-listen", f.metricsListen, "9464"); err != nil {
+		return "", err
 	}
 	return f.metricsListen, nil
+}
+
+// checkListen refuses a listen address that is not host:port; port is
+// the example the message offers.
+func checkListen(flag, addr, port string) error {
+	_, p, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = strconv.ParseUint(p, 10, 16)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %q is not a host:port address; give one such as 127.0.0.1:%s (this machine only) or :%s (every interface)", flag, addr, port, port)
+	}
+	return nil
 }
 
 // timing is the sessions' clocks the runtime flags set.

@@ -166,3 +166,11 @@ func (rt *runtime) close(ctx context.Context) error {
 	}
 	return err
 }
+
+// closeAfterFailedStart closes a runtime whose command could not start
+// what else it was asked to; the start's error is what the operator needs.
+func closeAfterFailedStart(rt *runtime) {
+	ctx, cancel := context.WithTimeout(context.Background(), StopTimeout)
+	defer cancel()
+	_ = rt.close(ctx)
+}

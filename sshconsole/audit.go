@@ -1,0 +1,96 @@
+package sshconsole
+
+import (
+	"sync"
+
+	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/ui"
+)
+
+// connRuntime is the runtime as one SSH connection's console sees it: it
+// logs each destructive action taken through it (the ones read-only mode
+// disables) and ends the console's subscriptions when the connection
+// closes, since a program ended by a dropped connection never quits itself.
+type connRuntime struct {
+	session.Runtime
+	audit func(action, id string, err error)
+
+	mu      sync.Mutex
+	next    int
+	cancels map[int]func()
+}
+
+func newConnRuntime(rt session.Runtime, audit func(action, id string, err error)) *connRuntime {
+	return &connRuntime{Runtime: rt, audit: audit, cancels: map[int]func(){}}
+}
+
+func (c *connRuntime) Subscribe() (<-chan session.Update, func()) {
+	ch, cancel := c.Runtime.Subscribe()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.next
+	c.next++
+	c.cancels[n] = cancel
+	return ch, func() {
+		cancel()
+		c.mu.Lock()
+		delete(c.cancels, n)
+		c.mu.Unlock()
+	}
+}
+
+// close ends every subscription still open.
+func (c *connRuntime) close() {
+	c.mu.Lock()
+	cancels := c.cancels
+	c.cancels = map[int]func(){}
+	c.mu.Unlock()
+	for _, cancel := range cancels {
+		cancel()
+	}
+}
+
+func (c *connRuntime) logged(action, id string, err error) error {
+	c.audit(action, id, err)
+	return err
+}
+
+func (c *connRuntime) Stop(id string) error    { return c.logged("stop", id, c.Runtime.Stop(id)) }
+func (c *connRuntime) Restart(id string) error { return c.logged("restart", id, c.Runtime.Restart(id)) }
+func (c *connRuntime) Logout(id string) error  { return c.logged("logout", id, c.Runtime.Logout(id)) }
+func (c *connRuntime) Delete(id string) error  { return c.logged("delete", id, c.Runtime.Delete(id)) }
+
+func (c *connRuntime) DiscardJob(id string, seq uint64) error {
+	return c.logged("discard a queued message of", id, c.Runtime.DiscardJob(id, seq))
+}
+
+func (c *connRuntime) StartDrain(id string, req session.DrainRequest) (session.DrainInfo, error) {
+	info, err := c.Runtime.StartDrain(id, req)
+	if req.Action == session.DrainRead {
+		c.audit("mark read the unread messages of", id, err)
+	}
+	return info, err
+}
+
+// connWebhooks logs the webhook changes made from one connection. The
+// endpoint's URL is left out of the log: it may carry a token.
+type connWebhooks struct {
+	ui.Webhooks
+	audit func(action, id string, err error)
+}
+
+func (c connWebhooks) AddEndpoint(id string, e ui.NewEndpoint) (ui.WebhookEndpoint, error) {
+	ep, err := c.Webhooks.AddEndpoint(id, e)
+	name := e.Name
+	if err == nil {
+		name = ep.Name // the service names an endpoint left unnamed
+	}
+	c.audit("add webhook endpoint "+name+" to", id, err)
+	return ep, err
+}
+
+func (c connWebhooks) RemoveWebhook(id, name string) error {
+	err := c.Webhooks.RemoveWebhook(id, name)
+	c.audit("remove webhook endpoint "+name+" of", id, err)
+	return err
+}
