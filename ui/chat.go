@@ -146,7 +146,7 @@ func (c *chatView) shortKeys(m *Model) []key.Binding {
 		return []key.Binding{m.km.Chat.Send, withDesc(m.km.Global.Back, "stop writing"), m.km.Global.ForceQuit}
 	}
 	k := m.km.Chat
-	return []key.Binding{k.Compose, k.Reply, k.Raw, m.km.Nav.Up, m.km.Nav.Down, k.Latest, k.Unread, k.MarkRead, m.km.Global.Filter}
+	return []key.Binding{k.Compose, k.Reply, k.Raw, k.MarkRead, m.km.Global.Filter}
 }
 
 func (c *chatView) filterTerm() string { return c.filter }

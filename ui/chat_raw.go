@@ -117,9 +117,7 @@ func (r *rawView) shortKeys(m *Model) []key.Binding {
 	return []key.Binding{m.km.Raw.CopyID, m.km.Raw.CopyJSON, m.km.Nav.Up, m.km.Nav.Down, m.km.Global.Back}
 }
 
-func (r *rawView) allKeys(m *Model) []key.Binding {
-	return append(m.km.Raw.Bindings(), m.km.Nav.Bindings()...)
-}
+func (r *rawView) allKeys(m *Model) []key.Binding { return m.km.Raw.Bindings() }
 
 func (r *rawView) resize(w, h int) {
 	r.vp.SetWidth(w)

@@ -56,7 +56,7 @@ func (m *Model) helpPage(commands string, w int) string {
 		wrap(commands, w),
 		"",
 		styles.Heading.Render("Filter (type / first)"),
-		wrap("Text or a regular expression, case-insensitive, over id, state and phone (name and id in the chat list); a leading ! inverts it; esc clears it.", w),
+		wrap("Text or a regular expression, case-insensitive, over id, state and phone (name and id in the chat list, what a message shows in a chat); a leading ! inverts it; esc clears it.", w),
 	}
 	if m.opts.ReadOnly {
 		notes = append(notes, "", styles.Badge.Render(wrap("Read-only mode: these keys are disabled and hidden: "+strings.Join(m.km.ReadOnlyActions(), ", ")+".", w)))

@@ -96,6 +96,8 @@ func newTestModel(t *testing.T, f *fakeBackend, w, h int, opts Options) (*Model,
 func keyMsg(s string) tea.KeyPressMsg {
 	special := map[string]tea.KeyPressMsg{
 		"enter":     {Code: tea.KeyEnter},
+		"alt+enter": {Code: tea.KeyEnter, Mod: tea.ModAlt},
+		"end":       {Code: tea.KeyEnd},
 		"esc":       {Code: tea.KeyEscape},
 		"tab":       {Code: tea.KeyTab},
 		"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},

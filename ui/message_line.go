@@ -51,7 +51,8 @@ func describe(mm session.Message, p people) msgParts {
 		out.text = withText(styles.Label.Render("["+mediaText(mm)+"]"), mm.Body)
 	case mm.Location != nil:
 		l := mm.Location
-		out.text = withText(styles.Label.Render("[location]")+" "+joinNonEmpty(", ", l.Name, l.Address, fmt.Sprintf("(%.5f, %.5f)", l.Lat, l.Lng)),
+		place := joinNonEmpty(" ", joinNonEmpty(", ", l.Name, l.Address), fmt.Sprintf("(%.5f, %.5f)", l.Lat, l.Lng))
+		out.text = withText(styles.Label.Render("[location]")+" "+place,
 			strings.TrimSpace(strings.TrimPrefix(mm.Body, l.Name)))
 	case len(mm.Contacts) > 0:
 		out.text = styles.Label.Render(contactsLabel(len(mm.Contacts))) + " " + contactsText(mm.Contacts, p.readOnly)
