@@ -37,7 +37,7 @@ func everyTypeFixture(f *fakeBackend) {
 		msg(from("G03", danaID, "Dana Whitfield", at(10, 5)), func(m *session.Message) {
 			m.Type, m.Media, m.Body = "image", true, "Dock 4, pallets stacked"
 			m.File = &session.FileInfo{Mimetype: "image/jpeg", Size: 245760, Width: 1280, Height: 960}
-			m.Mentions = []string{samID}
+			m.Mentions, m.Ack = []string{samID}, session.AckServer
 			m.Raw = map[string]any{"id": map[string]any{"fromMe": false, "remote": opsChat, "id": "G03", "participant": danaID},
 				"type": "image", "t": 1772359500, "caption": "Dock 4, pallets stacked", "size": 245760, "mimetype": "image/jpeg", "ack": 1}
 		}),

@@ -61,7 +61,7 @@ func indentJSON(v any) string {
 // its key, type, times, ack, author, what it quotes and mentions.
 func (r *rawView) fields(p people) string {
 	mm := r.msg
-	field := func(k, v string) string { return styles.Label.Render(cell(k, 13)) + v }
+	field := func(k, v string) string { return styles.Label.Render(cell(k, 14)) + v }
 	// A key is <fromMe>_<chat>_<id>[_<participant>].
 	parts := strings.SplitN(mm.Key, "_", 4)
 	for len(parts) < 4 {
@@ -114,7 +114,7 @@ func (r *rawView) crumb() string     { return "message " + r.msg.ID }
 func (r *rawView) sessionID() string { return r.id }
 
 func (r *rawView) shortKeys(m *Model) []key.Binding {
-	return []key.Binding{m.km.Raw.CopyID, m.km.Raw.CopyJSON, m.km.Nav.Up, m.km.Nav.Down, m.km.Global.Back}
+	return []key.Binding{m.km.Raw.CopyID, m.km.Raw.CopyJSON, m.km.Nav.Up, m.km.Nav.Down}
 }
 
 func (r *rawView) allKeys(m *Model) []key.Binding { return m.km.Raw.Bindings() }

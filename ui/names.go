@@ -29,23 +29,16 @@ func maskDigits(d string) string {
 	return d[:2] + strings.Repeat("•", len(d)-4) + d[len(d)-2:]
 }
 
-// phoneRun finds what reads as a phone number in text: an id's digits or
-// a "+" number.
-var phoneRun = regexp.MustCompile(`\+?\b\d{7,15}(@c\.us|@s\.whatsapp\.net)|\+\d{7,15}\b`)
+// phoneRun finds what reads as a phone number in text: an id's digits, a
+// "+" number, or digits quoted as a JSON string (a contact card's number;
+// times are JSON numbers, not strings).
+var phoneRun = regexp.MustCompile(`(\+|\b|")(\d{7,15})(@c\.us|@s\.whatsapp\.net|")`)
 
 // maskNumbers masks every phone number in text, for read-only mode.
 func maskNumbers(text string) string {
 	return phoneRun.ReplaceAllStringFunc(text, func(s string) string {
-		plus := strings.HasPrefix(s, "+")
-		digits, server, _ := strings.Cut(strings.TrimPrefix(s, "+"), "@")
-		out := maskDigits(digits)
-		if plus {
-			out = "+" + out
-		}
-		if server != "" {
-			out += "@" + server
-		}
-		return out
+		p := phoneRun.FindStringSubmatch(s)
+		return p[1] + maskDigits(p[2]) + p[3]
 	})
 }
 
