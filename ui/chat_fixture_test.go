@@ -83,6 +83,17 @@ func everyTypeFixture(f *fakeBackend) {
 			m.Body = "Reminder for everyone on the late shift: the north gate closes at 22:00 tonight, so park by the canal entrance and sign the visitor book."
 		}),
 	}
+	everyTypeInbox(f)
+}
+
+// everyTypeInbox is what alpha's inbox kept of the group: what others wrote.
+func everyTypeInbox(f *fakeBackend) {
+	for _, mm := range f.messages["alpha/"+opsChat] {
+		if !mm.FromMe && !mm.Notice {
+			f.InboxOf["alpha"] = append(f.InboxOf["alpha"], session.InboundMessage{Session: "alpha", ID: mm.ID, Key: mm.Key,
+				Chat: mm.Chat, Author: mm.Author, Type: mm.Type, Body: mm.Body, Time: mm.Time, Received: mm.Time})
+		}
+	}
 }
 
 // openOps opens alpha's group chat from the chat list.
