@@ -117,13 +117,29 @@ func (m *Model) openChatAt(id string, ch session.Chat, msgID string) tea.Cmd {
 	c.id, c.chatID, c.loading, c.readOnly = id, ch.ID, true, m.opts.ReadOnly
 	c.name = chatName(ch, c.readOnly)
 	c.unread, c.markedUnread, c.seek = ch.Unread, ch.MarkedUnread, msgID
-	c.people = people{readOnly: c.readOnly, names: map[string]string{}, me: m.sessions[id].Account}
+	c.people = people{readOnly: c.readOnly, names: knownNames(m, id), me: m.sessions[id].Account}
 	if !ch.Group {
 		c.people.direct = c.name
 	}
 	c.resize(m.width, m.bodyHeight())
 	m.push(c)
 	return loadMessages(m.b, id, ch.ID, "")
+}
+
+// knownNames are the names of the session's one-to-one chats in the chat
+// list: the account's names for those people, who may write in groups.
+func knownNames(m *Model, id string) map[string]string {
+	names := map[string]string{}
+	for _, p := range m.stack {
+		if l, ok := p.(*chatsView); ok && l.id == id {
+			for _, ch := range l.chats {
+				if !ch.Group && ch.Name != "" && ch.Name != ch.ID {
+					names[ch.ID] = ch.Name
+				}
+			}
+		}
+	}
+	return names
 }
 
 // showsChat is whether that chat is open: on display, or under a screen

@@ -70,3 +70,19 @@ func trimmed(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// An author the page gives no name for is named as the chat list names
+// their one-to-one chat: the account's name for them.
+func TestChatNamesAuthorsFromTheChatList(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	everyTypeFixture(f)
+	for i, mm := range f.messages["alpha/"+opsChat] {
+		if mm.Author == samID {
+			f.messages["alpha/"+opsChat][i].AuthorName = ""
+		}
+	}
+	m, _ := newTestModel(t, f, 120, 60, Options{})
+	openOps(t, m)
+	requireContains(t, screen(m), "10:41 Sam Ortega ETA 11:45 now", "│ Sam Ortega: Van 3 is loaded")
+}
