@@ -581,9 +581,8 @@ func (c *chatView) composeKey(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		c.input.Reset()
 		b, id, chat := m.b, c.id, c.chatID
 		var quoted *session.QuotedMessage
-		if r := c.reply; r != nil {
+		if r := c.reply; r != nil { // kept until queued, so a refusal can be sent again
 			quoted = &session.QuotedMessage{ID: r.ID, Author: r.Author, Type: r.Type, Body: r.Body}
-			c.reply = nil
 		}
 		c.fitHeight()
 		return func() tea.Msg {
@@ -626,6 +625,10 @@ func (c *chatView) sent(msg sentMsg) tea.Cmd {
 			c.input.SetValue(msg.body)
 		}
 		return report(msg.failure())
+	}
+	if c.reply != nil && msg.quoted != nil && c.reply.ID == msg.quoted.ID {
+		c.reply = nil
+		c.fitHeight()
 	}
 	if c.known[msg.job.MsgID] {
 		return nil // the page reported it already

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -52,8 +53,20 @@ func TestChatReplyQuotesTheSelectedMessage(t *testing.T) {
 	requireContains(t, s, "      │ Sam Ortega: ETA 11:45 now\n12:00 you Noted  queued")
 	requireNotContains(t, s, "replying to")
 
+	// A refused reply keeps its text and what it answers.
+	f.fail["SendMany"] = errors.New("the outbox is full: try again later")
+	press(t, m, "esc")
+	selectMessage(t, m, "G02")
+	press(t, m, "r")
+	typeText(t, m, "On it")
+	press(t, m, "enter")
+	if c := paneOf[*chatView](t, m); c.reply == nil || c.reply.ID != "G02" || c.input.Value() != "On it" {
+		t.Fatalf("a refused reply lost what it answers or its text: %+v %q", c.reply, c.input.Value())
+	}
+	requireContains(t, screen(m), "│ replying to Sam Ortega: Van 3 is loaded", "could not queue the message: the outbox is full")
+
 	// esc leaves the compose box and drops the reply.
-	press(t, m, "r", "esc")
+	press(t, m, "esc", "r", "esc")
 	if c := paneOf[*chatView](t, m); c.reply != nil || c.composing() {
 		t.Fatal("esc kept the reply")
 	}
