@@ -118,3 +118,26 @@ func TestChatSelectionMovesByMessage(t *testing.T) {
 		t.Fatal("the raw view of a message without raw fields does not say so")
 	}
 }
+
+// pgup and pgdn move the selection about a screen, keeping it in view.
+func TestChatPagesTheSelection(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	chatFixture(f)
+	longChat(f, 50)
+	m, _ := newTestModel(t, f, 100, 24, Options{})
+	openDana(t, m)
+	c := paneOf[*chatView](t, m)
+	press(t, m, "pgup")
+	mm, _ := c.selected()
+	if want := fmt.Sprintf("M%03d", 49-(c.vp.Height()-1)); mm.ID != want {
+		t.Fatalf("pgup selected %s, want %s a screen up", mm.ID, want)
+	}
+	if k := c.selPos(); c.starts[k] < c.vp.YOffset() || c.ends[k] > c.vp.YOffset()+c.vp.Height() {
+		t.Fatalf("the selection (lines %d-%d) is off screen (from line %d)", c.starts[k], c.ends[k], c.vp.YOffset())
+	}
+	press(t, m, "pgdn")
+	if mm, _ := c.selected(); mm.ID != "M049" || c.sel != "" {
+		t.Fatalf("pgdn selected %s (sel %q), want the newest, following", mm.ID, c.sel)
+	}
+}

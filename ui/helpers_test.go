@@ -107,6 +107,7 @@ func keyMsg(s string) tea.KeyPressMsg {
 		"right":     {Code: tea.KeyRight},
 		"home":      {Code: tea.KeyHome},
 		"pgup":      {Code: tea.KeyPgUp},
+		"pgdn":      {Code: tea.KeyPgDown},
 		"backspace": {Code: tea.KeyBackspace},
 		"space":     {Code: tea.KeySpace, Text: " "},
 		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},

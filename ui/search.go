@@ -96,6 +96,7 @@ func (s *searchView) view(m *Model, w, h int) string {
 	}
 	title += styles.Subtle.Render(fmt.Sprintf("  %s, newest first", plural(len(s.hits), "hit")))
 	ro := m.opts.ReadOnly
+	who := people{readOnly: ro, names: knownNames(m, s.id)}
 	hl := highlighter(s.text)
 	cols := []column{{"CHAT", 20}, {"TIME", 12}, {"AUTHOR", 16}, {"MESSAGE", 0}}
 	cells := make([][]string, len(s.hits))
@@ -106,7 +107,7 @@ func (s *searchView) view(m *Model, w, h int) string {
 		case mm.FromMe:
 			author = "you"
 		case mm.Author != "":
-			author = numberOf(mm.Author, ro)
+			author = who.name(mm.Author)
 		}
 		chat := chatName(session.Chat{ID: mm.Chat, Name: hit.ChatName}, ro)
 		cells[i] = []string{chat, mm.Time.Format("Jan 2 15:04"), author, hl(oneLine(mm.Body))}
