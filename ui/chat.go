@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/waconsole/waconsole/keymap"
@@ -100,7 +101,8 @@ func newCompose(km keymap.Chat) textarea.Model {
 	in.KeyMap.InsertNewline = km.Newline
 	st := textarea.DefaultDarkStyles()
 	for _, s := range []*textarea.StyleState{&st.Focused, &st.Blurred} {
-		s.CursorLine, s.Text = s.Text, s.Text.UnsetForeground()
+		// plain text in the terminal's own colours, as everywhere else
+		s.CursorLine, s.Text = lipgloss.NewStyle(), lipgloss.NewStyle()
 		s.Prompt, s.Placeholder = styles.Prompt, styles.Hint
 	}
 	st.Cursor.Blink = false
