@@ -19,6 +19,7 @@ type KeyMap struct {
 	Pairing Pairing
 	Chats   Chats
 	Chat    Chat
+	Raw     Raw
 	Queue   Queue
 	Drain   Drain
 	Webhook Webhook
@@ -84,10 +85,24 @@ type Chats struct {
 	Reload key.Binding
 }
 
-// Chat is one open chat.
+// Chat is one open chat: a selected message, and the compose box.
 type Chat struct {
 	Compose key.Binding
 	Send    key.Binding
+	// Newline is alt+enter everywhere; shift+enter only where the terminal
+	// reports it (keyboard enhancements).
+	Newline  key.Binding
+	Reply    key.Binding
+	Raw      key.Binding
+	MarkRead key.Binding // sends read receipts: asked once per session, disabled read-only
+	Unread   key.Binding
+	Latest   key.Binding
+}
+
+// Raw is the raw view of one message.
+type Raw struct {
+	CopyID   key.Binding
+	CopyJSON key.Binding
 }
 
 // Queue is the outbox view of a session.
@@ -193,8 +208,18 @@ func Default() KeyMap {
 			Reload: bind("r", "reload", "r"),
 		},
 		Chat: Chat{
-			Compose: bind("i/tab", "compose", "i", "tab"),
-			Send:    bind("enter", "send", "enter"),
+			Compose:  bind("i/tab", "compose", "i", "tab"),
+			Send:     bind("enter", "send", "enter"),
+			Newline:  bind("alt+enter", "new line", "alt+enter", "shift+enter"),
+			Reply:    bind("r", "reply", "r"),
+			Raw:      bind("enter", "raw message", "enter"),
+			MarkRead: bind("R", "mark read on the phone", "R"),
+			Unread:   bind("u", "first unread", "u"),
+			Latest:   bind("G", "newest", "G"),
+		},
+		Raw: Raw{
+			CopyID:   bind("y", "copy id", "y"),
+			CopyJSON: bind("Y", "copy JSON", "Y"),
 		},
 		Queue: Queue{
 			Edit:    bind("e", "edit pacing", "e"),
@@ -241,7 +266,7 @@ func Default() KeyMap {
 // something or send its events somewhere new: read-only mode disables
 // exactly these.
 func (k *KeyMap) destructive() []*key.Binding {
-	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Webhook.Add, &k.Webhook.Remove}
+	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Chat.MarkRead, &k.Webhook.Add, &k.Webhook.Remove}
 }
 
 // ReadOnlyActions names, once each, what read-only mode disables, as the
@@ -305,7 +330,12 @@ func (p Pairing) Bindings() []key.Binding {
 func (c Chats) Bindings() []key.Binding { return []key.Binding{c.Open, c.Reload} }
 
 // Bindings lists the group in the order help shows it.
-func (c Chat) Bindings() []key.Binding { return []key.Binding{c.Compose, c.Send} }
+func (c Chat) Bindings() []key.Binding {
+	return []key.Binding{c.Compose, c.Send, c.Newline, c.Reply, c.Raw, c.MarkRead, c.Unread, c.Latest}
+}
+
+// Bindings lists the group in the order help shows it.
+func (r Raw) Bindings() []key.Binding { return []key.Binding{r.CopyID, r.CopyJSON} }
 
 // Bindings lists the group in the order help shows it.
 func (q Queue) Bindings() []key.Binding {

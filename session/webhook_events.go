@@ -94,6 +94,19 @@ func receivedEvents(m store.Inbound, _ store.InboundOutcome) []store.WebhookEven
 	if m.Filtered != "" || m.Pending {
 		return nil
 	}
-	return []store.WebhookEvent{{Session: m.Session, Type: HookReceived, Data: receivedData{Session: m.Session, ChatID: m.Chat,
-		TwinChatID: m.Twin, MsgID: m.ID, Key: m.Key, Author: m.Author, Type: m.Type, Body: m.Body, Time: m.Time, Unsupported: m.Unsupported, Trace: m.ID}}}
+	return []store.WebhookEvent{{Session: m.Session, Type: HookReceived, Data: receivedOf(m)}}
+}
+
+func receivedOf(m store.Inbound) receivedData {
+	return receivedData{Session: m.Session, ChatID: m.Chat, TwinChatID: m.Twin, MsgID: m.ID, Key: m.Key, Author: m.Author,
+		Type: m.Type, Body: m.Body, Time: m.Time, Unsupported: m.Unsupported, Trace: m.ID}
+}
+
+// ReceivedData is the data of the message.received event the webhooks
+// carry for m, whatever the session's filters would decide; the console
+// shows it beside the raw message.
+func ReceivedData(session string, m Message) any {
+	in := captured(m, InboxSettings{}, "")
+	in.Session = session
+	return receivedOf(in)
 }

@@ -118,3 +118,27 @@ func TestEventsCarryTheTrace(t *testing.T) {
 		t.Fatalf("outbox.sent %+v, want trace 3EB0BB", evs)
 	}
 }
+
+// The console's copy of message.received is the data the store hands on
+// for the same message, even one the filters would skip.
+func TestReceivedDataIsWhatTheWebhooksCarry(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 12, 0, 0, time.UTC)
+	m := Message{ID: "3EB0C1", Key: "false_120363041234567890@g.us_3EB0C1_447700900456@c.us", Chat: "120363041234567890@g.us",
+		Author: "447700900456@c.us", Type: "image", Body: "the van", Time: at, Media: true}
+	in := captured(m, InboxSettings{}, "")
+	in.Session = "alpha"
+	evs := receivedEvents(in, store.InboundNew)
+	if len(evs) != 1 {
+		t.Fatalf("%d events for a kept message", len(evs))
+	}
+	want, _ := json.Marshal(evs[0].Data)
+	got, _ := json.Marshal(ReceivedData("alpha", m))
+	if string(got) != string(want) {
+		t.Fatalf("ReceivedData = %s\nthe webhooks carry %s", got, want)
+	}
+	m.FromMe = true // filtered as own by default, still shown
+	var own receivedData
+	if b, _ := json.Marshal(ReceivedData("alpha", m)); json.Unmarshal(b, &own) != nil || own.MsgID != "3EB0C1" || !own.Unsupported {
+		t.Fatalf("ReceivedData of an own message = %+v", own)
+	}
+}

@@ -116,7 +116,7 @@ func (c *chatsView) visible(h int) []session.Chat {
 	var rows []session.Chat
 	match := matcher(c.filter)
 	for _, ch := range c.chats {
-		if c.filter == "" || match(ch.Name, ch.ID) {
+		if c.filter == "" || match(chatName(ch, false), ch.ID) {
 			rows = append(rows, ch)
 		}
 	}
@@ -164,15 +164,16 @@ func (c *chatsView) view(m *Model, w, h int) string {
 	case len(c.chats) == 0:
 		return title + "\n\n" + styles.Hint.Render("No chats.")
 	}
-	cols := []column{{"NAME", 24}, {"ID", 28}, {"UNREAD", 6}, {"LAST ACTIVITY", 0}}
+	cols := []column{{"NAME", 24}, {"ID", 28}, {"MEMBERS", 7}, {"UNREAD", 6}, {"", 14}, {"LAST ACTIVITY", 0}}
 	cells := make([][]string, len(rows))
 	now := m.now()
+	ro := m.opts.ReadOnly
 	for i, ch := range rows {
-		unread := strconv.Itoa(ch.Unread)
-		if ch.Unread > 0 {
-			unread = styles.Key.Render(unread)
+		id := ch.ID
+		if ro {
+			id = maskNumbers(id)
 		}
-		cells[i] = []string{ch.Name, ch.ID, unread, ago(now, ch.LastActivity)}
+		cells[i] = []string{chatName(ch, ro), id, members(ch), unreadText(ch), chatMarks(ch), ago(now, ch.LastActivity)}
 	}
 	return title + "\n" + renderTable(cols, cells, c.cur, w, h-1)
 }
@@ -183,4 +184,31 @@ func notReadyNote(s session.Snapshot) string {
 		return ""
 	}
 	return fmt.Sprintf("Chats come from the phone's WhatsApp Web page: the session must be READY (it is %s).", s.State)
+}
+
+// members is a group's size; other chats have none.
+func members(ch session.Chat) string {
+	if !ch.Group {
+		return ""
+	}
+	if ch.Participants == 0 {
+		return "group"
+	}
+	return strconv.Itoa(ch.Participants)
+}
+
+// unreadText is the unread count; a chat marked unread with none shows •.
+func unreadText(ch session.Chat) string {
+	switch {
+	case ch.Unread > 0:
+		return styles.Key.Render(strconv.Itoa(ch.Unread))
+	case ch.MarkedUnread:
+		return styles.Key.Render("•")
+	}
+	return "0"
+}
+
+// chatMarks says a chat is muted or archived.
+func chatMarks(ch session.Chat) string {
+	return styles.Subtle.Render(joinNonEmpty(" ", when(ch.Muted, "muted"), when(ch.Archived, "archived")))
 }

@@ -38,6 +38,8 @@ var commands = []command{
 			}
 			return m.openEvents(m.current())
 		}},
+	{name: "search", aliases: []string{"find"}, args: "TEXT", help: "the stored messages of the session on display that hold TEXT",
+		run: (*Model).searchCommand},
 	{name: "add", aliases: []string{"a"}, args: "ID [PHONE]", help: "a new session; a phone pairs it with a link code",
 		run: func(m *Model, args []string) tea.Cmd { return m.addCommand(args[1:]) }},
 	{name: "alerts", aliases: []string{"al", "alert"}, help: "the open alerts of every session; h there shows the history",

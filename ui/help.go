@@ -38,28 +38,29 @@ func withDesc(b key.Binding, desc string) key.Binding {
 }
 
 // renderHelp is the help page, which ? (or esc) closes. The commands take
-// one line each, or one paragraph when the terminal is too short for that.
+// one line each, or one paragraph when the terminal is too short for that,
+// and then the blank lines between the parts go too.
 func (m *Model) renderHelp(w, h int) string {
-	page := m.helpPage(commandList(), w)
+	page := m.helpPage(commandList(), w, "\n\n")
 	if lipgloss.Height(page) > h {
-		page = m.helpPage(commandHelp(), w)
+		page = m.helpPage(commandHelp(), w, "\n\n")
+	}
+	if lipgloss.Height(page) > h {
+		page = m.helpPage(commandHelp(), w, "\n")
 	}
 	return fit(page, w, h)
 }
 
-func (m *Model) helpPage(commands string, w int) string {
-	notes := []string{
-		styles.Heading.Render("Keys"),
-		m.help.FullHelpView(m.FullHelp()),
-		"",
-		styles.Heading.Render("Commands (type : first)"),
-		wrap(commands, w),
-		"",
-		styles.Heading.Render("Filter (type / first)"),
-		wrap("Text or a regular expression, case-insensitive, over id, state and phone (name and id in the chat list); a leading ! inverts it; esc clears it.", w),
+// helpPage joins the page's parts with sep.
+func (m *Model) helpPage(commands string, w int, sep string) string {
+	parts := []string{
+		styles.Heading.Render("Keys") + "\n" + m.help.FullHelpView(m.FullHelp()),
+		styles.Heading.Render("Commands (type : first)") + "\n" + wrap(commands, w),
+		styles.Heading.Render("Filter (type / first)") + "\n" +
+			wrap("Text or a regular expression, case-insensitive, over id, state and phone (name and id in the chat list, what a message shows in a chat); a leading ! inverts it; esc clears it.", w),
 	}
 	if m.opts.ReadOnly {
-		notes = append(notes, "", styles.Badge.Render(wrap("Read-only mode: these keys are disabled and hidden: "+strings.Join(m.km.ReadOnlyActions(), ", ")+".", w)))
+		parts = append(parts, styles.Badge.Render(wrap("Read-only mode: these keys are disabled and hidden: "+strings.Join(m.km.ReadOnlyActions(), ", ")+".", w)))
 	}
-	return strings.Join(notes, "\n")
+	return strings.Join(parts, sep)
 }

@@ -96,6 +96,8 @@ func newTestModel(t *testing.T, f *fakeBackend, w, h int, opts Options) (*Model,
 func keyMsg(s string) tea.KeyPressMsg {
 	special := map[string]tea.KeyPressMsg{
 		"enter":     {Code: tea.KeyEnter},
+		"alt+enter": {Code: tea.KeyEnter, Mod: tea.ModAlt},
+		"end":       {Code: tea.KeyEnd},
 		"esc":       {Code: tea.KeyEscape},
 		"tab":       {Code: tea.KeyTab},
 		"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift},
@@ -105,6 +107,7 @@ func keyMsg(s string) tea.KeyPressMsg {
 		"right":     {Code: tea.KeyRight},
 		"home":      {Code: tea.KeyHome},
 		"pgup":      {Code: tea.KeyPgUp},
+		"pgdn":      {Code: tea.KeyPgDown},
 		"backspace": {Code: tea.KeyBackspace},
 		"space":     {Code: tea.KeySpace, Text: " "},
 		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},

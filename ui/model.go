@@ -34,6 +34,8 @@ type Model struct {
 	prompt   prompt // ':' command or '/' filter line
 	showHelp bool
 	flash    flash
+
+	readReceipts map[string]bool // sessions whose operator agreed to send read receipts
 }
 
 // tickMsg drives countdowns, "IN STATE" ages and the polled views.
@@ -63,6 +65,8 @@ func New(b session.Runtime, opts Options) *Model {
 		stack:    []pane{table},
 		table:    table,
 		prompt:   newPrompt(),
+
+		readReceipts: map[string]bool{},
 	}
 	if opts.Pairing != "" {
 		m.openPairing(opts.Pairing)
@@ -127,6 +131,10 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	}
 	if msg, ok := msg.(webhookAddedMsg); ok {
 		return m.webhookAdded(msg)
+	}
+	if msg, ok := msg.(readReceiptsAllowed); ok {
+		m.readReceipts[msg.id] = true
+		return msg.then
 	}
 	if msg, ok := msg.(relistedMsg); ok {
 		m.relisted(msg)

@@ -77,7 +77,7 @@ func (m *Model) openFilter() tea.Cmd {
 	if f, ok := m.top().(filterable); ok {
 		return m.prompt.open(promptFilter, f.filterTerm())
 	}
-	return m.setFlash(warn("nothing to filter here: / filters the sessions table and the chat list"))
+	return m.setFlash(warn("nothing to filter here: / filters the sessions table, the chat list and a chat"))
 }
 
 func (m *Model) setFilter(v string) {
