@@ -2,6 +2,7 @@ package simweb
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -57,6 +58,9 @@ func (s *Server) edit(a *account, id, body string) error {
 	} else {
 		m.Caption = body
 	}
+	// Copied, never changed in place: an answer being written may hold
+	// the old one.
+	m.Fields = maps.Clone(m.Fields)
 	if m.Fields == nil {
 		m.Fields = map[string]any{}
 	}
@@ -94,7 +98,7 @@ func (s *Server) react(a *account, id, sender, emoji string) error {
 		return errorf(http.StatusConflict, "a %s message takes no reactions", m.Type)
 	}
 	r := reaction{ID: newInboundID(), Sender: sender, Emoji: emoji, T: time.Now().UnixMilli(), FromMe: sender == a.Phone+"@c.us"}
-	m.Reactions = slices.DeleteFunc(m.Reactions, func(o reaction) bool { return o.Sender == sender })
+	m.Reactions = slices.DeleteFunc(slices.Clone(m.Reactions), func(o reaction) bool { return o.Sender == sender })
 	if emoji != "" {
 		m.Reactions = append(m.Reactions, r)
 	}
@@ -121,7 +125,7 @@ func (s *Server) vote(a *account, id, sender string, picks []string) error {
 		return errorf(http.StatusBadRequest, "poll %s takes one option per voter", id)
 	}
 	v := vote{ID: newInboundID(), Sender: sender, Options: local, T: time.Now().UnixMilli()}
-	m.Votes = append(slices.DeleteFunc(m.Votes, func(o vote) bool { return o.Sender == sender }), v)
+	m.Votes = append(slices.DeleteFunc(slices.Clone(m.Votes), func(o vote) bool { return o.Sender == sender }), v)
 	s.changed(a, "vote", m, nil, &v)
 	return nil
 }
@@ -158,7 +162,7 @@ func (s *Server) groupChange(a *account, c *chat, action, who, subject string) e
 		}
 		m.Fields["recipients"] = []string{who}
 	case "remove", "leave":
-		c.Participants = slices.DeleteFunc(c.Participants, func(p string) bool { return p == who })
+		c.Participants = slices.DeleteFunc(slices.Clone(c.Participants), func(p string) bool { return p == who })
 		m.Fields["recipients"] = []string{who}
 	case "subject":
 		if subject == "" {
