@@ -288,7 +288,7 @@
       setTimeout(() => {
         const all = [...changes.values()];
         changes.clear();
-        for (const c of all) emit({t: 'change', msg: msgOut(c)});
+        for (const c of all) emit({t: 'change', msg: {...msgOut(c), new: false}});
       }, 0);
     }
     changes.set(str(m.id), m);
@@ -623,9 +623,10 @@
       const chat = await findChat(chatId);
       const loader = mod('WAWebChatLoadMessages');
       // older is what the page holds before the anchor, or null while the
-      // anchor is not among what it holds.
+      // anchor is not among what it holds. Notifications come too (the
+      // chat shows who joined and left), flagged as notices.
       const older = () => {
-        const all = chat.msgs.getModelsArray().filter((m) => !notice(m));
+        const all = chat.msgs.getModelsArray();
         if (!before) return all;
         const i = all.findIndex((m) => str(m.id && m.id.id) === before);
         return i < 0 ? null : all.slice(0, i);
