@@ -28,7 +28,9 @@ func TestMessageOfEveryType(t *testing.T) {
 		{MessageSpec{Type: "image", Caption: "pic", Size: 10, Width: 4, Height: 3}, func(m *message) bool {
 			return m.Caption == "pic" && m.Body == thumbnail && m.Fields["mimetype"] == "image/jpeg" && m.Fields["width"] == 4.0
 		}},
-		{MessageSpec{Type: "ptt", Duration: 7}, func(m *message) bool { return m.Fields["duration"] == 7.0 && m.Fields["mimetype"] == "audio/ogg; codecs=opus" }},
+		{MessageSpec{Type: "ptt", Duration: 7}, func(m *message) bool {
+			return m.Fields["duration"] == 7.0 && m.Fields["mimetype"] == "audio/ogg; codecs=opus"
+		}},
 		{MessageSpec{Type: "document", Filename: "a.pdf", Pages: 2}, func(m *message) bool { return m.Fields["filename"] == "a.pdf" && m.Fields["pageCount"] == 2.0 }},
 		{MessageSpec{Type: "location", Lat: 1.5, Lng: 2.5, Name: "Here", Address: "Street"}, func(m *message) bool {
 			return m.Fields["lat"] == 1.5 && m.Fields["loc"] == "Here\nStreet"
