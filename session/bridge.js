@@ -203,7 +203,7 @@
     if (typeof v._serialized === 'string') return v._serialized;
     if (typeof v.serialize === 'function') return jsonSafe(v.serialize(), depth + 1);
     if (Array.isArray(v)) return v.map((e) => jsonSafe(e, depth + 1)).filter((e) => e !== undefined);
-    if (v.toString !== Object.prototype.toString) return String(v);
+    if (typeof v.toString === 'function' && v.toString !== Object.prototype.toString) return String(v);
     const out = {};
     for (const [k, e] of Object.entries(v)) {
       if (secretFields.has(k)) continue;
