@@ -12,7 +12,7 @@ import (
 // is a notification, and delivers it.
 func (s *Server) arrive(a *account, c *chat, m *message) {
 	switch {
-	case slices.Contains(noticeKinds, m.Type) || m.Type == "notification_template":
+	case slices.Contains(noticeKinds, m.Type):
 	case c.Unread >= 0:
 		c.Unread++
 	default:

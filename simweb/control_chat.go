@@ -213,10 +213,7 @@ func (s *Server) serveChatState(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		id, ok := normChatID(req.Chat)
-		if lid := a.lidOf(id); ok && lid != "" {
-			id = lid
-		}
-		c := a.chatIdx[id]
+		c := a.chatIdx[lidOr(a, id)]
 		if !ok || c == nil {
 			return errorf(http.StatusNotFound, "the account has no chat %s", req.Chat)
 		}
@@ -255,9 +252,7 @@ func (s *Server) serveMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := normChatID(r.URL.Query().Get("chat"))
-	if lid := a.lidOf(id); ok && lid != "" {
-		id = lid
-	}
+	id = lidOr(a, id)
 	if !ok || a.chatIdx[id] == nil {
 		writeErr(w, errorf(http.StatusNotFound, "the account has no chat %q", r.URL.Query().Get("chat")))
 		return
