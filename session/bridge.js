@@ -139,7 +139,7 @@
   // the name the user gave itself, else nothing.
   const nameOf = (wid) => {
     const cols = mod('WAWebCollections');
-    if (!wid || !cols || !cols.Contact) return '';
+    if (!wid || (wid.server !== 'c.us' && wid.server !== 'lid') || !cols || !cols.Contact) return '';
     const c = cols.Contact.get(wid) || (twin(wid) && cols.Contact.get(twin(wid)));
     return c ? str(c.name || c.pushname) : '';
   };
