@@ -142,9 +142,10 @@ func cmdConsole(args []string, stderr io.Writer) error {
 }
 
 // startDemoSim starts the stand-in on a loopback address, keeping its
-// accounts in the data dir so that a restarted demo finds its login.
+// accounts in the data dir so that a restarted demo finds its login; a new
+// account gets the showcase chat with a message of every type.
 func startDemoSim(dir, addr, build string, log *slog.Logger) (*simweb.Server, string, error) {
-	sim, err := simweb.New(simweb.Options{StateFile: filepath.Join(dir, "simweb.json"), Build: build, Logf: printf(log)})
+	sim, err := simweb.New(simweb.Options{StateFile: filepath.Join(dir, "simweb.json"), Build: build, Logf: printf(log), Showcase: true})
 	if err != nil {
 		return nil, "", err
 	}

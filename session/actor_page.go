@@ -37,6 +37,10 @@ func (a *actor) onEvent(ev PageEvent) {
 	case EvAck:
 		a.out.onMessage(*ev.Message)
 		a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
+	case EvChange:
+		// A change of a message already shown, never a new one: the feed
+		// replaces its line; the inbox keeps what arrived.
+		a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
 	case EvError:
 		a.snap.LastError = ev.Reason
 		a.event("page-error", ev.Reason)

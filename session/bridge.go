@@ -47,16 +47,46 @@ type bridgeMsg struct {
 	Media    bool     `json:"media"`
 	Notice   bool     `json:"notice"`
 	Mentions []string `json:"mentions"`
+
+	AuthorName string         `json:"authorName"`
+	Subtype    string         `json:"subtype"`
+	Edited     int64          `json:"edited"` // unix milliseconds
+	Revoked    bool           `json:"revoked"`
+	File       *FileInfo      `json:"file"`
+	Location   *Location      `json:"location"`
+	Contacts   []ContactCard  `json:"contacts"`
+	Quoted     *QuotedMessage `json:"quoted"`
+	Reactions  []struct {
+		Emoji  string `json:"emoji"`
+		Sender string `json:"sender"`
+		FromMe bool   `json:"fromMe"`
+		T      int64  `json:"t"` // unix seconds
+	} `json:"reactions"`
+	Poll *Poll          `json:"poll"`
+	Raw  map[string]any `json:"raw"`
 }
 
 func (m bridgeMsg) message() Message {
-	var t time.Time
-	if m.T > 0 {
-		t = time.Unix(m.T, 0)
+	msg := Message{ID: m.ID, Key: m.Key, Chat: m.Chat, FromMe: m.FromMe, Author: m.Author,
+		Body: m.Body, Time: unixOrZero(m.T), Ack: Ack(m.Ack), New: m.New,
+		Type: m.Type, Media: m.Media, Notice: m.Notice, Mentions: m.Mentions,
+		AuthorName: m.AuthorName, Subtype: m.Subtype, Revoked: m.Revoked,
+		File: m.File, Location: m.Location, Contacts: m.Contacts, Quoted: m.Quoted, Poll: m.Poll, Raw: m.Raw}
+	if m.Edited > 0 {
+		msg.Edited = time.UnixMilli(m.Edited)
 	}
-	return Message{ID: m.ID, Key: m.Key, Chat: m.Chat, FromMe: m.FromMe, Author: m.Author,
-		Body: m.Body, Time: t, Ack: Ack(m.Ack), New: m.New,
-		Type: m.Type, Media: m.Media, Notice: m.Notice, Mentions: m.Mentions}
+	for _, r := range m.Reactions {
+		msg.Reactions = append(msg.Reactions, Reaction{Emoji: r.Emoji, Sender: r.Sender, FromMe: r.FromMe, Time: unixOrZero(r.T)})
+	}
+	return msg
+}
+
+// unixOrZero is the time of unix seconds, zero for none.
+func unixOrZero(sec int64) time.Time {
+	if sec <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0)
 }
 
 // parseBatch decodes one binding payload: a JSON array of bridge events.
@@ -75,7 +105,7 @@ func parseBatch(payload string) ([]PageEvent, error) {
 			Version: e.Version, QR: e.QR, Code: e.Code, Reason: e.Reason}
 		switch e.T {
 		case EvBoot, EvState, EvQR, EvCode, EvLogout, EvError:
-		case EvMessage, EvAck:
+		case EvMessage, EvAck, EvChange:
 			if e.Msg == nil || e.Msg.ID == "" {
 				continue
 			}

@@ -106,23 +106,154 @@
   };
 
   // --- messages ------------------------------------------------------------
+  const mediaTypes = ['image', 'video', 'audio', 'ptt', 'document', 'sticker'];
+  // The types whose fields the bridge reads; any other is reported by its
+  // type alone.
+  const knownTypes = ['chat', ...mediaTypes, 'location', 'vcard', 'multi_vcard', 'revoked', 'poll_creation', 'ciphertext',
+    'gp2', 'notification', 'notification_template', 'e2e_notification', 'broadcast_notification', 'call_log'];
   // A media message's body is its thumbnail; what it says is its caption.
   const hasMedia = (m) => !!(m.mediaKey && m.directPath);
-  const msgOut = (m) => ({
-    id: str(m.id && m.id.id),
-    key: str(m.id),
-    chat: str(m.id && m.id.remote),
-    fromMe: !!(m.id && m.id.fromMe),
-    author: str(m.author),
-    body: str(hasMedia(m) ? m.caption : m.body),
-    t: m.t || 0,
-    ack: typeof m.ack === 'number' ? m.ack : 0,
-    new: !!m.isNewMsg,
-    type: str(m.type),
-    media: hasMedia(m),
-    notice: notice(m),
-    mentions: Array.isArray(m.mentionedJidList) ? m.mentionedJidList.map(str) : [],
+  // notice tells system notifications (group changes, security codes) from
+  // what people wrote.
+  const notice = (m) => !!m.isNotification || m.type === 'notification';
+  const num = (v) => (typeof v === 'number' && isFinite(v) ? v : Number(v) || 0);
+  // vcardName and vcardNumber read a contact card as WhatsApp writes it.
+  const vcardName = (v) => ((/^FN:(.*)$/m.exec(str(v)) || [])[1] || '').trim();
+  const vcardNumber = (v) => ((/waid=(\d+)/.exec(str(v)) || [])[1] || '');
+  // textOf is what a message says, for a reader and for search: the text,
+  // a caption, a pin's name, the contacts' names, a poll's question.
+  const textOf = (m) => {
+    const type = str(m.type) || 'chat';
+    switch (type) {
+      case 'chat': return str(m.body);
+      case 'location': return str(m.loc).split('\n')[0];
+      case 'vcard': return str(m.vcardFormattedName) || vcardName(m.body);
+      case 'multi_vcard': return (m.vcardList || []).map((c) => str(c.displayName) || vcardName(c.vcard)).join(', ');
+      case 'poll_creation': return str(m.pollName);
+      case 'revoked': case 'ciphertext': return '';
+    }
+    if (mediaTypes.includes(type)) return str(m.caption);
+    return knownTypes.includes(type) ? str(m.body) : '';
+  };
+  // nameOf is what the account calls a user: its address-book name, else
+  // the name the user gave itself, else nothing.
+  const nameOf = (wid) => {
+    const cols = mod('WAWebCollections');
+    if (!wid || (wid.server !== 'c.us' && wid.server !== 'lid') || !cols || !cols.Contact) return '';
+    const c = cols.Contact.get(wid) || (twin(wid) && cols.Contact.get(twin(wid)));
+    return c ? str(c.name || c.pushname) : '';
+  };
+  const fileOf = (m) => ({
+    mimetype: str(m.mimetype), size: num(m.size), duration: Math.round(num(m.duration)), filename: str(m.filename),
+    pages: num(m.pageCount), width: num(m.width), height: num(m.height),
   });
+  const locationOf = (m) => {
+    const [name, address] = str(m.loc).split('\n');
+    return {lat: num(m.lat), lng: num(m.lng), name: name || '', address: address || ''};
+  };
+  const contactsOf = (m) => (m.type === 'vcard'
+    ? [{name: textOf(m), number: vcardNumber(m.body)}]
+    : (m.vcardList || []).map((c) => ({name: str(c.displayName) || vcardName(c.vcard), number: vcardNumber(c.vcard)})));
+  const quotedOf = (m) => {
+    if (!m.quotedStanzaID) return null;
+    const q = m.quotedMsg || {};
+    return {id: str(m.quotedStanzaID), author: str(m.quotedParticipant), type: str(q.type), body: textOf(q)};
+  };
+  // reactionsOf reads the reactions the page keeps apart from the message
+  // (its Reactions collection, by the message's key).
+  const reactionsOf = (m) => {
+    const cols = mod('WAWebCollections');
+    const model = cols && cols.Reactions && cols.Reactions.get(str(m.id));
+    if (!model || !model.reactions) return [];
+    const mine = me();
+    const out = [];
+    for (const agg of model.reactions.getModelsArray()) {
+      for (const s of agg.senders.getModelsArray()) {
+        const sender = str(s.senderUserJid);
+        out.push({emoji: str(s.reactionText), sender, fromMe: !!mine && sender === mine, t: num(s.timestamp)});
+      }
+    }
+    return out;
+  };
+  // pollOf counts the votes the page holds for a poll, one per sender.
+  const pollOf = (m) => {
+    const cols = mod('WAWebCollections');
+    const options = (m.pollOptions || []).map((o) => ({name: str(o.name), votes: 0, localId: o.localId}));
+    const votes = cols && cols.PollVote ? cols.PollVote.getModelsArray().filter((v) => str(v.parentMsgKey) === str(m.id)) : [];
+    for (const v of votes) {
+      for (const id of v.selectedOptionLocalIds || []) {
+        const o = options.find((x) => x.localId === id);
+        if (o) o.votes++;
+      }
+    }
+    return {name: str(m.pollName), options: options.map(({name, votes}) => ({name, votes})), multiple: m.pollSelectableOptionsCount !== 1};
+  };
+  // Fields that let anyone download a message's media, or are binary:
+  // they never leave the page.
+  const secretFields = new Set(['mediaKey', 'directPath', 'filehash', 'encFilehash', 'mediaKeyTimestamp', 'deprecatedMms3Url',
+    'staticUrl', 'mediaData', 'thumbnail', 'thumbnailDirectPath', 'thumbnailSha256', 'thumbnailEncSha256', 'scanLengths',
+    'scansSidecar', 'streamingSidecar', 'waveform', 'interactiveAnnotations', 'mediaHandle', 'encryptedKey']);
+  // jsonSafe copies what the page reports into plain JSON: ids as their
+  // strings, models as they serialize, no binary, nothing too deep.
+  const jsonSafe = (v, depth) => {
+    if (v == null || typeof v === 'boolean' || typeof v === 'string') return v;
+    if (typeof v === 'number') return isFinite(v) ? v : undefined;
+    if (typeof v === 'bigint') return String(v);
+    if (typeof v !== 'object' || depth > 5 || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return undefined;
+    if (typeof v._serialized === 'string') return v._serialized;
+    if (typeof v.serialize === 'function') return jsonSafe(v.serialize(), depth + 1);
+    if (Array.isArray(v)) return v.map((e) => jsonSafe(e, depth + 1)).filter((e) => e !== undefined);
+    if (typeof v.toString === 'function' && v.toString !== Object.prototype.toString) return String(v);
+    const out = {};
+    for (const [k, e] of Object.entries(v)) {
+      if (secretFields.has(k)) continue;
+      const safe = jsonSafe(e, depth + 1);
+      if (safe !== undefined) out[k] = safe;
+    }
+    return out;
+  };
+  const rawOf = (m) => {
+    const raw = jsonSafe(typeof m.serialize === 'function' ? m.serialize() : m.attributes || {}, 0) || {};
+    // A media message's or a pin's body is a thumbnail.
+    if (mediaTypes.includes(m.type) || m.type === 'location') delete raw.body;
+    raw.id = str(m.id);
+    return raw;
+  };
+  // msgOut is a message as Go reads it; withRaw adds the page's own fields.
+  const msgOut = (m, withRaw = true) => {
+    const type = str(m.type);
+    const known = knownTypes.includes(type || 'chat');
+    const fromMe = !!(m.id && m.id.fromMe);
+    const out = {
+      id: str(m.id && m.id.id),
+      key: str(m.id),
+      chat: str(m.id && m.id.remote),
+      fromMe,
+      author: str(m.author),
+      body: textOf(m),
+      t: m.t || 0,
+      ack: typeof m.ack === 'number' ? m.ack : 0,
+      new: !!m.isNewMsg,
+      type,
+      media: hasMedia(m),
+      notice: notice(m),
+      mentions: Array.isArray(m.mentionedJidList) ? m.mentionedJidList.map(str) : [],
+      authorName: fromMe ? '' : nameOf(m.author || m.from),
+      subtype: str(m.subtype),
+      edited: num(m.latestEditSenderTimestampMs),
+      revoked: type === 'revoked',
+    };
+    if (known) {
+      if (mediaTypes.includes(type)) out.file = fileOf(m);
+      if (type === 'location') out.location = locationOf(m);
+      if (type === 'vcard' || type === 'multi_vcard') out.contacts = contactsOf(m);
+      if (type === 'poll_creation') out.poll = pollOf(m);
+      out.quoted = quotedOf(m);
+      out.reactions = reactionsOf(m);
+    }
+    if (withRaw) out.raw = rawOf(m);
+    return out;
+  };
   // reportReceipt turns a receipt of our own messages into acks.
   const reportReceipt = (r) => {
     if (!r || typeof r.ack !== 'number' || !Array.isArray(r.externalIds)) return;
@@ -130,16 +261,42 @@
       emit({t: 'ack', msg: {id: str(id), key: '', chat: str(r.from), fromMe: true, author: '', body: '', t: 0, ack: r.ack, new: false}});
     }
   };
-  // notice tells system notifications (group changes, security codes) from
-  // what people wrote.
-  const notice = (m) => !!m.isNotification || m.type === 'notification';
+  // A chat's mute is a model of its own in most builds.
+  const muted = (c) => {
+    if (c.mute && typeof c.mute.isMuted === 'boolean') return c.mute.isMuted;
+    const exp = num(c.muteExpiration);
+    return exp === -1 || exp * 1000 > Date.now();
+  };
   const chatOut = (c) => ({
     id: str(c.id),
     name: str(c.formattedTitle || c.name || (c.contact && c.contact.name) || (c.id && c.id.user)),
     unread: c.unreadCount || 0,
     t: c.t || 0,
     group: !!(c.groupMetadata || c.isGroup),
+    participants: c.groupMetadata && c.groupMetadata.participants ? c.groupMetadata.participants.length || 0 : 0,
+    muted: muted(c),
+    archived: !!c.archive,
+    // Marked unread: WhatsApp Web keeps unreadCount at -1.
+    markedUnread: c.unreadCount < 0 || !!c.markedUnread,
   });
+  // changed reports a message that changed (edited, deleted, reacted to,
+  // voted on) once the page is done changing it in this turn.
+  const changes = new Map();
+  const changed = (m) => {
+    if (!m || !m.id) return;
+    if (!changes.size) {
+      setTimeout(() => {
+        const all = [...changes.values()];
+        changes.clear();
+        for (const c of all) emit({t: 'change', msg: {...msgOut(c), new: false}});
+      }, 0);
+    }
+    changes.set(str(m.id), m);
+  };
+  const changedKey = (key) => {
+    const cols = mod('WAWebCollections');
+    if (cols && key) changed(cols.Msg.get(key));
+  };
 
   // --- listeners, attached once per document --------------------------------
   const attached = new Set();
@@ -181,6 +338,16 @@
         emit({t: 'msg', msg: msgOut(m)});
       });
       cols.Msg.on('change:ack', (m) => emit({t: 'ack', msg: msgOut(m)}));
+      // An edit changes the text or caption; a decrypted placeholder is
+      // reported once it has its final type.
+      const edited = (m) => { if (m.type !== 'ciphertext') changed(m); };
+      cols.Msg.on('change:body', edited);
+      cols.Msg.on('change:caption', edited);
+      cols.Msg.on('change:type', (m) => { if (m.type === 'revoked') changed(m); });
+      if (cols.PollVote) {
+        cols.PollVote.on('add', (v) => changedKey(v.parentMsgKey));
+        cols.PollVote.on('change:selectedOptionLocalIds', (v) => changedKey(v.parentMsgKey));
+      }
       attached.add('msgs');
     }
     return true;
@@ -189,13 +356,7 @@
   // messages in memory: the acks of the others reach only them (wa-js wraps
   // the same ones). It looks until the page has synced, when every module
   // is registered; older builds have none.
-  const hookReceipts = () => {
-    const R = mod('WAWebHandleSimpleReceipt');
-    if (!R) {
-      const S = mod('WAWebSocketModel');
-      if (!(S && S.Socket.hasSynced)) setTimeout(hookReceipts, 250);
-      return;
-    }
+  const hookReceipts = () => whenModule('WAWebHandleSimpleReceipt', (R) => {
     for (const name of ['handleChatSimpleReceipt', 'handleGroupSimpleReceipt']) {
       const orig = R[name];
       if (typeof orig !== 'function') continue;
@@ -209,11 +370,36 @@
         return res;
       };
     }
+  });
+  // hookReactions wraps the reaction table's writes, as whatsapp-web.js
+  // does: reactions live apart from messages and fire no message event.
+  const hookReactions = () => whenModule('WAWebAddonReactionTableMode', (R) => {
+    const table = R.reactionTableMode;
+    if (!table || typeof table.bulkUpsert !== 'function') return;
+    const orig = table.bulkUpsert;
+    table.bulkUpsert = function (...args) {
+      const res = orig.apply(this, args);
+      Promise.resolve(res).then(() => {
+        for (const r of args[0] || []) changedKey(r && r.reactionParentKey);
+      }).catch((e) => fail('reaction', e));
+      return res;
+    };
+  });
+  // whenModule installs a hook once module name is registered; it looks
+  // until the page has synced, when every module is.
+  const whenModule = (name, install) => {
+    const M = mod(name);
+    if (M) return install(M);
+    const S = mod('WAWebSocketModel');
+    if (!(S && S.Socket.hasSynced)) setTimeout(() => whenModule(name, install), 250);
   };
   const waitPage = () => {
     if (window.Debug && window.Debug.VERSION && typeof window.require === 'function') {
       try {
-        if (attach()) return hookReceipts();
+        if (attach()) {
+          hookReceipts();
+          return hookReactions();
+        }
       } catch (e) {
         fail('attach', e);
       }
@@ -369,6 +555,23 @@
     }
     return inboundOf(c).slice(-unreadWanted(c));
   };
+  // quoteInfo is what a reply to quote carries (msgContextInfo), as
+  // whatsapp-web.js builds it for quotedMessageId: the message from the
+  // page, else from the server, if it may be replied to.
+  const quoteInfo = async (chat, quote) => {
+    if (!quote) return {};
+    const {Msg} = need('WAWebCollections');
+    const raw = quote.includes('_') ? quote.split('_')[2] : quote;
+    let q = Msg.get(quote) || chat.msgs.getModelsArray().find((m) => str(m.id && m.id.id) === raw);
+    if (!q && quote.includes('_')) {
+      const res = await Msg.getMessagesById([quote]);
+      q = res && res.messages && res.messages[0];
+    }
+    if (!q || typeof q.msgContextInfo !== 'function') return {};
+    const R = mod('WAWebMsgReply');
+    if (R && R.canReplyMsg && !R.canReplyMsg(q.unsafe ? q.unsafe() : q)) return {};
+    return q.msgContextInfo(chat);
+  };
   const unreadLoads = 128; // chats paged back at once, each one query to the server
   let byCode = false; // the page was set up to link by code
   const anchorPages = 3; // pages loaded looking for a missing anchor
@@ -420,9 +623,10 @@
       const chat = await findChat(chatId);
       const loader = mod('WAWebChatLoadMessages');
       // older is what the page holds before the anchor, or null while the
-      // anchor is not among what it holds.
+      // anchor is not among what it holds. Notifications come too (the
+      // chat shows who joined and left), flagged as notices.
       const older = () => {
-        const all = chat.msgs.getModelsArray().filter((m) => !notice(m));
+        const all = chat.msgs.getModelsArray();
         if (!before) return all;
         const i = all.findIndex((m) => str(m.id && m.id.id) === before);
         return i < 0 ? null : all.slice(0, i);
@@ -437,7 +641,7 @@
         list = older();
       }
       if (list === null) throw new Error('message ' + before + ' is not in the history of ' + chatId + ' the page holds: page from the newest messages again');
-      return list.slice(-limit).map(msgOut);
+      return list.slice(-limit).map((m) => msgOut(m));
     },
     // unread answers one batch of the unread backlog: chats in id order
     // from afterChat (skipping skip messages of that one), each with its
@@ -456,7 +660,7 @@
           const c = group[j];
           const from = str(c.id) === afterChat ? skip : 0;
           const msgs = lists[j].slice(from, from + left);
-          out.push({...chatOut(c), msgs: msgs.map(msgOut)});
+          out.push({...chatOut(c), msgs: msgs.map((m) => msgOut(m, false))});
           left -= msgs.length;
           if (from + msgs.length < lists[j].length) return {chats: out, next: {chat: str(c.id), skip: from + msgs.length}};
           if (left === 0) {
@@ -482,7 +686,11 @@
       if (chat.unreadCount !== 0) throw new Error('WhatsApp Web did not mark ' + chatId + ' read (still ' + chat.unreadCount + ' unread)');
       return true;
     },
-    async send(chatId, msgId, body) {
+    // send sends a text; quote, when set, is the key (or raw id) of the
+    // message it replies to, quoted as WhatsApp Web quotes it. A message
+    // the page no longer holds or does not let be quoted is not quoted:
+    // the answer then has no quoted.
+    async send(chatId, msgId, body, quote) {
       const chat = await findChat(chatId);
       const {from, key} = outKey(chat, msgId);
       const {Msg} = need('WAWebCollections');
@@ -499,6 +707,7 @@
       const msg = {
         id: key, ack: 0, body, from, to: chat.id, local: true, self: 'out',
         t: Math.floor(Date.now() / 1000), isNewMsg: true, type: 'chat',
+        ...(await quoteInfo(chat, quote)),
       };
       // A chat with disappearing messages on gets them in this message too.
       const eph = mod('WAWebGetEphemeralFieldsMsgActionsUtils');

@@ -30,6 +30,34 @@ func TestParseBatch(t *testing.T) {
 	}
 }
 
+// A change report keeps its kind and maps every field of the message:
+// edit time in milliseconds, reactions in seconds, the rest as reported.
+func TestParseBatchChange(t *testing.T) {
+	evs, err := parseBatch(`[{"t":"change","msg":{"id":"3A2","key":"false_1@g.us_3A2_2@c.us","type":"poll_creation","body":"Lunch?",
+		"authorName":"Alice","edited":1700000000123,"quoted":{"id":"3A1","author":"2@c.us","type":"chat","body":"hi"},
+		"reactions":[{"emoji":"👍","sender":"3@c.us","t":1700000001}],"poll":{"name":"Lunch?","options":[{"name":"Pizza","votes":2}]},
+		"file":null,"raw":{"id":"false_1@g.us_3A2_2@c.us","pollName":"Lunch?"}}},{"t":"change"}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 1 || evs[0].Kind != EvChange {
+		t.Fatalf("events = %+v, want one change", evs)
+	}
+	m := evs[0].Message
+	switch {
+	case m.AuthorName != "Alice" || m.Edited.UnixMilli() != 1700000000123:
+		t.Errorf("name or edit time lost: %+v", m)
+	case m.Quoted == nil || m.Quoted.ID != "3A1" || m.Quoted.Body != "hi":
+		t.Errorf("quote = %+v", m.Quoted)
+	case len(m.Reactions) != 1 || m.Reactions[0].Emoji != "👍" || m.Reactions[0].Time.Unix() != 1700000001:
+		t.Errorf("reactions = %+v", m.Reactions)
+	case m.Poll == nil || m.Poll.Options[0].Votes != 2 || m.File != nil:
+		t.Errorf("poll = %+v, file = %+v", m.Poll, m.File)
+	case m.Raw["pollName"] != "Lunch?":
+		t.Errorf("raw = %v", m.Raw)
+	}
+}
+
 func TestParseBatchRefusesGarbage(t *testing.T) {
 	for _, bad := range []string{"", "{}", "[", `["x"]`, strings.Repeat("[", maxBatch+1)} {
 		if _, err := parseBatch(bad); err == nil {
@@ -52,7 +80,7 @@ func FuzzParseBatch(f *testing.F) {
 		}
 		for _, e := range evs {
 			switch e.Kind {
-			case EvMessage, EvAck:
+			case EvMessage, EvAck, EvChange:
 				if e.Message == nil || e.Message.ID == "" {
 					t.Fatalf("%s without a message", e.Kind)
 				}

@@ -76,23 +76,32 @@ func (p *chromePage) RefreshQR(ctx context.Context) error { return p.call(ctx, n
 func (p *chromePage) Logout(ctx context.Context) error    { return p.call(ctx, nil, "logout") }
 func (p *chromePage) Takeover(ctx context.Context) error  { return p.call(ctx, nil, "takeover") }
 
+// bridgeChat is a chat as the bridge reports it.
+type bridgeChat struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Unread       int    `json:"unread"`
+	T            int64  `json:"t"`
+	Group        bool   `json:"group"`
+	Participants int    `json:"participants"`
+	Muted        bool   `json:"muted"`
+	Archived     bool   `json:"archived"`
+	MarkedUnread bool   `json:"markedUnread"`
+}
+
+func (c bridgeChat) chat() Chat {
+	return Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, Group: c.Group, LastActivity: unixOrZero(c.T),
+		Participants: c.Participants, Muted: c.Muted, Archived: c.Archived, MarkedUnread: c.MarkedUnread}
+}
+
 func (p *chromePage) Chats(ctx context.Context) ([]Chat, error) {
-	var raw []struct {
-		ID     string `json:"id"`
-		Name   string `json:"name"`
-		Unread int    `json:"unread"`
-		T      int64  `json:"t"`
-		Group  bool   `json:"group"`
-	}
+	var raw []bridgeChat
 	if err := p.call(ctx, &raw, "chats"); err != nil {
 		return nil, err
 	}
 	chats := make([]Chat, len(raw))
 	for i, c := range raw {
-		chats[i] = Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, Group: c.Group}
-		if c.T > 0 {
-			chats[i].LastActivity = time.Unix(c.T, 0)
-		}
+		chats[i] = c.chat()
 	}
 	return chats, nil
 }
@@ -125,12 +134,8 @@ func (p *chromePage) Unread(ctx context.Context) ([]UnreadChat, error) {
 	for {
 		var batch struct {
 			Chats []struct {
-				ID     string      `json:"id"`
-				Name   string      `json:"name"`
-				Unread int         `json:"unread"`
-				T      int64       `json:"t"`
-				Group  bool        `json:"group"`
-				Msgs   []bridgeMsg `json:"msgs"`
+				bridgeChat
+				Msgs []bridgeMsg `json:"msgs"`
 			} `json:"chats"`
 			Next *cursor `json:"next"`
 		}
@@ -142,10 +147,7 @@ func (p *chromePage) Unread(ctx context.Context) ([]UnreadChat, error) {
 			if !ok {
 				i = len(out)
 				index[c.ID] = i
-				out = append(out, UnreadChat{Chat: Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, Group: c.Group}})
-				if c.T > 0 {
-					out[i].LastActivity = time.Unix(c.T, 0)
-				}
+				out = append(out, UnreadChat{Chat: c.chat()})
 			}
 			for _, m := range c.Msgs {
 				out[i].Messages = append(out[i].Messages, m.message())
@@ -165,9 +167,9 @@ func (p *chromePage) MarkRead(ctx context.Context, chatID string) error {
 	return p.call(ctx, nil, "markRead", chatID)
 }
 
-func (p *chromePage) SendText(ctx context.Context, chatID, msgID, body string) (Message, error) {
+func (p *chromePage) SendText(ctx context.Context, chatID, msgID, body, quote string) (Message, error) {
 	var m bridgeMsg
-	if err := p.call(ctx, &m, "send", chatID, msgID, body); err != nil {
+	if err := p.call(ctx, &m, "send", chatID, msgID, body, quote); err != nil {
 		return Message{}, err
 	}
 	return m.message(), nil

@@ -34,7 +34,10 @@ type Page interface {
 	// Messages returns up to limit messages of a chat older than the message
 	// with raw id before (the newest when before is empty), oldest first.
 	Messages(ctx context.Context, chatID, before string, limit int) ([]Message, error)
-	SendText(ctx context.Context, chatID, msgID, body string) (Message, error)
+	// SendText sends body; quote, when set, is the key (or raw id) of the
+	// message it replies to. A message the page cannot quote is sent
+	// without the quote: the answer's Quoted is then nil.
+	SendText(ctx context.Context, chatID, msgID, body, quote string) (Message, error)
 	// Unread snapshots the unread messages across all chats (a chat marked
 	// unread counts its newest message), each chat's oldest first.
 	Unread(ctx context.Context) ([]UnreadChat, error)
@@ -61,7 +64,7 @@ type PageEvent struct {
 	Code    string   // link code as the page gave it, for EvCode
 	Reason  string   // for EvLogout, EvError
 	URL     string   // for EvNavigated
-	Message *Message // for EvMessage and EvAck
+	Message *Message // for EvMessage, EvAck and EvChange
 }
 
 // Kinds of PageEvent.
@@ -73,6 +76,7 @@ const (
 	EvLogout    = "logout"    // Cmd logout: the phone unlinked this browser
 	EvMessage   = "msg"       // a new message (Msg add with isNewMsg)
 	EvAck       = "ack"       // a message's ack changed
+	EvChange    = "change"    // a message was edited, deleted, reacted to or voted on
 	EvError     = "error"     // the bridge hit something it cannot handle
 	EvNavigated = "navigated" // the main frame navigated (post_logout=1 is a logout)
 )

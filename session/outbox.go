@@ -256,17 +256,30 @@ func (o *outbox) pump() {
 	o.inflight = &saved
 	o.jobChanged(saved)
 	p := a.page
+	quote := o.quoteKey(saved)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), sendTimeout)
 		defer cancel()
-		msg, err := sendOnce(ctx, p, saved, check)
+		msg, err := sendOnce(ctx, p, saved, quote, check)
 		a.post(func() { o.finished(p, saved, msg, err) })
 	}()
 	a.publish()
 }
 
+// quoteKey is the key of the message job j replies to, as captured, or
+// its raw id when the capture has no key; "" for a job that replies to none.
+func (o *outbox) quoteKey(j Job) string {
+	if j.ReplyTo == "" {
+		return ""
+	}
+	if m, err := o.a.m.cfg.Store.InboundByID(o.a.id, j.ReplyTo); err == nil && m.Key != "" {
+		return m.Key
+	}
+	return j.ReplyTo
+}
+
 // sendOnce sends a job, or confirms that an earlier attempt got through.
-func sendOnce(ctx context.Context, p Page, j Job, check bool) (Message, error) {
+func sendOnce(ctx context.Context, p Page, j Job, quote string, check bool) (Message, error) {
 	if check {
 		m, found, err := p.FindMessage(ctx, j.ChatID, j.MsgID)
 		if err != nil {
@@ -276,7 +289,7 @@ func sendOnce(ctx context.Context, p Page, j Job, check bool) (Message, error) {
 			return m, nil
 		}
 	}
-	return p.SendText(ctx, j.ChatID, j.MsgID, j.Body)
+	return p.SendText(ctx, j.ChatID, j.MsgID, j.Body, quote)
 }
 
 // finished records the outcome of a send.
@@ -291,6 +304,9 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 		// both ids, and the operator learns where the message went.
 		o.lastChat[msg.Chat] = now
 		a.event("job-chat", fmt.Sprintf("job %d to %s went to chat %s, WhatsApp's id for the same contact", j.Seq, j.ChatID, msg.Chat))
+	}
+	if err == nil && j.ReplyTo != "" && msg.Quoted == nil {
+		a.event("job-unquoted", fmt.Sprintf("job %d was sent without quoting message %s: WhatsApp Web no longer holds it or does not let it be quoted (deleted, or a notification)", j.Seq, j.ReplyTo))
 	}
 	a.due.send = now
 	t := a.m.cfg.Timing

@@ -536,8 +536,8 @@ func testSendsAsThePageBuildsThem(t *testing.T, e *testEnv) {
 }
 
 // Against the current page messages arrive as people wrote them: an
-// encrypted placeholder once decrypted, media by its caption, and system
-// notifications not at all.
+// encrypted placeholder once decrypted, media by its caption; system
+// notifications not live, and in the history only flagged as notices.
 func TestInboundAsPeopleWroteIt(t *testing.T) {
 	e := newEnv(t)
 	const phone, from = "15551240014", "15558880002"
@@ -572,12 +572,19 @@ func TestInboundAsPeopleWroteIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var bodies []string
+	var bodies, notices []string
 	for _, m := range msgs {
+		if m.Notice {
+			notices = append(notices, m.Body)
+			continue
+		}
 		bodies = append(bodies, m.Body)
 	}
 	if strings.Join(bodies, "|") != "sealed hello|a photo|last" {
 		t.Fatalf("history of %s: %q, want the three messages people wrote", chat, bodies)
+	}
+	if strings.Join(notices, "|") != "Alice changed the group description" {
+		t.Fatalf("history of %s: notices %q, want the one notification", chat, notices)
 	}
 	if _, err := e.m.Messages(ctx, "rich", chat, "3A0000000000000000FF", 10); err == nil || !strings.Contains(err.Error(), "page from the newest") {
 		t.Fatalf("history before a message the chat never had: %v, want an error", err)

@@ -38,6 +38,8 @@ type SentMessage struct {
 	// Ephemeral is the disappearing-message timer it was sent with, in
 	// seconds; 0 for a message that stays.
 	Ephemeral int `json:"ephemeralDuration,omitempty"`
+	// Quoted is the raw id of the message it replies to, if any.
+	Quoted string `json:"quoted,omitempty"`
 }
 
 // Faults makes one phone's sends fail; see POST /sim/faults.
@@ -196,6 +198,92 @@ func (c *Client) Disappearing(ctx context.Context, phone, chat string, seconds i
 // the unpaired device with this id, or to every one when id is empty.
 func (c *Client) CompanionRefresh(ctx context.Context, device string) error {
 	return c.do(ctx, http.MethodPost, "/sim/companion-refresh", map[string]string{"device": device}, nil)
+}
+
+// PhoneMessage is one message of a chat as the phone sees it (GET
+// /sim/messages): Fields hold the type's attributes as the page's msg
+// model names them.
+type PhoneMessage struct {
+	ID        string         `json:"id"`
+	FromMe    bool           `json:"fromMe"`
+	Remote    string         `json:"remote"`
+	Author    string         `json:"author,omitempty"`
+	Body      string         `json:"body"`
+	T         int64          `json:"t"`
+	Ack       int            `json:"ack"`
+	Type      string         `json:"type,omitempty"`
+	Caption   string         `json:"caption,omitempty"`
+	Fields    map[string]any `json:"fields,omitempty"`
+	Reactions []struct {
+		Sender string `json:"sender"`
+		Emoji  string `json:"reactionText"`
+	} `json:"reactions,omitempty"`
+	Votes []struct {
+		Sender  string `json:"sender"`
+		Options []int  `json:"selectedOptionLocalIds"`
+	} `json:"votes,omitempty"`
+}
+
+// Message delivers one message of any type to the phone; it returns the
+// message's raw id.
+func (c *Client) Message(ctx context.Context, spec MessageSpec) (string, error) {
+	var res struct{ ID string }
+	err := c.do(ctx, http.MethodPost, "/sim/message", spec, &res)
+	return res.ID, err
+}
+
+// Edit changes the text or caption of message id, as its sender would.
+func (c *Client) Edit(ctx context.Context, phone, id, body string) error {
+	return c.do(ctx, http.MethodPost, "/sim/edit", map[string]string{"phone": phone, "id": id, "body": body}, nil)
+}
+
+// Revoke deletes message id for everyone.
+func (c *Client) Revoke(ctx context.Context, phone, id string) error {
+	return c.do(ctx, http.MethodPost, "/sim/revoke", map[string]string{"phone": phone, "id": id}, nil)
+}
+
+// React sets from's reaction to message id ("" takes it back; from ""
+// is the account itself).
+func (c *Client) React(ctx context.Context, phone, id, from, emoji string) error {
+	return c.do(ctx, http.MethodPost, "/sim/react", map[string]string{"phone": phone, "id": id, "from": from, "emoji": emoji}, nil)
+}
+
+// Vote sets from's vote on poll id to the options named.
+func (c *Client) Vote(ctx context.Context, phone, id, from string, options ...string) error {
+	return c.do(ctx, http.MethodPost, "/sim/vote", map[string]any{"phone": phone, "id": id, "from": from, "options": options}, nil)
+}
+
+// Group plays a change of a group: action "add", "remove" or "leave" of
+// member who, or "subject" to subject.
+func (c *Client) Group(ctx context.Context, phone, group, action, who, subject string) error {
+	in := map[string]string{"phone": phone, "group": group, "action": action, "who": who, "subject": subject}
+	return c.do(ctx, http.MethodPost, "/sim/group", in, nil)
+}
+
+// Contact sets the address-book name and push name the account knows for id.
+func (c *Client) Contact(ctx context.Context, phone, id, name, pushname string) error {
+	return c.do(ctx, http.MethodPost, "/sim/contact", map[string]string{"phone": phone, "id": id, "name": name, "pushname": pushname}, nil)
+}
+
+// ChatState mutes (seconds; -1 for ever, 0 unmutes), archives or marks a
+// chat unread; nil leaves that one as it is.
+func (c *Client) ChatState(ctx context.Context, phone, chat string, muteSeconds *int64, archived, markedUnread *bool) error {
+	in := map[string]any{"phone": phone, "chat": chat, "muteSeconds": muteSeconds, "archived": archived, "markedUnread": markedUnread}
+	return c.do(ctx, http.MethodPost, "/sim/chat", in, nil)
+}
+
+// Messages lists a chat's messages as the phone sees them.
+func (c *Client) Messages(ctx context.Context, phone, chat string) ([]PhoneMessage, error) {
+	var res struct{ Messages []PhoneMessage }
+	err := c.do(ctx, http.MethodGet, "/sim/messages?phone="+url.QueryEscape(phone)+"&chat="+url.QueryEscape(chat), nil, &res)
+	return res.Messages, err
+}
+
+// Showcase seeds the showcase group (a message of every type) for phone.
+func (c *Client) Showcase(ctx context.Context, phone string) (Showcase, error) {
+	var res Showcase
+	err := c.do(ctx, http.MethodPost, "/sim/showcase", map[string]string{"phone": phone}, &res)
+	return res, err
 }
 
 // AutoPair plays a phone that scans: it polls State about every 250 ms and

@@ -159,6 +159,11 @@ func (s *Server) pair(d *device, phone string) {
 		if a == nil {
 			a = newAccount(phone)
 			a.seed(time.Now())
+			if s.withShowcase {
+				if _, err := s.seedShowcase(a, time.Now()); err != nil {
+					s.logf("simweb: seeding the showcase: %v", err)
+				}
+			}
 			if s.build.LID {
 				a.moveToLID()
 			}

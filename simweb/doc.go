@@ -76,7 +76,7 @@
 //	     the caption, the message body a thumbnail) or "notification" (a
 //	     system notice, isNotification, no unread count).
 //	GET  /sim/sent?phone=
-//	     {"messages":[{"id","to","body","time","from","ephemeralDuration"}]}:
+//	     {"messages":[{"id","to","body","time","from","ephemeralDuration","quoted"}]}:
 //	     every text the account's devices sent that the server accepted, in
 //	     order, repeats included (a page resending from its own queue what
 //	     the server already has is not a repeat); from is the sender id the
@@ -118,6 +118,28 @@
 //	     the page makes a new ADV secret under the same ref, so a QR code
 //	     drawn before no longer pairs. 409 in builds that keep their
 //	     secret, or when no such device is connected.
+//
+//	POST /sim/message   MessageSpec
+//	     One message of any type, with that type's fields (see
+//	     MessageSpec), answered {"id"}.
+//	POST /sim/edit      {"phone","id","body"}
+//	POST /sim/revoke    {"phone","id"}
+//	POST /sim/react     {"phone","id","from","emoji"}
+//	POST /sim/vote      {"phone","id","from","options"}
+//	     Changes of an existing message: an edit of a text or caption,
+//	     deletion for everyone (type "revoked"), a reaction ("" takes it
+//	     back), a poll vote by option names; one reaction and one vote per
+//	     sender. Live devices get them as edit/revoke/react/vote events.
+//	POST /sim/group     {"phone","group","action","who","subject"}
+//	     add, remove, leave or subject: the group changes and a gp2
+//	     notification with that subtype arrives.
+//	POST /sim/contact   {"phone","id","name","pushname"}
+//	POST /sim/chat      {"phone","chat","muteSeconds","archived","markedUnread"}
+//	POST /sim/showcase  {"phone"}
+//	     The showcase group: one message of each type (see Showcase).
+//	GET  /sim/messages?phone=&chat=
+//	     One chat's messages as the phone sees them, acks included (3
+//	     once the account's devices sent read receipts).
 //
 // GET /sim/qr.png?d=<payload> renders a payload as a QR code (the page draws
 // it into its canvas).

@@ -71,6 +71,7 @@ func (s *Server) inbound(a *account, from, body, kind string, count int) {
 			m.Sealed = true
 		case "image":
 			m.Type, m.Caption, m.Body = "image", m.Body, thumbnail
+			m.Fields = map[string]any{"mimetype": defaultMimetype["image"]}
 		case "notification":
 			m.Type = "notification_template"
 		}
@@ -80,15 +81,7 @@ func (s *Server) inbound(a *account, from, body, kind string, count int) {
 				m.Author = a.lidOf(groupAuthor)
 			}
 		}
-		switch {
-		case m.Type == "notification_template":
-		case c.Unread >= 0:
-			c.Unread++
-		default:
-			c.Unread = 1
-		}
-		a.addMsg(m)
-		s.deliver(a, m, nil)
+		s.arrive(a, c, m)
 	}
 	s.dirty()
 }
@@ -113,13 +106,15 @@ func (s *Server) send(a *account, d *device, req devReq) bool {
 		return false
 	}
 	now := time.Now()
-	a.Sent = append(a.Sent, SentMessage{ID: req.ID, To: req.Chat, Body: req.Body, Time: now, From: req.From, Ephemeral: req.Ephemeral})
+	a.Sent = append(a.Sent, SentMessage{ID: req.ID, To: req.Chat, Body: req.Body, Time: now, From: req.From, Ephemeral: req.Ephemeral,
+		Quoted: req.QuotedID})
 	a.ensureChat(req.Chat)
 	t := req.T
 	if t == 0 {
 		t = now.Unix()
 	}
-	m := a.addMsg(&message{ID: req.ID, FromMe: true, Remote: req.Chat, Author: req.Participant, Body: req.Body, T: t, Ack: 1})
+	m := a.addMsg(&message{ID: req.ID, FromMe: true, Remote: req.Chat, Author: req.Participant, Body: req.Body, T: t, Ack: 1,
+		Fields: a.quoteOf(req)})
 	s.deliver(a, m, d)
 	// Ack 1 also goes down the stream, so the page sees 1, 2, 3 in order
 	// whichever of the stream and this call's answer is first.

@@ -34,6 +34,8 @@ type account struct {
 	// Contacts maps the phone-number user of each contact WhatsApp has
 	// moved to LID addressing to its LID user (builds with LID).
 	Contacts map[string]string `json:"contacts,omitempty"`
+	// People are the names the account knows for other users, by id.
+	People map[string]person `json:"people,omitempty"`
 
 	chatIdx   map[string]*chat
 	msgIdx    map[string]*message
@@ -50,6 +52,20 @@ type chat struct {
 	Ephemeral int   `json:"ephemeralDuration,omitempty"`
 	Unread    int   `json:"unreadCount"`
 	T         int64 `json:"t"`
+	// MuteExpiration is when the mute ends, unix seconds; -1 is muted
+	// for ever, 0 not muted.
+	MuteExpiration int64 `json:"muteExpiration,omitempty"`
+	Archive        bool  `json:"archive,omitempty"`
+	// Participants are a group's members' ids.
+	Participants []string `json:"participants,omitempty"`
+}
+
+// person is what the account knows of another user: the name of its
+// address book and the name the user gave itself (push name).
+type person struct {
+	ID       string `json:"id"`
+	Name     string `json:"name,omitempty"`
+	Pushname string `json:"pushname,omitempty"`
 }
 
 type message struct {
@@ -67,6 +83,32 @@ type message struct {
 	Caption string `json:"caption,omitempty"`
 	// Sealed messages reach a device first as a "ciphertext" placeholder.
 	Sealed bool `json:"-"`
+	// Fields are the type's own attributes, named and typed as the page's
+	// msg model has them (mimetype, size, lat, pollName, subtype,
+	// quotedStanzaID, mentionedJidList, latestEditMsgKey, …).
+	Fields map[string]any `json:"fields,omitempty"`
+	// Reactions and Votes are what people answered to it, one each per
+	// sender.
+	Reactions []reaction `json:"reactions,omitempty"`
+	Votes     []vote     `json:"votes,omitempty"`
+}
+
+// reaction is one sender's reaction, as the page's reaction table rows
+// have it.
+type reaction struct {
+	ID     string `json:"id"` // the reaction message's own raw id
+	Sender string `json:"sender"`
+	Emoji  string `json:"reactionText"`
+	T      int64  `json:"reactionTimestamp"` // unix milliseconds
+	FromMe bool   `json:"fromMe,omitempty"`
+}
+
+// vote is one sender's poll vote: the localIds of the options picked.
+type vote struct {
+	ID      string `json:"id"`
+	Sender  string `json:"sender"`
+	Options []int  `json:"selectedOptionLocalIds"`
+	T       int64  `json:"senderTimestampMs"`
 }
 
 // inboundKinds are the kinds of message /sim/inbound makes.
@@ -75,7 +117,7 @@ var inboundKinds = []string{"chat", "ciphertext", "image", "notification"}
 // placeholder is what a device gets before it can decrypt m.
 func (m *message) placeholder() *message {
 	p := *m
-	p.Type, p.Body, p.Caption = "ciphertext", "", ""
+	p.Type, p.Body, p.Caption, p.Fields, p.Reactions, p.Votes = "ciphertext", "", "", nil, nil, nil
 	return &p
 }
 

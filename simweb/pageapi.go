@@ -25,6 +25,9 @@ type devReq struct {
 	T           int64    `json:"t"`
 	Unread      int      `json:"unread"`
 	Receipts    bool     `json:"receipts"` // sendSeen: read receipts go to the senders
+	// A reply carries the quoted message's id and sender.
+	QuotedID          string `json:"quotedStanzaID"`
+	QuotedParticipant string `json:"quotedParticipant"`
 }
 
 // serveDevice answers the page's own calls. Like WhatsApp's socket, this is
@@ -99,7 +102,11 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		return struct{}{}, nil
 	case "snapshot":
 		chats, msgs := s.snapshot(a, d)
-		return map[string]any{"chats": chats, "messages": msgs}, nil
+		people := []person{}
+		for _, p := range a.People {
+			people = append(people, p)
+		}
+		return map[string]any{"chats": chats, "messages": msgs, "contacts": people}, nil
 	case "earlier":
 		if !okChat {
 			return nil, errorf(http.StatusBadRequest, "bad chat id %q", req.Chat)
@@ -161,6 +168,12 @@ func (s *Server) deviceOp(op string, req devReq) (any, error) {
 		}
 		if req.Receipts {
 			a.Reads = append(a.Reads, ReadMark{Chat: c.ID, Time: time.Now(), Unread: c.Unread})
+			// The senders see their messages read.
+			for _, m := range a.Msgs {
+				if m.Remote == c.ID && !m.FromMe && m.Ack < 3 {
+					m.Ack = 3
+				}
+			}
 		}
 		c.Unread = min(req.Unread, 0)
 		for _, o := range s.devicesOf(a) {

@@ -26,17 +26,21 @@ type Options struct {
 	// and the sent log across restarts (written atomically, at most every
 	// 200 ms, and on Close). Empty keeps everything in memory.
 	StateFile string
-	Logf      func(format string, args ...any)
+	// Showcase seeds every new account with the showcase as well (see
+	// POST /sim/showcase), for a demo.
+	Showcase bool
+	Logf     func(format string, args ...any)
 }
 
 // Server is the stand-in: the page, its private channel and the control API.
 type Server struct {
-	t         Timings
-	build     Build
-	stateFile string
-	logf      func(format string, args ...any)
-	index     []byte
-	handler   http.Handler
+	t            Timings
+	build        Build
+	stateFile    string
+	withShowcase bool
+	logf         func(format string, args ...any)
+	index        []byte
+	handler      http.Handler
 
 	mu       sync.Mutex
 	devices  map[string]*device
@@ -58,14 +62,15 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		t:         opts.Timings.withDefaults(),
-		build:     build,
-		stateFile: opts.StateFile,
-		logf:      opts.Logf,
-		devices:   map[string]*device{},
-		accounts:  map[string]*account{},
-		faults:    map[string]*faultState{},
-		done:      make(chan struct{}),
+		t:            opts.Timings.withDefaults(),
+		build:        build,
+		stateFile:    opts.StateFile,
+		withShowcase: opts.Showcase,
+		logf:         opts.Logf,
+		devices:      map[string]*device{},
+		accounts:     map[string]*account{},
+		faults:       map[string]*faultState{},
+		done:         make(chan struct{}),
 	}
 	if s.logf == nil {
 		s.logf = func(string, ...any) {}
@@ -113,6 +118,16 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /sim/faults", s.serveFaults)
 	mux.HandleFunc("POST /sim/companion-refresh", s.serveCompanionRefresh)
 	mux.HandleFunc("POST /sim/disappearing", s.serveDisappearing)
+	mux.HandleFunc("POST /sim/message", s.serveMessage)
+	mux.HandleFunc("POST /sim/edit", s.serveEdit)
+	mux.HandleFunc("POST /sim/revoke", s.serveRevoke)
+	mux.HandleFunc("POST /sim/react", s.serveReact)
+	mux.HandleFunc("POST /sim/vote", s.serveVote)
+	mux.HandleFunc("POST /sim/group", s.serveGroup)
+	mux.HandleFunc("POST /sim/contact", s.serveContact)
+	mux.HandleFunc("POST /sim/chat", s.serveChatState)
+	mux.HandleFunc("GET /sim/messages", s.serveMessages)
+	mux.HandleFunc("POST /sim/showcase", s.serveShowcase)
 	return mux
 }
 

@@ -10,20 +10,23 @@ import (
 
 // event is one server -> page push on the private stream.
 type event struct {
-	Type      string   `json:"type"`
-	State     string   `json:"state,omitempty"`
-	Ref       string   `json:"ref,omitempty"`
-	Phone     string   `json:"phone,omitempty"`
-	LID       string   `json:"lid,omitempty"`
-	Token     string   `json:"token,omitempty"`
-	LoggedOut bool     `json:"loggedOut,omitempty"`
-	Msg       *message `json:"msg,omitempty"`
-	Chat      *chat    `json:"chat,omitempty"`
-	ID        string   `json:"id,omitempty"`
-	Remote    string   `json:"remote,omitempty"` // the chat of an acked message
-	Ack       int      `json:"ack,omitempty"`
-	Total     int      `json:"total,omitempty"`
-	Offline   bool     `json:"offline,omitempty"`
+	Type      string    `json:"type"`
+	State     string    `json:"state,omitempty"`
+	Ref       string    `json:"ref,omitempty"`
+	Phone     string    `json:"phone,omitempty"`
+	LID       string    `json:"lid,omitempty"`
+	Token     string    `json:"token,omitempty"`
+	LoggedOut bool      `json:"loggedOut,omitempty"`
+	Msg       *message  `json:"msg,omitempty"`
+	Chat      *chat     `json:"chat,omitempty"`
+	ID        string    `json:"id,omitempty"`
+	Remote    string    `json:"remote,omitempty"` // the chat of an acked message
+	Ack       int       `json:"ack,omitempty"`
+	Total     int       `json:"total,omitempty"`
+	Offline   bool      `json:"offline,omitempty"`
+	Reaction  *reaction `json:"reaction,omitempty"`
+	Vote      *vote     `json:"vote,omitempty"`
+	Contact   *person   `json:"contact,omitempty"`
 }
 
 // stream queues events for one connected page without bounding the queue,

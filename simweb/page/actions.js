@@ -73,12 +73,20 @@ function addLocal(chat, obj, isNew = true) {
   return msg;
 }
 
-// wire is a send as the server takes it.
+// wire is a send as the server takes it; a reply names what it quotes.
 function wire(chatId, key, obj) {
   return {
     chat: String(chatId), id: key.id, body: obj.body, t: obj.t, participant: key.participant ? String(key.participant) : '',
     from: obj.from ? String(obj.from) : '', ephemeralDuration: obj.ephemeralDuration || 0,
+    quotedStanzaID: obj.quotedStanzaID || '', quotedParticipant: obj.quotedParticipant ? String(obj.quotedParticipant) : '',
   };
+}
+
+// canReplyMsg says whether a message can be quoted: not once deleted,
+// not a notification, not while it cannot be read.
+export function canReplyMsg(msg) {
+  if (!msg || typeof msg.unsafe !== 'function') throw new TypeError('canReplyMsg takes a message model');
+  return !msg.isNotification && !['revoked', 'ciphertext'].includes(msg.type);
 }
 
 // getEphemeralFields are the disappearing-message fields a message to the

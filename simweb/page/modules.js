@@ -6,7 +6,7 @@ import { build } from './build.js';
 import { Emitter, MsgKey, createWid, decodeB64, encodeB64 } from './kit.js';
 import { advSecretEventEmitter, keys } from './net.js';
 import { offlineProgress } from './socket.js';
-import { Chat, Cmd, Conn, Contact, Msg, Socket, Stream, session, upsertContact } from './store.js';
+import { Chat, Cmd, Conn, Contact, Msg, PollVote, Reactions, Socket, Stream, bulkUpsert, session, upsertContact } from './store.js';
 
 const registry = new Map();
 const modulesMap = {};
@@ -74,7 +74,9 @@ const modules = [
     getMaybeMePnUser: () => session.me?.pn,
     getMaybeMeLidUser: () => session.me?.lid,
   })],
-  ['WAWebCollections', () => ({ Chat, Msg, Contact })],
+  ['WAWebCollections', () => ({ Chat, Msg, Contact, Reactions, PollVote })],
+  ['WAWebAddonReactionTableMode', () => ({ reactionTableMode: { bulkUpsert } })],
+  ['WAWebMsgReply', () => ({ canReplyMsg: actions.canReplyMsg })],
   ['WAWebFindChatAction', () => ({ findOrCreateLatestChat: actions.findOrCreateLatestChat })],
   ['WAWebQueryExistsJob', () => ({ queryWidExists: actions.queryWidExists })],
   ...(build.lid ? [['WAWebApiContact', () => ({ getCurrentLid: actions.getCurrentLid, getPhoneNumber: actions.getPhoneNumber })]] : []),

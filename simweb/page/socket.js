@@ -4,7 +4,7 @@ import { linkingByCode, resendQueued } from './actions.js';
 import { build } from './build.js';
 import { createWid } from './kit.js';
 import { auth, openStream, post, rotateAdv } from './net.js';
-import { Cmd, Conn, Socket, Stream, addMsg, byRawId, content, session, upsertChat } from './store.js';
+import { Cmd, Conn, Socket, Stream, addMsg, byRawId, content, keyOf, person, react, session, upsertChat, vote } from './store.js';
 
 let es = null;          // the open EventSource
 let retry = null;       // the timer of the next reconnect
@@ -109,6 +109,32 @@ function handle(ev) {
       return;
     }
     case 'chat': return void upsertChat(ev.chat);
+    case 'contact': return person(ev.contact);
+    case 'edit': {
+      // The edit points at itself first; the new text changes last.
+      const m = byRawId.get(ev.msg.id);
+      if (!m) return;
+      const { body, caption, latestEditMsgKey, latestEditSenderTimestampMs } = content(ev.msg);
+      m.set({ latestEditMsgKey, latestEditSenderTimestampMs });
+      if (m.type === 'chat') m.body = body;
+      else m.caption = caption;
+      return;
+    }
+    case 'revoke': {
+      // Deleted for everyone: the content goes, the type changes last.
+      const m = byRawId.get(ev.msg.id);
+      if (!m) return;
+      const { type, ...rest } = content(ev.msg);
+      const gone = {};
+      for (const k of Object.keys(m.attributes)) {
+        if (!['id', 't', 'ack', 'from', 'to', 'author', 'isNewMsg', 'self', 'local', 'type'].includes(k)) gone[k] = undefined;
+      }
+      m.set({ ...gone, ...rest });
+      m.type = type;
+      return;
+    }
+    case 'react': return void react(keyOf(ev.msg), [ev.reaction]).catch((e) => console.error(e));
+    case 'vote': return vote(keyOf(ev.msg), ev.vote);
     case 'offline':
       offline.total = ev.total;
       return progress(0);
@@ -149,6 +175,7 @@ async function sync() {
   } catch {
     return; // the connection went away; the next hello syncs again
   }
+  for (const p of snap.contacts || []) person(p);
   for (const c of snap.chats) upsertChat(c);
   for (const m of newestEach(snap.messages)) addMsg(m, false);
   synced = true;
