@@ -7,8 +7,8 @@ package sshconsole
 import (
 	"errors"
 	"fmt"
-	"net"
 	"log/slog"
+	"net"
 	"path/filepath"
 	"sync"
 	"time"
