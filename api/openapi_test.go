@@ -133,6 +133,7 @@ var wireTypes = map[string]any{
 	"Delivery": Delivery{}, "DeliveryList": DeliveryList{}, "Removed": Removed{},
 	"Inbox": Inbox{}, "InboundMessage": InboundMessage{}, "InboxList": InboxList{}, "InboxRequest": InboxRequest{},
 	"Drain": Drain{}, "DrainChat": DrainChat{}, "DrainRequest": DrainRequest{},
+	"APIKeyRequest": APIKeyRequest{}, "APIKey": APIKey{}, "NewAPIKey": NewAPIKey{}, "APIKeyList": APIKeyList{}, "Revoked": Revoked{},
 }
 
 // Each schema has exactly the JSON fields of its Go type, and requires
