@@ -86,20 +86,22 @@ func authorize(w http.ResponseWriter, r *http.Request, method, pattern string) b
 	if p == nil {
 		return true
 	}
-	if len(p.key.Sessions) > 0 {
-		allowed := slices.Contains(sessionFree, method+" "+pattern)
-		if strings.Contains(pattern, "{id}") {
-			allowed = slices.Contains(p.key.Sessions, r.PathValue("id"))
-		}
-		if !allowed {
-			p.denied()
-			writeError(w, http.StatusForbidden, CodeForbidden, sessionDenied)
-			return false
-		}
-	}
 	if need := roleFor(method, pattern, r); slices.Index(Roles, p.key.Role) < slices.Index(Roles, need) {
 		p.denied()
 		writeError(w, http.StatusForbidden, CodeForbidden, fmt.Sprintf("an API key with role %s may not %s %s: it needs role %s", p.key.Role, method, pattern, need))
+		return false
+	}
+	if len(p.key.Sessions) == 0 {
+		return true
+	}
+	if strings.Contains(pattern, "{id}") && !slices.Contains(p.key.Sessions, r.PathValue("id")) {
+		p.denied()
+		writeError(w, http.StatusForbidden, CodeForbidden, sessionDenied)
+		return false
+	}
+	if !strings.Contains(pattern, "{id}") && !slices.Contains(sessionFree, method+" "+pattern) {
+		p.denied()
+		writeError(w, http.StatusForbidden, CodeForbidden, fmt.Sprintf("this API key is limited to some sessions: %s %s needs a key of every session", method, pattern))
 		return false
 	}
 	return true

@@ -65,7 +65,8 @@ func TestTCPKeys(t *testing.T) {
 		{"operate key logs out", operateKey, "POST", "/v1/sessions/shop/logout", "", 403, CodeForbidden, "needs role admin"},
 		{"operate key makes keys", operateKey, "POST", "/v1/apikeys", `{"name":"x","role":"admin"}`, 403, CodeForbidden, "needs role admin"},
 		{"shop key on support", shopKey, "POST", "/v1/sessions/support/messages", send, 403, CodeForbidden, "not made for that session"},
-		{"shop key on a backup", shopKey, "GET", "/v1/backup", "", 403, CodeForbidden, "not made for that session"},
+		{"shop key on the doctor", shopKey, "GET", "/v1/doctor", "", 403, CodeForbidden, "needs a key of every session"},
+		{"shop key makes keys", shopKey, "POST", "/v1/apikeys", `{"name":"x","role":"admin"}`, 403, CodeForbidden, "needs role admin"},
 		{"unknown route", readKey, "GET", "/v2/info", "", 404, CodeNotFound, "no route"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
