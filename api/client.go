@@ -26,8 +26,11 @@ var ErrNoServer = errors.New("no waconsole is running")
 type Client struct {
 	dataDir string
 	hc      *http.Client
-	// base and key are set for the API over TCP.
-	base, key string
+	base    string // http://waconsole on the socket
+	// key is sent over TCP; err fails every request of a client whose
+	// configuration is wrong.
+	key string
+	err error
 }
 
 // NewClient returns a client for the server on dataDir's socket.
@@ -42,17 +45,21 @@ func NewClient(dataDir string) *Client {
 
 // NewRemoteClient returns a client of the API over TCP at base (such as
 // https://host:8443), sending key; roots, when not nil, are the CAs its
-// certificate is checked against instead of the system's.
-func NewRemoteClient(base, key string, roots *x509.CertPool) (*Client, error) {
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		return nil, fmt.Errorf("API URL %q is not valid: give one such as https://waconsole.example:8443", base)
-	}
+// certificate is checked against instead of the system's. A base that is
+// not such a URL fails every request, saying so.
+func NewRemoteClient(base, key string, roots *x509.CertPool) *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	if roots != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
-	return &Client{hc: &http.Client{Transport: tr}, base: u.Scheme + "://" + u.Host, key: key}, nil
+	c := &Client{hc: &http.Client{Transport: tr}, key: key}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		c.err = fmt.Errorf("API URL %q is not valid: give one such as https://waconsole.example:8443", base)
+		return c
+	}
+	c.base = u.Scheme + "://" + u.Host
+	return c
 }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
@@ -73,6 +80,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 // request sends a request and returns a 2xx response; anything else becomes
 // the server's *Error.
 func (c *Client) request(ctx context.Context, method, path string, in any) (*http.Response, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)

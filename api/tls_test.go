@@ -96,11 +96,7 @@ func clientTrusting(t *testing.T, url, key string, cert *x509.Certificate) *Clie
 	t.Helper()
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
-	c, err := NewRemoteClient(url, key, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return NewRemoteClient(url, key, pool)
 }
 
 // waitFor polls cond until it holds or the test's time runs out.
