@@ -16,7 +16,13 @@ func cmdServe(args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", "waconsole serve: run the sessions headless, for a supervisor (systemd, Docker).\nOperate it with `waconsole status`, `waconsole pair`, `waconsole session …`.")
 	var f flags
 	f.runtime(fs)
+	var tcp tcpOptions
+	tcp.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	tcpAddr, err := tcp.check()
+	if err != nil {
 		return err
 	}
 	timing, err := f.timing()
@@ -30,7 +36,7 @@ func cmdServe(args []string, stderr io.Writer) error {
 	logf := lifecycleLog(stderr)
 	dir := f.dir()
 	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: f.waURL, chrome: f.chrome, mode: "serve", logf: logf, timing: timing,
-		metricsListen: metricsAddr})
+		metricsListen: metricsAddr, tcp: tcp, tcpAddr: tcpAddr})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,10 @@ type runtimeOptions struct {
 	metricsListen string
 	logf          func(format string, args ...any)
 	timing        session.Timing
+	// tcp serves the API over TCP too when its listen is set; tcpAddr is
+	// where, as its check found.
+	tcp     tcpOptions
+	tcpAddr string
 }
 
 // runtime is one data dir's sessions, store and control API, owned by this
@@ -42,6 +46,8 @@ type runtime struct {
 	metrics       *metrics.Metrics
 	metricsServer *http.Server
 	metricsLn     net.Listener
+	// tcp is nil unless --listen is set.
+	tcp *tcpAPI
 }
 
 // defaultDataDir is $XDG_STATE_HOME/waconsole, else ~/.local/state/waconsole.
@@ -91,6 +97,12 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 		}
 		undo = append(undo, func() { rt.metricsLn.Close() })
 	}
+	if o.tcpAddr != "" {
+		if rt.tcp, err = listenTCP(o.tcp, o.tcpAddr, o.logf); err != nil {
+			return nil, err
+		}
+		undo = append(undo, rt.tcp.close)
+	}
 	dbPath := storePath(o.dataDir)
 	db, err := store.Open(dbPath, store.Options{Timeout: time.Second})
 	if errors.Is(err, store.ErrLocked) {
@@ -128,12 +140,18 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 		o.logf("start %d on this data dir; %d followed a process that did not stop cleanly (killed or crashed)", starts.Starts, starts.Unclean)
 	}
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
-	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}})
+	keys := storeKeys{db}
+	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}, Keys: keys})
 	rt.store, rt.manager, rt.hooks, rt.ln = db, mgr, hooks, ln
 	rt.server = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go rt.server.Serve(ln)
+	var authFailures func() map[string]uint64
+	if rt.tcp != nil {
+		rt.tcp.serve(o.tcp, handler, keys, o.logf)
+		authFailures = rt.tcp.guard.Failures
+	}
 	if rt.metricsLn != nil {
-		rt.metrics = metrics.New(metrics.Options{Runtime: mgr, Store: db, Dropped: mgr.DroppedUpdates, Logf: o.logf})
+		rt.metrics = metrics.New(metrics.Options{Runtime: mgr, Store: db, Dropped: mgr.DroppedUpdates, Logf: o.logf, AuthFailures: authFailures})
 		rt.metricsServer = &http.Server{Handler: rt.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go rt.metricsServer.Serve(rt.metricsLn)
 		o.logf("metrics on http://%s/metrics (health: /healthz, /readyz)", rt.metricsLn.Addr())
@@ -149,6 +167,9 @@ func (rt *runtime) close(ctx context.Context) error {
 	_ = rt.server.Shutdown(sctx)
 	cancel()
 	_ = rt.server.Close()
+	if rt.tcp != nil {
+		rt.tcp.close()
+	}
 	if rt.metrics != nil {
 		_ = rt.metricsServer.Close()
 		rt.metrics.Close()
