@@ -87,19 +87,35 @@ type (
 
 var keyName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,31}$`)
 
-// CreateKey makes a key as req asks and stores its hash.
-func CreateKey(keys Keys, req APIKeyRequest) (NewAPIKey, error) {
+// Validate says what is wrong with req, as CreateKey would.
+func (req APIKeyRequest) Validate() error {
 	if !keyName.MatchString(req.Name) {
-		return NewAPIKey{}, fmt.Errorf("%w: key name %q is not valid: use 1-32 lower-case letters, digits, '-' or '_', starting with a letter or digit", session.ErrInvalid, req.Name)
+		return invalid(fmt.Sprintf("key name %q is not valid: use 1-32 lower-case letters, digits, '-' or '_', starting with a letter or digit", req.Name))
 	}
 	if !slices.Contains(Roles, req.Role) {
-		return NewAPIKey{}, fmt.Errorf("%w: role %q is not known: use read, operate or admin", session.ErrInvalid, req.Role)
+		return invalid(fmt.Sprintf("role %q is not known: use read, operate or admin", req.Role))
+	}
+	for _, id := range req.Sessions {
+		if err := session.ValidateID(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// invalid is an error of kind session.ErrInvalid whose message stands alone.
+type invalid string
+
+func (e invalid) Error() string        { return string(e) }
+func (e invalid) Is(target error) bool { return target == session.ErrInvalid }
+
+// CreateKey makes a key as req asks and stores its hash.
+func CreateKey(keys Keys, req APIKeyRequest) (NewAPIKey, error) {
+	if err := req.Validate(); err != nil {
+		return NewAPIKey{}, err
 	}
 	sessions := []string{}
 	for _, id := range req.Sessions {
-		if err := session.ValidateID(id); err != nil {
-			return NewAPIKey{}, err
-		}
 		if !slices.Contains(sessions, id) {
 			sessions = append(sessions, id)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -49,9 +50,12 @@ func cmdAPIKey(args []string, stdout io.Writer) error {
 		if *sessions != "" {
 			req.Sessions = strings.Split(*sessions, ",")
 		}
+		if err := req.Validate(); err != nil {
+			return err
+		}
 		k, err := c.CreateKey(ctx, req)
 		if errors.Is(err, api.ErrNoServer) {
-			err = onStore(f.dir(), func(keys storeKeys) (err error) {
+			err = onStore(f.dir(), true, func(keys storeKeys) (err error) {
 				k, err = api.CreateKey(keys, req)
 				return err
 			})
@@ -64,10 +68,14 @@ func cmdAPIKey(args []string, stdout io.Writer) error {
 	case verb == "list" && len(rest) == 0:
 		list, err := c.Keys(ctx)
 		if errors.Is(err, api.ErrNoServer) {
-			err = onStore(f.dir(), func(keys storeKeys) (err error) {
+			list = []api.APIKey{} // stays empty without a store
+			err = onStore(f.dir(), false, func(keys storeKeys) (err error) {
 				list, err = api.ListKeys(keys)
 				return err
 			})
+			if errors.Is(err, errNoStore) {
+				err = nil
+			}
 		}
 		if err != nil || f.asJSON {
 			return jsonOr(stdout, f.asJSON, api.APIKeyList{Keys: list}, err)
@@ -88,7 +96,10 @@ func cmdAPIKey(args []string, stdout io.Writer) error {
 		}
 		err := c.RevokeKey(ctx, rest[0])
 		if errors.Is(err, api.ErrNoServer) {
-			err = onStore(f.dir(), func(keys storeKeys) error { return keys.RevokeKey(rest[0]) })
+			err = onStore(f.dir(), false, func(keys storeKeys) error { return keys.RevokeKey(rest[0]) })
+			if errors.Is(err, errNoStore) {
+				err = fmt.Errorf("no API key named %q: data dir %s has no store yet", rest[0], f.dir())
+			}
 		}
 		if err != nil {
 			return err
@@ -106,13 +117,20 @@ func sessionsText(ids []string) string {
 	return "sessions " + strings.Join(ids, ",")
 }
 
-// onStore runs fn on the keys of a data dir no process holds, creating
-// its store if there is none yet: keys can be made before the first start.
-func onStore(dir string, fn func(storeKeys) error) error {
+// errNoStore means the data dir has no store, and none was to be made.
+var errNoStore = errors.New("no store")
+
+// onStore runs fn on the keys of a data dir no process holds. create makes
+// the store if there is none yet, so keys can be made before the first
+// start; otherwise a missing store is errNoStore and fn is not run.
+func onStore(dir string, create bool, fn func(storeKeys) error) error {
+	path := storePath(dir)
+	if _, err := os.Stat(path); !create && errors.Is(err, fs.ErrNotExist) {
+		return errNoStore
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating the data dir: %w", err)
 	}
-	path := storePath(dir)
 	db, err := store.Open(path, store.Options{Timeout: time.Second})
 	if errors.Is(err, store.ErrLocked) {
 		return fmt.Errorf("%w\na process holds data dir %s without answering on its socket; find it with: fuser -v %s", err, dir, path)

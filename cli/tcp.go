@@ -159,7 +159,7 @@ type storeKeys struct{ db *store.DB }
 func (k storeKeys) AddKey(key api.StoredKey) error {
 	err := k.db.AddAPIKey(store.APIKey{Name: key.Name, Role: key.Role, Sessions: key.Sessions, Created: key.Created, Hash: key.Hash})
 	if errors.Is(err, store.ErrExists) {
-		return fmt.Errorf("an API key named %q exists: pick another name, or revoke it first: %w", key.Name, session.ErrExists)
+		return kindError{fmt.Errorf("an API key named %q exists: pick another name, or revoke the old one first", key.Name), session.ErrExists}
 	}
 	return err
 }
@@ -176,7 +176,7 @@ func (k storeKeys) Keys() ([]api.StoredKey, error) {
 func (k storeKeys) RevokeKey(name string) error {
 	err := k.db.RevokeAPIKey(name)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no API key named %q: see waconsole apikey list: %w", name, session.ErrNotFound)
+		return kindError{fmt.Errorf("no API key named %q: see waconsole apikey list", name), session.ErrNotFound}
 	}
 	return err
 }
