@@ -2,15 +2,9 @@ package api
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -19,54 +13,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/waconsole/waconsole/internal/testcert"
 )
-
-// testCert writes a self-signed ECDSA certificate for 127.0.0.1 named cn
-// to dir, and returns it.
-func testCert(t *testing.T, dir, cn string) *x509.Certificate {
-	t.Helper()
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		IsCA:         true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writePEM(t, filepath.Join(dir, "cert.pem"), "CERTIFICATE", der)
-	writePEM(t, filepath.Join(dir, "key.pem"), "EC PRIVATE KEY", keyDER)
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert
-}
-
-// writePEM replaces path in one rename, as a certificate tool does.
-func writePEM(t *testing.T, path, kind string, der []byte) {
-	t.Helper()
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // syncLog collects log lines from the server's goroutines.
 type syncLog struct {
@@ -119,7 +68,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // old certificate.
 func TestTLSRoundTripAndReload(t *testing.T) {
 	dir := t.TempDir()
-	first := testCert(t, dir, "first")
+	first := testcert.Write(t, dir, "first")
 	log := &syncLog{}
 	certs, err := LoadCerts(filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"), log.logf)
 	if err != nil {
@@ -144,7 +93,7 @@ func TestTLSRoundTripAndReload(t *testing.T) {
 		t.Errorf("a wrong key over TLS = %v, want refused", err)
 	}
 
-	second := testCert(t, dir, "second")
+	second := testcert.Write(t, dir, "second")
 	certs.Reload()
 	if _, err := clientTrusting(t, url, readKey, second).List(t.Context()); err != nil {
 		t.Fatalf("after Reload the second certificate is not served: %v", err)
@@ -156,7 +105,7 @@ func TestTLSRoundTripAndReload(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	go certs.Watch(ctx, 10*time.Millisecond)
-	third := testCert(t, dir, "third")
+	third := testcert.Write(t, dir, "third")
 	waitFor(t, "the changed files to be served", func() bool {
 		_, err := clientTrusting(t, url, readKey, third).List(t.Context())
 		return err == nil

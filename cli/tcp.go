@@ -20,8 +20,9 @@ import (
 	"github.com/waconsole/waconsole/store"
 )
 
-// certPoll is how often the TLS files are looked at for a rotation.
-const certPoll = 5 * time.Second
+// certPoll is how often the TLS files are looked at for a rotation; a
+// test of SIGHUP sets it beyond its own length.
+var certPoll = 5 * time.Second
 
 // tcpOptions are serve's flags of the API over TCP; listen "" serves none.
 type tcpOptions struct {

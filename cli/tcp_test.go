@@ -3,15 +3,18 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/waconsole/waconsole/internal/testcert"
 	"github.com/waconsole/waconsole/session"
 )
 
@@ -172,5 +175,89 @@ func TestAPIOverTCPFromTheCLI(t *testing.T) {
 	}
 	if code, _, errOut := run(env, "status"); code != 1 || !strings.Contains(errOut, "wrong or revoked") {
 		t.Errorf("status with a revoked key: exit %d, %s", code, errOut)
+	}
+}
+
+// Over HTTPS the CLI trusts the server's certificate with --api-ca; SIGHUP
+// makes the server serve a new certificate without a restart.
+func TestServeTLSReloadsOnSIGHUP(t *testing.T) {
+	poll := certPoll
+	certPoll = time.Hour // only SIGHUP reloads during the test
+	t.Cleanup(func() { certPoll = poll })
+	dir, certDir := t.TempDir(), t.TempDir()
+	first := testcert.Write(t, certDir, "first")
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	copyFile(t, filepath.Join(certDir, "cert.pem"), caFile)
+	tcp := tcpOptions{listen: "127.0.0.1:0", certFile: filepath.Join(certDir, "cert.pem"), keyFile: filepath.Join(certDir, "key.pem")}
+	addr, err := tcp.check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &lines{}
+	rt, err := openRuntime(runtimeOptions{dataDir: dir, waURL: "http://127.0.0.1:1", mode: "serve", logf: log.logf,
+		timing: session.Timing{DrainAfter: time.Minute}, tcp: tcp, tcpAddr: addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), StopTimeout)
+		defer cancel()
+		if err := rt.close(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	if strings.Contains(log.String(), "WARNING") || !strings.Contains(log.String(), "API over TCP on https://127.0.0.1:") {
+		t.Errorf("the start log of HTTPS on loopback:\n%s", log)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"apikey", "create", "probe", "--role", "read", "--json", "--data-dir", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("apikey create: exit %d, %s", code, stderr.String())
+	}
+	var made struct{ Key string }
+	if err := json.Unmarshal(stdout.Bytes(), &made); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("WACONSOLE_API", "https://"+rt.tcp.ln.Addr().String())
+	t.Setenv("WACONSOLE_API_KEY", made.Key)
+	status := func() (int, string) {
+		var stdout, stderr bytes.Buffer
+		code := Main([]string{"status", "--api-ca", caFile}, &stdout, &stderr)
+		return code, stderr.String()
+	}
+	if code, errOut := status(); code != 0 {
+		t.Fatalf("status over HTTPS: exit %d, %s", code, errOut)
+	}
+
+	second := testcert.Write(t, certDir, "second")
+	if second.Equal(first) {
+		t.Fatal("the second certificate is the first")
+	}
+	copyFile(t, filepath.Join(certDir, "cert.pem"), caFile)
+	if code, errOut := status(); code != 1 || !strings.Contains(errOut, "certificate") {
+		t.Fatalf("before SIGHUP the first certificate should still be served: exit %d, %s", code, errOut)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for code, errOut := status(); code != 0; code, errOut = status() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after SIGHUP the second certificate is not served: exit %d, %s\n%s", code, errOut, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(log.String(), "TLS: certificate reloaded") {
+		t.Errorf("the reload is not logged:\n%s", log)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
