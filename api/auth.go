@@ -30,6 +30,7 @@ const (
 var routeRoles = map[string]string{
 	"GET /v1/backup":                           RoleAdmin,   // the whole store, proxy credentials included
 	"GET /v1/doctor":                           RoleOperate, // starts a browser
+	"GET /v1/sessions/{id}/pairing":            RoleOperate, // the pairing flow, as POST pair
 	"POST /v1/sessions":                        RoleAdmin,
 	"PATCH /v1/sessions/{id}":                  RoleAdmin,
 	"DELETE /v1/sessions/{id}":                 RoleAdmin,
@@ -111,6 +112,15 @@ func authorize(w http.ResponseWriter, r *http.Request, method, pattern string) b
 func visible(r *http.Request, id string) bool {
 	p := principalOf(r)
 	return p == nil || len(p.key.Sessions) == 0 || slices.Contains(p.key.Sessions, id)
+}
+
+// readable hides from a read key what would let it pair a phone of its
+// own to the session: the QR payload and the link code.
+func readable(r *http.Request, s Session) Session {
+	if p := principalOf(r); p != nil && p.key.Role == RoleRead {
+		s.QR.Payload, s.Code.Code = "", ""
+	}
+	return s
 }
 
 // Failed requests an address may make before it must wait: failureBurst at

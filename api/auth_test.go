@@ -6,11 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/session/sessiontest"
 )
 
 // tcpAPI serves a fake with sessions shop and support over TCP, with keys
 // of every role and one limited to shop.
 type tcpAPI struct {
+	fake  *sessiontest.Fake
 	srv   *httptest.Server
 	keys  *memKeys
 	guard *KeyGuard
@@ -40,7 +44,7 @@ func newTCPAPI(t *testing.T) *tcpAPI {
 	g.every = time.Nanosecond // tests of the limit set their own
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
-	return &tcpAPI{srv: srv, keys: keys, guard: g}
+	return &tcpAPI{fake: f, srv: srv, keys: keys, guard: g}
 }
 
 func (a *tcpAPI) do(t *testing.T, key, method, path, body string) *httptest.ResponseRecorder {
@@ -61,6 +65,7 @@ func TestTCPKeys(t *testing.T) {
 		{"revoked key", revokedKey, "GET", "/v1/sessions", "", 401, CodeUnauthorized, "wrong or revoked"},
 		{"read key sends", readKey, "POST", "/v1/sessions/shop/messages", send, 403, CodeForbidden, "needs role operate"},
 		{"read key stops", readKey, "POST", "/v1/sessions/shop/stop", "", 403, CodeForbidden, "role read"},
+		{"read key follows pairing", readKey, "GET", "/v1/sessions/shop/pairing", "", 403, CodeForbidden, "needs role operate"},
 		{"operate key deletes", operateKey, "DELETE", "/v1/sessions/shop", "", 403, CodeForbidden, "needs role admin"},
 		{"operate key logs out", operateKey, "POST", "/v1/sessions/shop/logout", "", 403, CodeForbidden, "needs role admin"},
 		{"operate key makes keys", operateKey, "POST", "/v1/apikeys", `{"name":"x","role":"admin"}`, 403, CodeForbidden, "needs role admin"},
@@ -186,5 +191,22 @@ func TestSocketNeedsNoKey(t *testing.T) {
 	}
 	if _, err := f.Get("shop"); err == nil {
 		t.Error("the socket's delete did not delete")
+	}
+}
+
+// A read key sees that a session waits for a scan, not the code to scan.
+func TestTCPReadKeySeesNoQR(t *testing.T) {
+	a := newTCPAPI(t)
+	snap := a.fake.Snapshots["shop"]
+	snap.State, snap.QR = session.QR, session.QRInfo{Payload: "2@payload,of,the,qr", Index: 1, Total: 6}
+	a.fake.Put(snap)
+	for key, want := range map[string]string{readKey: "", operateKey: "2@payload,of,the,qr"} {
+		var snap Session
+		ok(t, a.do(t, key, "GET", "/v1/sessions/shop", ""), http.StatusOK, &snap)
+		var list SessionList
+		ok(t, a.do(t, key, "GET", "/v1/sessions", ""), http.StatusOK, &list)
+		if snap.State != "QR" || snap.QR.Payload != want || list.Sessions[0].QR.Payload != want {
+			t.Errorf("key %s: %s QR %+v, listed %+v; want the payload %q", key[:8], snap.State, snap.QR, list.Sessions[0].QR, want)
+		}
 	}
 }

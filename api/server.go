@@ -250,7 +250,7 @@ func (s *server) backup(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) listSessions(w http.ResponseWriter, r *http.Request) {
 	list := slices.DeleteFunc(s.b.List(), func(snap session.Snapshot) bool { return !visible(r, snap.ID) })
-	writeJSON(w, http.StatusOK, SessionList{Sessions: convert(list, fromSnapshot)})
+	writeJSON(w, http.StatusOK, SessionList{Sessions: convert(list, func(snap session.Snapshot) Session { return readable(r, fromSnapshot(snap)) })})
 }
 
 func (s *server) getSession(w http.ResponseWriter, r *http.Request) {
@@ -259,7 +259,7 @@ func (s *server) getSession(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, fromSnapshot(snap))
+	writeJSON(w, http.StatusOK, readable(r, fromSnapshot(snap)))
 }
 
 func (s *server) addSession(w http.ResponseWriter, r *http.Request) {
