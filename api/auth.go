@@ -175,8 +175,8 @@ func (g *KeyGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf("too many failed requests from %s: wait %d s, and check the API key", addr, secs))
 		return
 	}
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
+	token, ok := bearer(r)
+	if !ok {
 		g.fail(addr, "missing")
 		w.Header().Set("WWW-Authenticate", "Bearer")
 		writeError(w, http.StatusUnauthorized, CodeUnauthorized, `this API needs a key over TCP: send "Authorization: Bearer <key>"; an admin makes one with waconsole apikey create`)
@@ -261,6 +261,13 @@ func (g *KeyGuard) touch(name string) {
 	if err := g.keys.TouchKey(name, now.UTC()); err != nil {
 		g.logf("API over TCP: recording the last use of key %s: %v", name, err)
 	}
+}
+
+// bearer is the token of an "Authorization: Bearer <token>" header; the
+// scheme is case-insensitive (RFC 9110).
+func bearer(r *http.Request) (string, bool) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	return token, strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
 func remoteIP(r *http.Request) string {

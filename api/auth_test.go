@@ -80,6 +80,11 @@ func TestTCPKeys(t *testing.T) {
 	}
 	var snap Session
 	ok(t, a.do(t, readKey, "GET", "/v1/sessions/support", ""), http.StatusOK, &snap)
+	lower := httptest.NewRequest("GET", "/", nil)
+	lower.Header.Set("Authorization", "bearer "+readKey)
+	if token, ok := bearer(lower); !ok || token != readKey {
+		t.Errorf("the scheme bearer in lower case: %q, %v", token, ok)
+	}
 	var sent SendResponse
 	ok(t, a.do(t, shopKey, "POST", "/v1/sessions/shop/messages", send), http.StatusAccepted, &sent)
 	ok(t, a.do(t, operateKey, "POST", "/v1/sessions/support/start", ""), http.StatusOK, &snap)

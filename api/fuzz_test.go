@@ -247,7 +247,7 @@ func FuzzTCPRequests(f *testing.F) {
 		if resp.StatusCode == 400 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			return // a request line net/http refuses before any handler
 		}
-		token, _ := strings.CutPrefix(auth, "Bearer ")
+		token, _ := bearer(req)
 		if !slices.Contains([]string{fuzzRead, fuzzS2, fuzzAdmin}, token) && resp.StatusCode != 401 {
 			t.Fatalf("%s %s with Authorization %q: %d, want 401", method, req.URL, auth, resp.StatusCode)
 		}
