@@ -95,10 +95,9 @@ func forTransports(t *testing.T, test func(*testing.T, serveFunc)) {
 
 func serveSocket(t *testing.T, f *sessiontest.Fake, method, path, body string) *httptest.ResponseRecorder {
 	t.Helper()
-	_, dir := startServer(t, Handler(f, testInfo))
-	tr := &http.Transport{DialContext: NewClient(dir).hc.Transport.(*http.Transport).DialContext}
-	defer tr.CloseIdleConnections()
-	return roundTrip(t, &http.Client{Transport: tr}, "http://waconsole", "", method, path, body)
+	c, _ := startServer(t, Handler(f, testInfo))
+	defer c.hc.CloseIdleConnections()
+	return roundTrip(t, c.hc, c.base, "", method, path, body)
 }
 
 func serveTCP(t *testing.T, f *sessiontest.Fake, method, path, body string) *httptest.ResponseRecorder {
