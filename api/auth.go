@@ -242,8 +242,8 @@ func (g *KeyGuard) fail(addr, reason string) {
 		lim = rate.NewLimiter(rate.Every(g.every), failureBurst)
 		g.limits[addr] = lim
 	}
-	if !lim.Allow() {
-		g.logf("API over TCP: %s made %d failed requests in a row; it waits before it is heard again", addr, failureBurst)
+	if lim.Allow() && lim.Tokens() < 1 {
+		g.logf("API over TCP: %s is held back after too many failed requests; it is heard again in %s", addr, g.every)
 	}
 }
 

@@ -156,6 +156,8 @@ func TestTCPKeyRotation(t *testing.T) {
 func TestTCPFailuresAreSlowedDownAndCounted(t *testing.T) {
 	a := newTCPAPI(t)
 	a.guard.every = time.Hour // nothing refills during the test
+	log := &syncLog{}
+	a.guard.logf = log.logf
 	for range failureBurst {
 		wantError(t, a.do(t, "wac_guess", "GET", "/v1/sessions", ""), 401, CodeUnauthorized, "wrong")
 	}
@@ -163,6 +165,9 @@ func TestTCPFailuresAreSlowedDownAndCounted(t *testing.T) {
 	wantError(t, rec, 429, CodeRateLimited, "too many failed requests")
 	if ra := rec.Header().Get("Retry-After"); ra == "" || ra == "0" {
 		t.Errorf("Retry-After %q, want seconds to wait", ra)
+	}
+	if !log.has("127.0.0.1 is held back after too many failed requests; it is heard again in 1h0m0s") {
+		t.Errorf("the hold is not logged: %q", log.lines)
 	}
 	got := a.guard.Failures()
 	if got["invalid"] != failureBurst || got["rate_limited"] != 1 {
