@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,10 +21,16 @@ import (
 // ErrNoServer means nothing serves the API on the data dir.
 var ErrNoServer = errors.New("no waconsole is running")
 
-// Client talks to the API of the waconsole that holds a data dir.
+// Client talks to the API of the waconsole that holds a data dir, or to
+// one over TCP.
 type Client struct {
 	dataDir string
 	hc      *http.Client
+	base    string // http://waconsole on the socket
+	// key is sent over TCP; err fails every request of a client whose
+	// configuration is wrong.
+	key string
+	err error
 }
 
 // NewClient returns a client for the server on dataDir's socket.
@@ -32,7 +40,26 @@ func NewClient(dataDir string) *Client {
 		var d net.Dialer
 		return d.DialContext(ctx, "unix", sock)
 	}}
-	return &Client{dataDir: dataDir, hc: &http.Client{Transport: tr}}
+	return &Client{dataDir: dataDir, hc: &http.Client{Transport: tr}, base: "http://waconsole"}
+}
+
+// NewRemoteClient returns a client of the API over TCP at base (such as
+// https://host:8443), sending key; roots, when not nil, are the CAs its
+// certificate is checked against instead of the system's. A base that is
+// not such a URL fails every request, saying so.
+func NewRemoteClient(base, key string, roots *x509.CertPool) *Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if roots != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
+	c := &Client{hc: &http.Client{Transport: tr}, key: key}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		c.err = fmt.Errorf("API URL %q is not valid: give one such as https://waconsole.example:8443", base)
+		return c
+	}
+	c.base = u.Scheme + "://" + u.Host
+	return c
 }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
@@ -53,6 +80,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 // request sends a request and returns a 2xx response; anything else becomes
 // the server's *Error.
 func (c *Client) request(ctx context.Context, method, path string, in any) (*http.Response, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
 	var body io.Reader
 	if in != nil {
 		b, err := json.Marshal(in)
@@ -61,17 +91,23 @@ func (c *Client) request(ctx context.Context, method, path string, in any) (*htt
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, "http://waconsole"+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
 		return nil, err
 	}
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if c.dataDir == "" {
+			return nil, fmt.Errorf("talking to the waconsole API at %s: %w", c.base, err)
 		}
 		// No socket, or a stale one: nothing serves the data dir. Anything
 		// else (a socket of another user, a server that hung up) is told as

@@ -289,3 +289,12 @@ func TestClientBackup(t *testing.T) {
 		t.Fatalf("Backup = %d %q %v", n, buf.String(), err)
 	}
 }
+
+func TestRemoteClientRefusesABadURL(t *testing.T) {
+	for _, base := range []string{"waconsole.example:8443", "ftp://h", "https://h/v1", "http://"} {
+		_, err := NewRemoteClient(base, "k", nil).List(t.Context())
+		if err == nil || !strings.Contains(err.Error(), "is not valid: give one such as https://") {
+			t.Errorf("NewRemoteClient(%q).List = %v, want the URL refused", base, err)
+		}
+	}
+}

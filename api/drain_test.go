@@ -8,7 +8,9 @@ import (
 	"github.com/waconsole/waconsole/session"
 )
 
-func TestDrainRoutes(t *testing.T) {
+func TestDrainRoutes(t *testing.T) { forTransports(t, testDrainRoutes) }
+
+func testDrainRoutes(t *testing.T, serve serveFunc) {
 	f := newFake("s1")
 	rec := serve(t, f, "POST", "/v1/sessions/s1/drain/snapshot", "")
 	wantError(t, rec, http.StatusConflict, CodeNotReady, "READY")

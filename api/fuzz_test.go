@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/waconsole/waconsole/session"
@@ -29,6 +33,9 @@ var codeStatus = map[string][]int{
 	CodeWrongState:     {409},
 	CodeUnavailable:    {503},
 	CodeInternal:       {500},
+	CodeUnauthorized:   {401},
+	CodeForbidden:      {403},
+	CodeRateLimited:    {429},
 }
 
 // takesBody reports whether a request goes to a route that reads a JSON
@@ -159,6 +166,124 @@ func FuzzRequests(f *testing.F) {
 			t.Fatalf("%s %s: internal error from the fake: %s", method, req.URL, eb.Error.Message)
 		}
 	})
+}
+
+// FuzzTCPRequests sends requests over TCP with no key, a wrong key, a read
+// key, an operate key limited to s2 and an admin key: the answers are JSON
+// in the API's error format, nothing passes without a valid key, a read key
+// changes nothing, and the limited key reaches no other session.
+func FuzzTCPRequests(f *testing.F) {
+	const (
+		fuzzRead  = "wac_fuzzRead00000000000000000000000"
+		fuzzS2    = "wac_fuzzS2000000000000000000000000"
+		fuzzAdmin = "wac_fuzzAdmin0000000000000000000000"
+	)
+	for _, s := range []struct {
+		method uint8
+		suffix string
+		auth   string
+		body   string
+	}{
+		{0, "sessions", "", ""},
+		{0, "sessions", "Bearer wac_wrong", ""},
+		{0, "sessions", "Bearer " + fuzzS2, ""},
+		{0, "sessions/s1", "Bearer " + fuzzS2, ""},
+		{1, "sessions/s2/messages", "Bearer " + fuzzS2, `{"to":"12025550108","text":"hi"}`},
+		{1, "sessions/s1/messages", "Bearer " + fuzzS2, `{"to":"12025550108","text":"hi"}`},
+		{1, "sessions/s2/messages", "Bearer " + fuzzRead, `{"to":"12025550108","text":"hi"}`},
+		{3, "sessions/s1", "Bearer " + fuzzAdmin, ""},
+		{2, "sessions/s2", "Bearer " + fuzzAdmin, `{"autoStart":false}`},
+		{1, "apikeys", "Bearer " + fuzzAdmin, `{"name":"k","role":"read","sessions":["s1"]}`},
+		{1, "apikeys", "Bearer " + fuzzS2, `{"name":"k","role":"admin"}`},
+		{0, "apikeys", "bearer " + fuzzAdmin, ""},
+		{1, "sessions/s2/drain/snapshot", "Bearer " + fuzzS2, ""},
+		{0, "sessions/s2/inbox?limit=3", "Bearer " + fuzzRead, ""},
+		{1, "sessions/%73%31/stop", "Bearer " + fuzzS2, ""},
+		{3, "sessions/s2/../s1", "Bearer " + fuzzS2, ""},
+	} {
+		f.Add(s.method, s.suffix, s.auth, []byte(s.body))
+	}
+	var current http.Handler
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		h := current
+		mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	f.Fuzz(func(t *testing.T, m uint8, suffix, auth string, body []byte) {
+		method := fuzzMethods[int(m)%len(fuzzMethods)]
+		fake := fuzzFake()
+		keys := &memKeys{}
+		keys.addKey(t, fuzzRead, "reader", RoleRead)
+		keys.addKey(t, fuzzS2, "s2-worker", RoleOperate, "s2")
+		keys.addKey(t, fuzzAdmin, "admin", RoleAdmin)
+		guard := RequireKey(Handler(fake, testInfo, Options{Keys: keys}), keys, testLogger(t))
+		guard.every = time.Nanosecond // the limit has its own test
+		mu.Lock()
+		current = guard
+		mu.Unlock()
+		before := fuzzState(fake)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		if method == "GET" || method == "HEAD" {
+			cancel() // a pairing stream ends after its first line
+		}
+		req, err := http.NewRequestWithContext(ctx, method, srv.URL+"/v1/"+suffix, bytes.NewReader(body))
+		if err != nil {
+			return
+		}
+		req.Header.Set("Authorization", auth)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			return // a header or path net/http does not send, or a cancelled stream
+		}
+		out, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil && ctx.Err() == nil {
+			t.Fatalf("%s %s: reading the answer: %v", method, req.URL, err)
+		}
+		if resp.StatusCode == 400 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			return // a request line net/http refuses before any handler
+		}
+		token, _ := bearer(req)
+		if !slices.Contains([]string{fuzzRead, fuzzS2, fuzzAdmin}, token) && resp.StatusCode != 401 {
+			t.Fatalf("%s %s with Authorization %q: %d, want 401", method, req.URL, auth, resp.StatusCode)
+		}
+		if token == fuzzRead && method != "GET" && method != "HEAD" && resp.StatusCode/100 == 2 {
+			t.Fatalf("%s %s: %d for a read key", method, req.URL, resp.StatusCode)
+		}
+		for id, was := range before {
+			if now := fuzzState(fake)[id]; now != was && (resp.StatusCode/100 != 2 || token == fuzzRead || token == fuzzS2 && id != "s2") {
+				t.Fatalf("%s %s with Authorization %q: %d, and session %s changed from %q to %q", method, req.URL, auth, resp.StatusCode, id, was, now)
+			}
+		}
+		if token == fuzzS2 && resp.StatusCode/100 == 2 && strings.Contains(string(out), `"s1"`) {
+			t.Fatalf("%s %s: the s2 key saw session s1: %s", method, req.URL, out)
+		}
+		if resp.StatusCode/100 == 2 || method == "HEAD" || ctx.Err() != nil {
+			return
+		}
+		var eb errorBody
+		if err := json.Unmarshal(out, &eb); err != nil {
+			t.Fatalf("%s %s: %d body %q: %v", method, req.URL, resp.StatusCode, out, err)
+		}
+		if statuses := codeStatus[eb.Error.Code]; !slices.Contains(statuses, resp.StatusCode) || strings.TrimSpace(eb.Error.Message) == "" {
+			t.Fatalf("%s %s: %d with code %q and message %q", method, req.URL, resp.StatusCode, eb.Error.Code, eb.Error.Message)
+		}
+	})
+}
+
+// fuzzState is what a request may change in the fuzz fake's sessions s1
+// and s2, by session: its state, settings and jobs ("" once deleted).
+func fuzzState(f *sessiontest.Fake) map[string]string {
+	out := map[string]string{"s1": "", "s2": ""}
+	for _, s := range f.List() {
+		jobs, _ := f.Jobs(s.ID)
+		out[s.ID] = fmt.Sprintf("%s %v %s %d", s.State, s.AutoStart, s.PairMethod, len(jobs))
+	}
+	return out
 }
 
 func FuzzDecodeStrict(f *testing.F) {

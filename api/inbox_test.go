@@ -8,7 +8,9 @@ import (
 	"github.com/waconsole/waconsole/session"
 )
 
-func TestInboxRoute(t *testing.T) {
+func TestInboxRoute(t *testing.T) { forTransports(t, testInboxRoute) }
+
+func testInboxRoute(t *testing.T, serve serveFunc) {
 	f := newFake("s1")
 	now := time.Now()
 	f.InboxOf["s1"] = []session.InboundMessage{

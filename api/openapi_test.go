@@ -134,6 +134,7 @@ var wireTypes = map[string]any{
 	"Inbox": Inbox{}, "InboundMessage": InboundMessage{}, "InboxList": InboxList{}, "InboxRequest": InboxRequest{},
 	"Drain": Drain{}, "DrainChat": DrainChat{}, "DrainRequest": DrainRequest{},
 	"SearchList": SearchList{}, "SearchHit": SearchHit{},
+	"APIKeyRequest": APIKeyRequest{}, "APIKey": APIKey{}, "NewAPIKey": NewAPIKey{}, "APIKeyList": APIKeyList{}, "Revoked": Revoked{},
 }
 
 // Each schema has exactly the JSON fields of its Go type, and requires

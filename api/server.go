@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -71,6 +72,9 @@ var routes = []route{
 	{"POST", "/v1/sessions/{id}/deliveries/{seq}/retry", (*server).retryDelivery},
 	{"GET", "/v1/sessions/{id}/inbox", (*server).inbox},
 	{"GET", "/v1/sessions/{id}/search", (*server).search},
+	{"GET", "/v1/apikeys", (*server).listKeys},
+	{"POST", "/v1/apikeys", (*server).createKey},
+	{"DELETE", "/v1/apikeys/{name}", (*server).revokeKey},
 }
 
 // Handler returns the HTTP handler of the API over the sessions of rt,
@@ -79,10 +83,15 @@ func Handler(rt session.Runtime, info Info, opts ...Options) http.Handler {
 	s := &server{b: rt, info: info}
 	for _, o := range opts {
 		s.hooksSvc = o.Webhooks
+		s.keys = o.Keys
 	}
 	mux := http.NewServeMux()
 	for _, r := range routes {
-		mux.HandleFunc(r.method+" "+r.path, func(w http.ResponseWriter, req *http.Request) { r.handle(s, w, req) })
+		mux.HandleFunc(r.method+" "+r.path, func(w http.ResponseWriter, req *http.Request) {
+			if authorize(w, req, r.method, r.path) {
+				r.handle(s, w, req)
+			}
+		})
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no route %s %s: see api/openapi.yaml or the API section of the README", r.Method, r.URL.Path))
@@ -124,6 +133,7 @@ type server struct {
 	b        session.Runtime
 	info     Info
 	hooksSvc Webhooks
+	keys     Keys
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -240,7 +250,8 @@ func (s *server) backup(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) listSessions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, SessionList{Sessions: convert(s.b.List(), fromSnapshot)})
+	list := slices.DeleteFunc(s.b.List(), func(snap session.Snapshot) bool { return !visible(r, snap.ID) })
+	writeJSON(w, http.StatusOK, SessionList{Sessions: convert(list, func(snap session.Snapshot) Session { return readable(r, fromSnapshot(snap)) })})
 }
 
 func (s *server) getSession(w http.ResponseWriter, r *http.Request) {
@@ -249,7 +260,7 @@ func (s *server) getSession(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, fromSnapshot(snap))
+	writeJSON(w, http.StatusOK, readable(r, fromSnapshot(snap)))
 }
 
 func (s *server) addSession(w http.ResponseWriter, r *http.Request) {

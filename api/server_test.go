@@ -247,7 +247,9 @@ func TestPairStartsTheSession(t *testing.T) {
 	}
 }
 
-func TestSendOneText(t *testing.T) {
+func TestSendOneText(t *testing.T) { forTransports(t, testSendOneText) }
+
+func testSendOneText(t *testing.T, serve serveFunc) {
 	var got SendResponse
 	ok(t, serve(t, newFake("s1"), "POST", "/v1/sessions/s1/messages", `{"to":"12025550108","text":"hi"}`), http.StatusAccepted, &got)
 	if len(got.Jobs) != 1 || got.Jobs[0].ChatID != "12025550108@c.us" || got.Jobs[0].Body != "hi" || got.Jobs[0].MsgID == "" {
@@ -255,7 +257,9 @@ func TestSendOneText(t *testing.T) {
 	}
 }
 
-func TestSendTextThenTexts(t *testing.T) {
+func TestSendTextThenTexts(t *testing.T) { forTransports(t, testSendTextThenTexts) }
+
+func testSendTextThenTexts(t *testing.T, serve serveFunc) {
 	var got SendResponse
 	ok(t, serve(t, newFake("s1"), "POST", "/v1/sessions/s1/messages", `{"to":"123@g.us","text":"a","texts":["b","c"]}`), http.StatusAccepted, &got)
 	var bodies []string
@@ -269,7 +273,9 @@ func TestSendTextThenTexts(t *testing.T) {
 
 // A reply carries the message it answers into the job and the outbox; with
 // reply-first on, a send to a chat that never wrote is held with the reason.
-func TestSendReplyAndReplyFirst(t *testing.T) {
+func TestSendReplyAndReplyFirst(t *testing.T) { forTransports(t, testSendReplyAndReplyFirst) }
+
+func testSendReplyAndReplyFirst(t *testing.T, serve serveFunc) {
 	f := newFake("s1")
 	f.InboxOf["s1"] = []session.InboundMessage{{Session: "s1", ID: "3AC79A5165D6F67F3945", Chat: "12025550108@c.us", Body: "where is my order?", Time: time.Now()}}
 	var s Session
@@ -297,7 +303,9 @@ func TestSendReplyAndReplyFirst(t *testing.T) {
 	}
 }
 
-func TestOutboxFiltersByState(t *testing.T) {
+func TestOutboxFiltersByState(t *testing.T) { forTransports(t, testOutboxFiltersByState) }
+
+func testOutboxFiltersByState(t *testing.T, serve serveFunc) {
 	f := newFake("s1")
 	f.AddJob("s1", session.JobQueued)
 	dead := f.AddJob("s1", session.JobDead)
@@ -313,7 +321,9 @@ func TestOutboxFiltersByState(t *testing.T) {
 	}
 }
 
-func TestRetryJob(t *testing.T) {
+func TestRetryJob(t *testing.T) { forTransports(t, testRetryJob) }
+
+func testRetryJob(t *testing.T, serve serveFunc) {
 	f := newFake("s1")
 	seq := f.AddJob("s1", session.JobDead)
 	var got map[string]uint64
@@ -326,7 +336,9 @@ func TestRetryJob(t *testing.T) {
 	}
 }
 
-func TestDiscardJob(t *testing.T) {
+func TestDiscardJob(t *testing.T) { forTransports(t, testDiscardJob) }
+
+func testDiscardJob(t *testing.T, serve serveFunc) {
 	f := newFake("s1")
 	seq := f.AddJob("s1", session.JobHeld)
 	var got map[string]uint64
@@ -339,7 +351,9 @@ func TestDiscardJob(t *testing.T) {
 	}
 }
 
-func TestQueuePauseResume(t *testing.T) {
+func TestQueuePauseResume(t *testing.T) { forTransports(t, testQueuePauseResume) }
+
+func testQueuePauseResume(t *testing.T, serve serveFunc) {
 	f := newFake("s1")
 	f.AddJob("s1", session.JobQueued)
 	var qs QueueStats

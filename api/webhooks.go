@@ -29,6 +29,7 @@ type Webhooks interface {
 // Options add optional parts to Handler.
 type Options struct {
 	Webhooks Webhooks // nil: the webhook routes answer unavailable
+	Keys     Keys     // nil: the API key routes answer unavailable
 }
 
 // DeliveryStates are the states a webhook delivery can be in.

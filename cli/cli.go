@@ -35,12 +35,17 @@ Usage:
   waconsole drain SESSION [--chats all|ID,...] [--action deliver|read|skip] [--rate 2]
                                          the unread messages after downtime: list, then drain
                                          paced (--pause, --resume, --cancel)
+  waconsole apikey create|list|revoke ...
+                                         keys of the API over TCP (serve --listen)
   waconsole backup FILE                  copy the store while it runs
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
   waconsole sim --listen ADDR [--build NAME]
                                          the WhatsApp Web stand-in on its own (--list-builds)
   waconsole version
+
+The commands that talk to a running waconsole reach one over TCP with --api URL
+(or $WACONSOLE_API) and the key in $WACONSOLE_API_KEY or --api-key-file.
 
 Run "waconsole COMMAND -h" for the flags of a command.
 `
@@ -101,6 +106,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdBackup(rest, stdout)
 		case "doctor":
 			return cmdDoctor(rest, stdout)
+		case "apikey":
+			return cmdAPIKey(rest, stdout)
 		case "version":
 			fmt.Fprintln(stdout, "waconsole", version)
 			return nil

@@ -20,7 +20,13 @@ func cmdServe(args []string, stderr io.Writer) error {
 	f.runtime(fs)
 	var sf sshFlags
 	sf.register(fs)
+	var tcp tcpOptions
+	tcp.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	tcpAddr, err := tcp.check()
+	if err != nil {
 		return err
 	}
 	if err := sf.check(); err != nil {
@@ -40,7 +46,7 @@ func cmdServe(args []string, stderr io.Writer) error {
 	}
 	log := newLogger(stderr, format, level)
 	rt, err := openRuntime(runtimeOptions{dataDir: f.dir(), waURL: f.waURL, chrome: f.chrome, mode: "serve", log: log, timing: timing,
-		metricsListen: metricsAddr})
+		metricsListen: metricsAddr, tcp: tcp, tcpAddr: tcpAddr})
 	if err != nil {
 		return err
 	}

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"cmp"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/waconsole/waconsole/api"
@@ -31,6 +34,11 @@ type flags struct {
 	// logFormat is text or json; "" is the command's own default.
 	logFormat string
 	logLevel  string
+	// apiURL, apiKey and apiCA reach a waconsole over TCP instead of the
+	// data dir's socket.
+	apiURL string
+	apiKey string
+	apiCA  *x509.CertPool
 }
 
 // runtime registers the flags of the commands that run sessions: the
@@ -92,9 +100,34 @@ func (f *flags) timing() (session.Timing, error) {
 }
 
 // client registers --data-dir for the commands that talk to a running
-// console or serve.
+// console or serve, and --api with its key and CA to talk to one over TCP.
+// The key comes from the environment or a file, never the command line,
+// which shell history and ps keep.
 func (f *flags) client(fs *flag.FlagSet) {
 	fs.StringVar(&f.dataDir, "data-dir", "", "state directory of the waconsole to talk to (default $XDG_STATE_HOME/waconsole or ~/.local/state/waconsole)")
+	fs.StringVar(&f.apiURL, "api", os.Getenv("WACONSOLE_API"), "talk to the API over TCP at this URL, such as https://waconsole.example:8443, instead of the data dir's socket (default $WACONSOLE_API)")
+	f.apiKey = os.Getenv("WACONSOLE_API_KEY")
+	fs.Func("api-key-file", "a file holding the API key for --api (default: the key in $WACONSOLE_API_KEY)", func(path string) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if f.apiKey = strings.TrimSpace(string(b)); f.apiKey == "" {
+			return fmt.Errorf("%s is empty: put the key that waconsole apikey create printed in it", path)
+		}
+		return nil
+	})
+	fs.Func("api-ca", "PEM certificates of the CAs the --api server's certificate is checked against (default: the system's)", func(path string) error {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f.apiCA = x509.NewCertPool()
+		if !f.apiCA.AppendCertsFromPEM(b) {
+			return fmt.Errorf("%s holds no PEM certificate: give the CA (or the self-signed certificate) of the server", path)
+		}
+		return nil
+	})
 }
 
 func (f *flags) json(fs *flag.FlagSet) {
@@ -120,8 +153,14 @@ func (f *flags) dir() string {
 	return f.dataDir
 }
 
-// api is a client of the waconsole running on the data dir.
-func (f *flags) api() *api.Client { return api.NewClient(f.dir()) }
+// api is a client of the waconsole at --api, else of the one running on
+// the data dir.
+func (f *flags) api() *api.Client {
+	if f.apiURL != "" {
+		return api.NewRemoteClient(f.apiURL, f.apiKey, f.apiCA)
+	}
+	return api.NewClient(f.dir())
+}
 
 // newFlagSet returns a flag set that reports errors instead of exiting.
 func newFlagSet(name, help string) *flag.FlagSet {

@@ -29,6 +29,10 @@ type runtimeOptions struct {
 	metricsListen string
 	log           *slog.Logger
 	timing        session.Timing
+	// tcp serves the API over TCP too when its listen is set; tcpAddr is
+	// where, as its check found.
+	tcp     tcpOptions
+	tcpAddr string
 }
 
 // runtime is one data dir's sessions, store and control API, owned by this
@@ -43,6 +47,8 @@ type runtime struct {
 	metrics       *metrics.Metrics
 	metricsServer *http.Server
 	metricsLn     net.Listener
+	// tcp is nil unless --listen is set.
+	tcp *tcpAPI
 }
 
 // defaultDataDir is $XDG_STATE_HOME/waconsole, else ~/.local/state/waconsole.
@@ -92,6 +98,12 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 		}
 		undo = append(undo, func() { rt.metricsLn.Close() })
 	}
+	if o.tcpAddr != "" {
+		if rt.tcp, err = listenTCP(o.tcp, o.tcpAddr, o.log); err != nil {
+			return nil, err
+		}
+		undo = append(undo, rt.tcp.close)
+	}
 	dbPath := storePath(o.dataDir)
 	db, err := store.Open(dbPath, store.Options{Timeout: time.Second})
 	if errors.Is(err, store.ErrLocked) {
@@ -130,12 +142,18 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 		o.log.Warn("an earlier process on this data dir did not stop cleanly (killed or crashed)", "unclean_starts", starts.Unclean, "starts", starts.Starts)
 	}
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
-	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}})
+	keys := storeKeys{db}
+	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}, Keys: keys})
 	rt.store, rt.manager, rt.hooks, rt.ln = db, mgr, hooks, ln
 	rt.server = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go rt.server.Serve(ln)
+	var authFailures func() map[string]uint64
+	if rt.tcp != nil {
+		rt.tcp.serve(o.tcp, handler, keys, o.log)
+		authFailures = rt.tcp.guard.Failures
+	}
 	if rt.metricsLn != nil {
-		rt.metrics = metrics.New(metrics.Options{Runtime: mgr, Store: db, Dropped: mgr.DroppedUpdates, Log: o.log})
+		rt.metrics = metrics.New(metrics.Options{Runtime: mgr, Store: db, Dropped: mgr.DroppedUpdates, Log: o.log, AuthFailures: authFailures})
 		rt.metricsServer = &http.Server{Handler: rt.metrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		go rt.metricsServer.Serve(rt.metricsLn)
 		o.log.Info("metrics served", "url", "http://"+rt.metricsLn.Addr().String()+"/metrics", "health", "/healthz, /readyz")
@@ -151,6 +169,9 @@ func (rt *runtime) close(ctx context.Context) error {
 	_ = rt.server.Shutdown(sctx)
 	cancel()
 	_ = rt.server.Close()
+	if rt.tcp != nil {
+		rt.tcp.close()
+	}
 	if rt.metrics != nil {
 		_ = rt.metricsServer.Close()
 		rt.metrics.Close()

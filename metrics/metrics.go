@@ -20,6 +20,9 @@ type Options struct {
 	// (Manager.DroppedUpdates).
 	Dropped func() uint64
 	Log     *slog.Logger // reads that fail during a scrape; nil discards
+	// AuthFailures counts the API over TCP's refused requests by reason
+	// (api.KeyGuard.Failures); nil when the API is not served over TCP.
+	AuthFailures func() map[string]uint64
 }
 
 // Metrics is the registry of one process, fed by the runtime's updates
@@ -41,6 +44,9 @@ func New(o Options) *Metrics {
 	m := &Metrics{o: o, reg: prometheus.NewRegistry(), feed: newFeed(latency), done: make(chan struct{})}
 	m.reg.MustRegister(collector{m}, latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if o.AuthFailures != nil {
+		m.reg.MustRegister(authCollector{o.AuthFailures})
+	}
 	updates, cancel := o.Runtime.Subscribe()
 	m.close = cancel
 	go func() {

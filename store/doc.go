@@ -77,13 +77,15 @@
 //	|   `-- <seq> : Delivery JSON      one event to one endpoint, every session
 //	|-- webhookqueue                   since version 4
 //	|   `-- <seq> : ""                 deliveries still pending or delivering
-//	`-- drains                         since version 5
-//	    `-- <session>
-//	        |-- drain : Drain JSON     state and rate of the unread drain
-//	        |-- items
-//	        |   `-- <seq> : DrainItem JSON  oldest message first; done once handed on
-//	        `-- ids
-//	            `-- <msgid> : <seq>    one item per message id
+//	|-- drains                         since version 5
+//	|   `-- <session>
+//	|       |-- drain : Drain JSON     state and rate of the unread drain
+//	|       |-- items
+//	|       |   `-- <seq> : DrainItem JSON  oldest message first; done once handed on
+//	|       `-- ids
+//	|           `-- <msgid> : <seq>    one item per message id
+//	`-- apikeys                        since version 7
+//	    `-- <name> : APIKey JSON       role, sessions, created, last_used, SHA-256 of the key (never the key)
 //
 // A field whose value is zero has no key, except in pacing (an unset
 // field has no key there, a set zero has one). Times are time.Time.MarshalBinary.

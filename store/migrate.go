@@ -30,7 +30,8 @@ var migrations = []migration{
 	{3, "capture inbound messages", [][]byte{bucketInbound, bucketInboundIDs, bucketInboundStats}, noData},
 	{4, "webhook endpoints and their delivery queue", [][]byte{bucketWebhooks, bucketDeliveries, bucketWebhookQueue}, noData},
 	{5, "unread drains and their per-message progress", [][]byte{bucketDrains}, noData},
-	{6, "index inbound messages for search", [][]byte{bucketInboundText}, indexInbound},
+	{7, "API keys of the TCP API", [][]byte{bucketAPIKeys}, noData},
+	{8, "index inbound messages for search", [][]byte{bucketInboundText}, indexInbound},
 }
 
 // currentVersion is the schema this code reads and writes.
@@ -108,7 +109,10 @@ func schemaVersion(tx *bolt.Tx) (int, error) {
 // checkLayout refuses a file at version v that lacks a bucket its version
 // must have.
 func checkLayout(tx *bolt.Tx, v int) error {
-	for _, m := range migrations[:v] {
+	for _, m := range migrations {
+		if m.version > v {
+			break
+		}
 		for _, name := range m.adds {
 			if getBucket(tx, bucketV1, name) == nil {
 				return fmt.Errorf("%w: bucket v1/%s is missing; restore a backup", ErrNotDatabase, name)

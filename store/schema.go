@@ -30,6 +30,8 @@ var (
 	bucketInbox        = []byte("inbox")
 
 	bucketDrains = []byte("drains")
+
+	bucketAPIKeys = []byte("apikeys")
 )
 
 // appMarker under v1/meta/app tells our files from other programs' bbolt

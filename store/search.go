@@ -96,7 +96,7 @@ func containsAll(text []byte, words [][]byte) bool {
 	return true
 }
 
-// indexInbound (version 6) fills the search index from the messages
+// indexInbound (version 8) fills the search index from the messages
 // captured before it existed.
 func indexInbound(tx *bolt.Tx) error {
 	return getBucket(tx, bucketV1, bucketInbound).ForEachBucket(func(session []byte) error {

@@ -85,12 +85,12 @@ func TestSearchFollowsSweepAndDelete(t *testing.T) {
 	}
 }
 
-// Version 5 -> 6: messages captured before the index are found.
-func TestMigration6IndexesInbound(t *testing.T) {
+// Version 7 -> 8: messages captured before the index are found.
+func TestMigration8IndexesInbound(t *testing.T) {
 	path := tempPath(t)
-	writeAtVersion(t, path, 5, func(tx *bolt.Tx) error {
+	writeAtVersion(t, path, 7, func(tx *bolt.Tx) error {
 		if getBucket(tx, bucketV1, bucketInboundText) != nil {
-			t.Fatal("version 5 already has the search index")
+			t.Fatal("version 7 already has the search index")
 		}
 		s, err := createBucketIfNotExists(tx, sessionPath("s")...)
 		if err != nil {
