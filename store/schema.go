@@ -29,6 +29,10 @@ var (
 	bucketInbox        = []byte("inbox")
 
 	bucketDrains = []byte("drains")
+
+	bucketAlerts     = []byte("alerts")
+	bucketAlertsOpen = []byte("alertsopen")
+	bucketAlerting   = []byte("alerting")
 )
 
 // appMarker under v1/meta/app tells our files from other programs' bbolt
