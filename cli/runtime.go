@@ -127,6 +127,7 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	if starts.Unclean > 0 {
 		o.logf("start %d on this data dir; %d followed a process that did not stop cleanly (killed or crashed)", starts.Starts, starts.Unclean)
 	}
+	mgr.NoteStart(starts)
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
 	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}})
 	rt.store, rt.manager, rt.hooks, rt.ln = db, mgr, hooks, ln
