@@ -80,17 +80,19 @@ func (al *alerter) checkState(s Snapshot, th AlertThresholds, now time.Time) {
 
 // checkRestarts raises restart-loop on too many browser failures within
 // the window; it resolves once the session has been READY for the quiet
-// period without a failure, or is stopped.
+// period without a failure, or is stopped, and those failures are then
+// counted no more.
 func (al *alerter) checkRestarts(s Snapshot, th AlertThresholds, now time.Time) {
 	w := al.watchOf(s.ID)
 	w.crashes = since(w.crashes, now.Add(-th.RestartWindow))
+	quiet := al.t.AlertRestartQuiet
 	switch {
+	case s.State == Stopped, s.State == Ready && now.Sub(s.Since) >= quiet && now.Sub(w.lastCrash) >= quiet:
+		al.resolve(s.ID, AlertRestartLoop, now)
+		w.crashes = nil
 	case len(w.crashes) >= th.Restarts:
 		al.raise(s.ID, AlertRestartLoop, fmt.Sprintf("the browser failed %d times within %s, the last: %s; check memory and Chromium",
 			len(w.crashes), th.RestartWindow, s.LastError))
-	case s.State == Stopped,
-		s.State == Ready && now.Sub(s.Since) >= al.m.cfg.Timing.AlertRestartQuiet && now.Sub(w.lastCrash) >= al.m.cfg.Timing.AlertRestartQuiet:
-		al.resolve(s.ID, AlertRestartLoop, now)
 	}
 }
 

@@ -25,6 +25,7 @@ type alertKey struct {
 // (thresholds of duration) and polls the webhook queue and the disk.
 type alerter struct {
 	m       *Manager
+	t       Timing // a copy: tests change the manager's as it runs
 	closing atomic.Bool
 	stop    chan struct{}
 	done    chan struct{}
@@ -46,7 +47,7 @@ type alertWatch struct {
 }
 
 func newAlerter(m *Manager) (*alerter, error) {
-	al := &alerter{m: m, stop: make(chan struct{}), done: make(chan struct{}),
+	al := &alerter{m: m, t: m.cfg.Timing, stop: make(chan struct{}), done: make(chan struct{}),
 		open: map[alertKey]Alert{}, watch: map[string]*alertWatch{}, diskFree: diskFree}
 	open, err := m.cfg.Store.Alerts(store.AlertQuery{Open: true})
 	if err != nil {
@@ -60,7 +61,7 @@ func newAlerter(m *Manager) (*alerter, error) {
 
 func (al *alerter) run() {
 	defer close(al.done)
-	t := time.NewTicker(al.m.cfg.Timing.AlertCheck)
+	t := time.NewTicker(al.t.AlertCheck)
 	defer t.Stop()
 	for {
 		select {
@@ -87,7 +88,7 @@ func (al *alerter) tick(now time.Time) {
 	}
 	al.mu.Lock()
 	defer al.mu.Unlock()
-	t := al.m.cfg.Timing
+	t := al.t
 	if !now.Before(al.nextHook) {
 		al.nextHook = now.Add(t.AlertWebhookPoll)
 		al.checkWebhooks(now)
