@@ -133,6 +133,7 @@ var wireTypes = map[string]any{
 	"Delivery": Delivery{}, "DeliveryList": DeliveryList{}, "Removed": Removed{},
 	"Inbox": Inbox{}, "InboundMessage": InboundMessage{}, "InboxList": InboxList{}, "InboxRequest": InboxRequest{},
 	"Drain": Drain{}, "DrainChat": DrainChat{}, "DrainRequest": DrainRequest{},
+	"Alert": Alert{}, "AlertList": AlertList{}, "AlertThresholds": AlertThresholds{}, "AlertingSet": AlertingSet{}, "AlertingRequest": AlertingRequest{},
 }
 
 // Each schema has exactly the JSON fields of its Go type, and requires

@@ -70,6 +70,8 @@ var routes = []route{
 	{"GET", "/v1/sessions/{id}/deliveries", (*server).listDeliveries},
 	{"POST", "/v1/sessions/{id}/deliveries/{seq}/retry", (*server).retryDelivery},
 	{"GET", "/v1/sessions/{id}/inbox", (*server).inbox},
+	{"GET", "/v1/alerts", (*server).listAlerts},
+	{"POST", "/v1/alerts/{id}/ack", (*server).ackAlert},
 }
 
 // Handler returns the HTTP handler of the API over the sessions of rt,

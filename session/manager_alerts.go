@@ -28,7 +28,7 @@ func (m *Manager) Alerts(q AlertQuery) ([]Alert, error) {
 func (m *Manager) AckAlert(id uint64) error {
 	a, err := m.cfg.Store.AckAlert(id, time.Now())
 	if errors.Is(err, store.ErrNotFound) {
-		return errorf(ErrInvalid, "no alert %d: list them with `waconsole alerts --all`", id)
+		return errorf(ErrNotFound, "no alert %d: list them with `waconsole alerts --all`", id)
 	}
 	if err != nil {
 		return err
