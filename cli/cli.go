@@ -33,6 +33,8 @@ Usage:
   waconsole drain SESSION [--chats all|ID,...] [--action deliver|read|skip] [--rate 2]
                                          the unread messages after downtime: list, then drain
                                          paced (--pause, --resume, --cancel)
+  waconsole alerts [--all] [--session ID] [--json] [--check] | alerts ack ID
+                                         open alerts (--all: history too); acknowledge one
   waconsole backup FILE                  copy the store while it runs
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
@@ -97,6 +99,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdBackup(rest, stdout)
 		case "doctor":
 			return cmdDoctor(rest, stdout)
+		case "alerts":
+			return cmdAlerts(rest, stdout)
 		case "version":
 			fmt.Fprintln(stdout, "waconsole", version)
 			return nil
