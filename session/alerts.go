@@ -162,7 +162,7 @@ func (al *alerter) raise(session string, kind AlertKind, reason string) {
 	if _, ok := al.open[k]; ok {
 		return
 	}
-	sa, _, err := al.m.cfg.Store.RaiseAlert(store.Alert{Session: session, Kind: string(kind), Severity: string(alertSeverity(kind)), Reason: reason})
+	sa, _, err := al.m.cfg.Store.RaiseAlert(store.Alert{Session: session, Kind: string(kind), Severity: string(kind.Severity()), Reason: reason})
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			al.m.cfg.Logf("alerts: raising %s of %q: %v", kind, session, err)
@@ -213,8 +213,12 @@ func sessionOrAll(session string) string {
 	return "session " + session
 }
 
-// alertSeverity: critical when messages stop flowing or soon will.
-func alertSeverity(k AlertKind) AlertSeverity {
+// AlertKinds lists every kind, for what exports each (0 where none is open).
+var AlertKinds = []AlertKind{AlertDisconnected, AlertLoggedOut, AlertConflict, AlertBlocked, AlertFailed, AlertRestartLoop,
+	AlertSendFailures, AlertDeadJobs, AlertWebhookFailing, AlertWebhookDead, AlertDiskFull, AlertUncleanRestart}
+
+// Severity is the kind's: critical when messages stop flowing or soon will.
+func (k AlertKind) Severity() AlertSeverity {
 	switch k {
 	case AlertSendFailures, AlertDeadJobs, AlertWebhookFailing, AlertWebhookDead, AlertUncleanRestart:
 		return SeverityWarning
