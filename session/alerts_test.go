@@ -215,14 +215,21 @@ func TestAlertWebhookFailingThenDead(t *testing.T) {
 }
 
 // A process that did not stop cleanly raises unclean-restart at the next
-// start; acknowledging it resolves it.
+// start; acknowledging it resolves it. Thresholds survive the restart.
 func TestAlertUncleanRestart(t *testing.T) {
 	e := newEnv(t)
 	if _, err := e.db.RecordStart(); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.m.Add(AddRequest{ID: "kept"}); err != nil {
+		t.Fatal(err)
+	}
+	e.setAlerting("kept", AlertSettings{Disconnected: ptr(3 * time.Minute)})
 	e.close() // no clean stop recorded: as if killed
 	e.open(t)
+	if s, _ := e.m.Get("kept"); s.Alerting.Disconnected != 3*time.Minute || s.AlertingSet.Disconnected == nil {
+		t.Fatalf("thresholds after a restart %+v, set %+v", s.Alerting, s.AlertingSet)
+	}
 	starts, err := e.db.RecordStart()
 	if err != nil || !starts.AfterUnclean || starts.Unclean != 1 || starts.Starts != 2 {
 		t.Fatalf("second start = %+v, %v; want 2 starts, 1 unclean", starts, err)
