@@ -128,4 +128,11 @@ func TestMetricsAndHealthOfServe(t *testing.T) {
 	if m["waconsole_process_starts_total"] != 2 || m["waconsole_process_unclean_starts_total"] != 1 {
 		t.Fatalf("after a kill and a start: starts %v, unclean %v; want 2 and 1", m["waconsole_process_starts_total"], m["waconsole_process_unclean_starts_total"])
 	}
+	// The restart raised its alert, listed by the CLI and counted open.
+	if got := m[`waconsole_alerts_open{kind="unclean-restart",severity="warning"}`]; got != 1 {
+		t.Errorf("unclean-restart alerts open = %v, want 1", got)
+	}
+	if out, errOut, code := cli(t, "alerts", "--json", "--data-dir", dir); code != 0 || !strings.Contains(out, `"kind": "unclean-restart"`) {
+		t.Fatalf("alerts after the kill: exit %d: %s %s", code, out, errOut)
+	}
 }

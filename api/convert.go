@@ -16,11 +16,13 @@ func fromSnapshot(s session.Snapshot) Session {
 		Code: LinkCode{Code: s.Code.Code, Phone: s.Code.Phone, Expires: s.Code.Expires},
 		Queue: QueueSummary{Depth: s.Queue.Depth, Held: s.Queue.Held, Dead: s.Queue.Dead,
 			Failures5m: s.Queue.Failures5m, Paused: s.Queue.Paused},
-		Pacing:     fromPacing(s.Pacing),
-		PacingSet:  fromPacingSettings(s.PacingSet),
-		Browser:    fromBrowser(s.Browser),
-		Inbox:      fromInbox(s.Inbox),
-		ReplyFirst: Duration(s.ReplyFirst),
+		Pacing:      fromPacing(s.Pacing),
+		PacingSet:   fromPacingSettings(s.PacingSet),
+		Browser:     fromBrowser(s.Browser),
+		Inbox:       fromInbox(s.Inbox),
+		ReplyFirst:  Duration(s.ReplyFirst),
+		Alerting:    fromAlerting(s.Alerting),
+		AlertingSet: fromAlertingSet(s.AlertingSet),
 	}
 }
 

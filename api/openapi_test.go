@@ -135,6 +135,7 @@ var wireTypes = map[string]any{
 	"Drain": Drain{}, "DrainChat": DrainChat{}, "DrainRequest": DrainRequest{},
 	"SearchList": SearchList{}, "SearchHit": SearchHit{},
 	"APIKeyRequest": APIKeyRequest{}, "APIKey": APIKey{}, "NewAPIKey": NewAPIKey{}, "APIKeyList": APIKeyList{}, "Revoked": Revoked{},
+	"Alert": Alert{}, "AlertList": AlertList{}, "AlertThresholds": AlertThresholds{}, "AlertingSet": AlertingSet{}, "AlertingRequest": AlertingRequest{},
 }
 
 // Each schema has exactly the JSON fields of its Go type, and requires

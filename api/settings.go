@@ -9,13 +9,14 @@ import (
 
 // SettingsRequest changes a session; absent fields stay as they are.
 type SettingsRequest struct {
-	AutoStart  *bool           `json:"autoStart,omitempty"`
-	PairMethod *string         `json:"pairMethod,omitempty"`
-	PairPhone  *string         `json:"pairPhone,omitempty"`
-	Pacing     *PacingRequest  `json:"pacing,omitempty"`
-	Browser    *BrowserRequest `json:"browser,omitempty"`
-	Inbox      *InboxRequest   `json:"inbox,omitempty"`
-	ReplyFirst *string         `json:"replyFirst,omitempty"` // a duration such as "24h"; "0s" turns it off
+	AutoStart  *bool            `json:"autoStart,omitempty"`
+	PairMethod *string          `json:"pairMethod,omitempty"`
+	PairPhone  *string          `json:"pairPhone,omitempty"`
+	Pacing     *PacingRequest   `json:"pacing,omitempty"`
+	Browser    *BrowserRequest  `json:"browser,omitempty"`
+	Inbox      *InboxRequest    `json:"inbox,omitempty"`
+	ReplyFirst *string          `json:"replyFirst,omitempty"` // a duration such as "24h"; "0s" turns it off
+	Alerting   *AlertingRequest `json:"alerting,omitempty"`
 }
 
 // InboxRequest changes a session's inbound filters and retention; absent
@@ -72,6 +73,9 @@ func (r SettingsRequest) settings() (session.Settings, error) {
 			return s, fmt.Errorf("replyFirst %q is not a duration such as 24h, or 0s to turn it off", *r.ReplyFirst)
 		}
 		s.ReplyFirst = &d
+	}
+	if err := r.Alerting.change(&s); err != nil {
+		return s, err
 	}
 	if r.Pacing == nil {
 		return s, nil

@@ -33,23 +33,25 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // Session is one session at one moment.
 type Session struct {
-	ID         string         `json:"id"`
-	State      string         `json:"state"` // STOPPED, STARTING, QR, LINK_CODE, SYNCING, READY, DISCONNECTED, CONFLICT, LOGGED_OUT, BLOCKED, FAILED
-	Since      time.Time      `json:"since"` // when State was entered
-	Reason     string         `json:"reason,omitempty"`
-	LastError  string         `json:"lastError,omitempty"`
-	PairMethod string         `json:"pairMethod"` // "qr" or "link"
-	PairPhone  string         `json:"pairPhone,omitempty"`
-	Account    string         `json:"account,omitempty"` // digits of the paired phone
-	AutoStart  bool           `json:"autoStart"`
-	QR         QR             `json:"qr"`
-	Code       LinkCode       `json:"code"`
-	Queue      QueueSummary   `json:"queue"`
-	Pacing     Pacing         `json:"pacing"`    // in effect, defaults filled in
-	PacingSet  PacingSettings `json:"pacingSet"` // what the operator set; an absent field is a default
-	Browser    Browser        `json:"browser"`   // how its browser is configured
-	Inbox      Inbox          `json:"inbox"`
-	ReplyFirst Duration       `json:"replyFirst"` // sends to chats that have not written within it are held; 0s: off
+	ID          string          `json:"id"`
+	State       string          `json:"state"` // STOPPED, STARTING, QR, LINK_CODE, SYNCING, READY, DISCONNECTED, CONFLICT, LOGGED_OUT, BLOCKED, FAILED
+	Since       time.Time       `json:"since"` // when State was entered
+	Reason      string          `json:"reason,omitempty"`
+	LastError   string          `json:"lastError,omitempty"`
+	PairMethod  string          `json:"pairMethod"` // "qr" or "link"
+	PairPhone   string          `json:"pairPhone,omitempty"`
+	Account     string          `json:"account,omitempty"` // digits of the paired phone
+	AutoStart   bool            `json:"autoStart"`
+	QR          QR              `json:"qr"`
+	Code        LinkCode        `json:"code"`
+	Queue       QueueSummary    `json:"queue"`
+	Pacing      Pacing          `json:"pacing"`    // in effect, defaults filled in
+	PacingSet   PacingSettings  `json:"pacingSet"` // what the operator set; an absent field is a default
+	Browser     Browser         `json:"browser"`   // how its browser is configured
+	Inbox       Inbox           `json:"inbox"`
+	ReplyFirst  Duration        `json:"replyFirst"`  // sends to chats that have not written within it are held; 0s: off
+	Alerting    AlertThresholds `json:"alerting"`    // alert thresholds in effect
+	AlertingSet AlertingSet     `json:"alertingSet"` // what the operator set; an absent field is a default
 }
 
 // Browser is how a session's browser is configured. A changed setting

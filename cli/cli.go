@@ -37,6 +37,8 @@ Usage:
                                          paced (--pause, --resume, --cancel)
   waconsole apikey create|list|revoke ...
                                          keys of the API over TCP (serve --listen)
+  waconsole alerts [--all] [--session ID] [--json] [--check] | alerts ack ID
+                                         open alerts (--all: history too); acknowledge one
   waconsole backup FILE                  copy the store while it runs
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
@@ -108,6 +110,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdDoctor(rest, stdout)
 		case "apikey":
 			return cmdAPIKey(rest, stdout)
+		case "alerts":
+			return cmdAlerts(rest, stdout)
 		case "version":
 			fmt.Fprintln(stdout, "waconsole", version)
 			return nil

@@ -26,6 +26,8 @@ const sessionUsage = `usage:
                            retention defaults to 720h, "default" returns to it)
                            [--reply-first D|off]
                            (hold sends to chats that have not written within D, such as 24h)
+                           [--alert-disconnected D] [--alert-send-failures N/D] [--alert-restarts N/D]
+                           (alert thresholds, default 1m, 3/5m and 3/10m; "default" returns to it)
                            [BROWSER] [--chrome-flags-clear]
     BROWSER: [--proxy URL|none] [--user-agent UA|default] [--chrome-flag F]...
                            a proxy http://, https:// or socks5://, optionally user:password@;
@@ -50,6 +52,7 @@ func cmdSession(args []string, stdout io.Writer) error {
 	pacing := pacingFlags(fs)
 	browser := browserFlags(fs)
 	inbox := inboxFlags(fs)
+	alerting := alertingFlags(fs)
 	replyFirst := fs.String("reply-first", "", "set: hold sends to chats that have not written within this, such as 24h; off or 0s turns it off")
 	pos, err := parseInterleaved(fs, rest)
 	if err != nil {
@@ -118,10 +121,13 @@ func cmdSession(args []string, stdout io.Writer) error {
 		if req.Browser, err = browser.request(set); err != nil {
 			return err
 		}
+		if req.Alerting, err = alerting.request(set); err != nil {
+			return err
+		}
 		if snap, err = c.Set(ctx, id, req); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\npolicy     %s\ninbox      %s\nbrowser    %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap), replyFirstText(snap.ReplyFirst), inboxSettingsText(snap.Inbox), browserText(snap.Browser))
+		fmt.Fprintf(stdout, "%s: %s (%s)\npacing     %s\npolicy     %s\ninbox      %s\nbrowser    %s\nalerting   %s\n", snap.ID, snap.State, snap.Reason, pacingText(snap), replyFirstText(snap.ReplyFirst), inboxSettingsText(snap.Inbox), browserText(snap.Browser), alertingText(snap))
 		if req.Browser != nil && session.State(snap.State).Running() {
 			fmt.Fprintf(stdout, "the browser runs with the old browser settings: restart the session to apply them (waconsole session restart %s)\n", id)
 		}
@@ -292,8 +298,8 @@ func showSession(ctx context.Context, c *api.Client, id string, w io.Writer) err
 	}
 	fmt.Fprintf(w, "session    %s\nstate      %s since %s (%s)\nreason     %s\naccount    %s\npairing    %s %s\nautostart  %v\nlast error %s\n",
 		s.ID, s.State, s.Since.Format(time.RFC3339), time.Since(s.Since).Round(time.Second), s.Reason, s.Account, s.PairMethod, s.PairPhone, s.AutoStart, s.LastError)
-	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\npolicy     %s\ninbox      %s\n           %s\nbrowser    %s\n\nevents:\n",
-		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s), replyFirstText(s.ReplyFirst), inboxSettingsText(s.Inbox), inboxSummary(s.Inbox), browserText(s.Browser))
+	fmt.Fprintf(w, "queue      depth %d, held %d, dead %d, failures 5m %d, paused %v\npacing     %s\npolicy     %s\ninbox      %s\n           %s\nbrowser    %s\nalerting   %s\n\nevents:\n",
+		s.Queue.Depth, s.Queue.Held, s.Queue.Dead, s.Queue.Failures5m, s.Queue.Paused, pacingText(s), replyFirstText(s.ReplyFirst), inboxSettingsText(s.Inbox), inboxSummary(s.Inbox), browserText(s.Browser), alertingText(s))
 	for _, e := range evs {
 		what := e.Detail
 		switch {

@@ -141,6 +141,7 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	if starts.Unclean > 0 {
 		o.log.Warn("an earlier process on this data dir did not stop cleanly (killed or crashed)", "unclean_starts", starts.Unclean, "starts", starts.Starts)
 	}
+	mgr.NoteStart(starts)
 	info := api.Info{PID: os.Getpid(), Mode: o.mode, DataDir: o.dataDir, WAURL: o.waURL, Started: time.Now(), Version: version}
 	keys := storeKeys{db}
 	handler := api.Handler(mgr, info, api.Options{Webhooks: webhookAdapter{hooks}, Keys: keys})

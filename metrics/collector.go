@@ -37,6 +37,7 @@ var (
 	descUncleanStarts  = desc("waconsole_process_unclean_starts_total", "Starts that followed a process that did not stop cleanly (killed or crashed).")
 	descDrops          = desc("waconsole_update_drops_total", "Updates a slow subscriber (console, API stream) never received.")
 	descStoreSize      = desc("waconsole_store_size_bytes", "Size of the store file.")
+	descAlertsOpen     = desc("waconsole_alerts_open", "Alerts open, by kind and severity (waconsole alerts lists them).", "kind", "severity")
 	descScrapeFailures = desc("waconsole_scrape_errors", "Reads that failed during this scrape; see the process log.")
 )
 
@@ -48,7 +49,7 @@ type collector struct {
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descSessions, descSessionState, descConnected, descInboundStored, descInboundBytes, descSent,
 		descQueueDepth, descQueueHeld, descQueueDead, descSendFailures, descDeliveries, descDisconnects, descRestarts,
-		descStarts, descUncleanStarts, descDrops, descStoreSize, descScrapeFailures} {
+		descStarts, descUncleanStarts, descDrops, descStoreSize, descAlertsOpen, descScrapeFailures} {
 		ch <- d
 	}
 }
@@ -124,6 +125,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 	} else {
 		gauge(descStoreSize, float64(size))
 	}
+	c.alerts(gauge, failed)
 	gauge(descScrapeFailures, float64(errs))
 }
 

@@ -82,6 +82,9 @@ func TestExpositionLintsCleanAndCounts(t *testing.T) {
 	feedFor(rt, "ops")
 	rt.Put(session.Snapshot{ID: "spare", State: session.Stopped})
 	rt.StatsOf["ops"] = session.QueueStats{Depth: 2, SentTotal: 5, States: map[string]int{"held": 1, "dead": 3}}
+	rt.RaiseAlert(session.Alert{Session: "ops", Kind: session.AlertDeadJobs, Severity: session.SeverityWarning})
+	rt.RaiseAlert(session.Alert{Session: "spare", Kind: session.AlertDeadJobs, Severity: session.SeverityWarning})
+	rt.ResolveAlert(rt.RaiseAlert(session.Alert{Kind: session.AlertDiskFull, Severity: session.SeverityCritical}).ID)
 	waitFor(t, "the feed to count the failures", func() bool {
 		return m.feed.counts("ops").failures[failSendError] == 1
 	})
@@ -157,12 +160,26 @@ waconsole_update_drops_total 7
 	want.WriteString(`waconsole_queue_latency_seconds_bucket{session="ops",le="+Inf"} 1
 waconsole_queue_latency_seconds_sum{session="ops"} 3
 waconsole_queue_latency_seconds_count{session="ops"} 1
+# HELP waconsole_alerts_open Alerts open, by kind and severity (waconsole alerts lists them).
+# TYPE waconsole_alerts_open gauge
+waconsole_alerts_open{kind="blocked",severity="critical"} 0
+waconsole_alerts_open{kind="conflict",severity="critical"} 0
+waconsole_alerts_open{kind="dead-jobs",severity="warning"} 2
+waconsole_alerts_open{kind="disconnected",severity="critical"} 0
+waconsole_alerts_open{kind="disk-full",severity="critical"} 0
+waconsole_alerts_open{kind="failed",severity="critical"} 0
+waconsole_alerts_open{kind="logged-out",severity="critical"} 0
+waconsole_alerts_open{kind="restart-loop",severity="critical"} 0
+waconsole_alerts_open{kind="send-failures",severity="warning"} 0
+waconsole_alerts_open{kind="unclean-restart",severity="warning"} 0
+waconsole_alerts_open{kind="webhook-dead",severity="warning"} 0
+waconsole_alerts_open{kind="webhook-failing",severity="warning"} 0
 `)
 	err = testutil.GatherAndCompare(m.Gatherer(), strings.NewReader(want.String()),
 		"waconsole_sessions", "waconsole_sessions_connected", "waconsole_messages_sent_total", "waconsole_queue_depth",
 		"waconsole_queue_dead", "waconsole_send_failures_total", "waconsole_session_disconnects_total",
 		"waconsole_browser_restarts_total", "waconsole_process_starts_total", "waconsole_process_unclean_starts_total",
-		"waconsole_update_drops_total", "waconsole_queue_latency_seconds")
+		"waconsole_update_drops_total", "waconsole_queue_latency_seconds", "waconsole_alerts_open")
 	if err != nil {
 		t.Fatal(err)
 	}

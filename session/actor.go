@@ -73,6 +73,7 @@ func newActor(m *Manager, s store.Session) *actor {
 		Browser: maskBrowser(s.Browser), ReplyFirst: s.ReplyFirst,
 	}
 	a.browser = s.Browser
+	a.loadAlerting()
 	// A state that needs a browser cannot survive the process that ran it.
 	if a.snap.State.Running() {
 		a.snap.State = Stopped
@@ -152,6 +153,7 @@ func (a *actor) publish() {
 	a.pub = s
 	a.pubMu.Unlock()
 	a.m.broker.publish(Update{Session: a.id, Snapshot: &s})
+	a.m.alerts.observe(s)
 }
 
 // record appends an event to the session's log and publishes it.
@@ -330,6 +332,7 @@ func (a *actor) browserFailed(err error) {
 		}
 	}
 	a.crashes = append(recent, now)
+	a.m.alerts.browserFailed(a.id)
 	a.snap.LastError = err.Error()
 	a.event("browser-failed", err.Error())
 	a.log.Warn("browser failed", "err", err, "err_type", errTypeBrowserCrash, "failures", len(a.crashes), "window", a.m.cfg.Timing.CrashWindow)

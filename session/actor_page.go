@@ -309,6 +309,10 @@ func (a *actor) set(s Settings) error {
 		if err != nil {
 			return err
 		}
+		alerting, err := ChangeAlerting(a.snap.AlertingSet, s.Alerting, s.AlertingDefaults)
+		if err != nil {
+			return err
+		}
 		if s.AutoStart != nil {
 			a.snap.AutoStart = *s.AutoStart
 		}
@@ -329,6 +333,12 @@ func (a *actor) set(s Settings) error {
 			if err := a.out.setPacing(pacing); err != nil {
 				return err
 			}
+		}
+		if s.Alerting != nil || s.AlertingDefaults != (AlertDefaults{}) {
+			if err := a.m.cfg.Store.SetAlertThresholds(a.id, alerting); err != nil {
+				return err
+			}
+			a.snap.AlertingSet, a.snap.Alerting = alerting, EffectiveAlerting(alerting)
 		}
 		if s.Inbox != nil {
 			if err := a.m.cfg.Store.SetInboxSettings(a.id, inbox); err != nil {

@@ -33,7 +33,7 @@ const (
 // Alert is one raised alert, open until its cause goes away.
 type Alert struct {
 	ID       uint64        `json:"id"`
-	Session  string        `json:"session,omitempty"` // "" for the process, the store and the webhooks
+	Session  string        `json:"session,omitempty"` // "" for the process and the disk
 	Kind     AlertKind     `json:"kind"`
 	Severity AlertSeverity `json:"severity"`
 	Reason   string        `json:"reason"`

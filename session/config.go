@@ -41,6 +41,15 @@ type Timing struct {
 	HoldWindow      time.Duration // ... within this window hold the queue (3 in 10 min)
 	InboxSweep      time.Duration // how often captured messages past their retention are removed (1 min)
 	DrainAfter      time.Duration // back READY after being down longer than this, the unread are snapshotted (1 min)
+	// Alerts: thresholds of duration are checked this often (5 s), the
+	// webhook queue read (15 s) and the disk measured (1 min) this often;
+	// restart-loop resolves after READY this long without a failure
+	// (10 min), unclean-restart after the process has run this long (1 h).
+	AlertCheck        time.Duration
+	AlertWebhookPoll  time.Duration
+	AlertDiskPoll     time.Duration
+	AlertRestartQuiet time.Duration
+	AlertUncleanClear time.Duration
 }
 
 func (t Timing) withDefaults() Timing {
@@ -75,5 +84,10 @@ func (t Timing) withDefaults() Timing {
 	def(&t.HoldWindow, 10*time.Minute)
 	def(&t.InboxSweep, time.Minute)
 	def(&t.DrainAfter, time.Minute)
+	def(&t.AlertCheck, 5*time.Second)
+	def(&t.AlertWebhookPoll, 15*time.Second)
+	def(&t.AlertDiskPoll, time.Minute)
+	def(&t.AlertRestartQuiet, 10*time.Minute)
+	def(&t.AlertUncleanClear, time.Hour)
 	return t
 }

@@ -246,6 +246,24 @@ var steps = []struct {
 		c.note("c2 auto=%v %s", s.AutoStart, s.PairMethod)
 		c.update("with auto-start", "c2", func(u session.Update) bool { return u.Snapshot != nil && u.Snapshot.AutoStart })
 	}},
+	{"alert thresholds and alerts", func(c *contract) {
+		s, err := c.rt.Set("c1", session.Settings{Alerting: &session.AlertSettings{Disconnected: ptr(2 * time.Minute), SendFailures: ptr(5), SendWindow: ptr(10 * time.Minute)}})
+		c.want("set alert thresholds", err, nil)
+		s, err = c.rt.Set("c1", session.Settings{AlertingDefaults: session.AlertDefaults{SendFailures: true}})
+		c.want("send failures back to the default", err, nil)
+		if a := s.Alerting; a.Disconnected != 2*time.Minute || a.SendFailures != 3 || a.SendWindow != 5*time.Minute || a.Restarts != 3 || s.AlertingSet.SendFailures != nil {
+			c.t.Errorf("thresholds %+v set %+v, want disconnected 2m and the defaults", a, s.AlertingSet)
+		}
+		c.note("thresholds %+v", s.Alerting)
+		_, err = c.rt.Set("c1", session.Settings{Alerting: &session.AlertSettings{Restarts: ptr(0)}})
+		c.want("a restart count of 0", err, session.ErrInvalid)
+		list, err := c.rt.Alerts(session.AlertQuery{Session: "c1"})
+		c.want("alerts of c1", err, nil)
+		c.note("alerts of c1: %d", len(list))
+		_, err = c.rt.Alerts(session.AlertQuery{Limit: -1})
+		c.want("a negative limit", err, session.ErrInvalid)
+		c.want("ack an unknown alert", c.rt.AckAlert(999), session.ErrNotFound)
+	}},
 	{"browser settings", func(c *contract) {
 		_, err := c.rt.Add(session.AddRequest{ID: "c3", Browser: session.BrowserSettings{Flags: []string{"--headless"}}})
 		c.want("add with a flag waconsole manages", err, session.ErrInvalid)

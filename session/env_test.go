@@ -100,6 +100,8 @@ func (e *testEnv) open(t *testing.T) {
 			QRFirst: 1200 * time.Millisecond, QRNext: 400 * time.Millisecond, LinkCodeRefresh: time.Minute,
 			RetryBase: 200 * time.Millisecond, RetryMax: time.Second, StartStagger: 50 * time.Millisecond,
 			DrainAfter: e.drainAfter,
+			AlertCheck: 50 * time.Millisecond, AlertWebhookPoll: 100 * time.Millisecond, AlertDiskPoll: 100 * time.Millisecond,
+			AlertRestartQuiet: 2 * time.Second,
 		},
 	})
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 type Manager struct {
 	cfg    Config
 	broker *broker
+	alerts *alerter
 
 	mu     sync.Mutex
 	actors map[string]*actor
@@ -42,13 +43,20 @@ func NewManager(cfg Config) (*Manager, error) {
 	cfg.Timing = cfg.Timing.withDefaults()
 	m := &Manager{cfg: cfg, broker: newBroker(), actors: map[string]*actor{}, now: time.Now}
 	cfg.Store.SetHooks(storeHooks())
+	var err error
+	if m.alerts, err = newAlerter(m); err != nil {
+		return nil, err
+	}
 	sessions, err := cfg.Store.ListSessions()
 	if err != nil {
 		return nil, err
 	}
+	m.mu.Lock()
 	for _, s := range sessions {
 		m.actors[s.ID] = newActor(m, s)
 	}
+	m.mu.Unlock()
+	go m.alerts.run()
 	return m, nil
 }
 
@@ -85,6 +93,7 @@ func (m *Manager) StartAuto(ctx context.Context) {
 // Close stops every session (each browser closed, every process gone) and
 // waits for them, at most until ctx ends.
 func (m *Manager) Close(ctx context.Context) error {
+	m.alerts.close()
 	m.mu.Lock()
 	m.closed = true
 	actors := make([]*actor, 0, len(m.actors))
@@ -263,6 +272,7 @@ func (m *Manager) Delete(id string) error {
 	m.mu.Lock()
 	delete(m.actors, id)
 	m.mu.Unlock()
+	m.alerts.forget(id)
 	if err := m.cfg.Store.DeleteSession(id); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}

@@ -336,6 +336,9 @@ func (o *outbox) finished(p Page, j Job, msg Message, err error) {
 		}
 		return nil
 	}
+	if !errors.Is(err, ErrInFlight) {
+		a.m.alerts.sendResult(a.id, err)
+	}
 	saved, serr := a.m.cfg.Store.UpdateJob(a.id, j.Seq, update)
 	if serr != nil {
 		// The job stays "sending" on disk: the next start will look it up.

@@ -27,6 +27,10 @@ type Settings struct {
 	Inbox   *InboxChange   `json:"-"`
 	// ReplyFirst sets the reply-first window; 0 turns it off.
 	ReplyFirst *time.Duration `json:"-"`
+	// Alerting thresholds that are set replace the session's; those named
+	// in AlertingDefaults return to their defaults.
+	Alerting         *AlertSettings `json:"-"`
+	AlertingDefaults AlertDefaults  `json:"-"`
 }
 
 // QueueStats is the queue view of one session.

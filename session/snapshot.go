@@ -33,7 +33,9 @@ type Snapshot struct {
 	Inbox      InboxInfo       `json:"inbox"`
 	Drain      DrainInfo       `json:"drain"` // the unread drain's progress, without its chats
 	// ReplyFirst holds sends to chats that have not written within it; 0: off.
-	ReplyFirst time.Duration `json:"replyFirst"`
+	ReplyFirst  time.Duration   `json:"replyFirst"`
+	Alerting    AlertThresholds `json:"alerting"` // in effect, defaults filled in
+	AlertingSet AlertSettings   `json:"-"`        // as the operator set it: nil fields are defaults
 }
 
 // QRInfo is the QR code a session shows while it waits for a scan.

@@ -9,11 +9,13 @@ import (
 // The webhook events the sessions emit. Their data carries the session,
 // chat, message and job ids, so a worker can follow one message through.
 const (
-	HookSessionState = "session.state"
-	HookOutboxSent   = "outbox.sent"
-	HookOutboxDead   = "outbox.dead"
-	HookMessageAck   = "message.ack"
-	HookReceived     = "message.received"
+	HookSessionState  = "session.state"
+	HookOutboxSent    = "outbox.sent"
+	HookOutboxDead    = "outbox.dead"
+	HookMessageAck    = "message.ack"
+	HookReceived      = "message.received"
+	HookAlertRaised   = "alert.raised"
+	HookAlertResolved = "alert.resolved"
 )
 
 // stateData is the data of session.state.
@@ -43,7 +45,7 @@ type jobData struct {
 // storeHooks are what the store writes for the webhooks, in the same
 // transaction as the state change or job update that causes it.
 func storeHooks() store.Hooks {
-	return store.Hooks{Event: stateEvents, Job: jobEvents, Inbound: receivedEvents}
+	return store.Hooks{Event: stateEvents, Job: jobEvents, Inbound: receivedEvents, Alert: alertEvents}
 }
 
 func stateEvents(session string, ev store.Event) []store.WebhookEvent {
@@ -109,4 +111,26 @@ func ReceivedData(session string, m Message) any {
 	in := captured(m, InboxSettings{}, "")
 	in.Session = session
 	return receivedOf(in)
+}
+
+// alertData is the data of alert.raised and alert.resolved: the alert as
+// kept. An alert of no session (the process, the disk) goes to every
+// session's endpoints, with session empty.
+type alertData struct {
+	ID       uint64    `json:"id"`
+	Session  string    `json:"session"`
+	Kind     string    `json:"kind"`
+	Severity string    `json:"severity"`
+	Reason   string    `json:"reason"`
+	Raised   time.Time `json:"raised"`
+	Resolved time.Time `json:"resolved,omitzero"`
+}
+
+func alertEvents(a store.Alert) []store.WebhookEvent {
+	typ := HookAlertRaised
+	if !a.Resolved.IsZero() {
+		typ = HookAlertResolved
+	}
+	return []store.WebhookEvent{{Session: a.Session, Type: typ, Data: alertData{ID: a.ID, Session: a.Session, Kind: a.Kind,
+		Severity: a.Severity, Reason: a.Reason, Raised: a.Raised, Resolved: a.Resolved}}}
 }

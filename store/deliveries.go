@@ -335,3 +335,49 @@ func (db *DB) DeliveryCounts() (map[string]map[DeliveryState]int, error) {
 	}
 	return out, nil
 }
+
+// DeliveryTrouble counts one session's deliveries in trouble.
+type DeliveryTrouble struct {
+	Failing int // pending after at least the given number of failed attempts
+	Dead    int
+}
+
+// DeliveriesInTrouble counts, per session, the deliveries still retrying
+// after minAttempts or more failed attempts and the dead ones, of endpoints
+// that still exist: removing an endpoint ends its trouble. It reads each
+// delivery's fields alone, not its body.
+func (db *DB) DeliveriesInTrouble(minAttempts int) (map[string]DeliveryTrouble, error) {
+	out := map[string]DeliveryTrouble{}
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return getBucket(tx, bucketV1, bucketDeliveries).ForEach(func(k, v []byte) error {
+			var d struct {
+				Session  string        `json:"session"`
+				Endpoint string        `json:"endpoint"`
+				State    DeliveryState `json:"state"`
+				Attempts int           `json:"attempts"`
+			}
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("delivery %x is damaged: %v; restore a backup", k, err)
+			}
+			failing := d.State == DeliveryPending && d.Attempts >= minAttempts
+			if !failing && d.State != DeliveryDead {
+				return nil
+			}
+			if _, err := getWebhook(tx, d.Session, d.Endpoint); err != nil {
+				return nil // the endpoint or its session is gone
+			}
+			t := out[d.Session]
+			if failing {
+				t.Failing++
+			} else {
+				t.Dead++
+			}
+			out[d.Session] = t
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("webhook deliveries in trouble: %w", err)
+	}
+	return out, nil
+}

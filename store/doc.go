@@ -30,6 +30,12 @@
 //	|       |-- paused : 0x01
 //	|       |-- holdreason : string    why the outbox is paused
 //	|       |-- replyfirst : varint    ns; a send to a chat silent that long is held (absent: off)
+//	|       |-- alerting               alert thresholds; a key only for what the operator set
+//	|       |   |-- disconnected : varint   ns
+//	|       |   |-- sendfailures : varint   failed attempts ...
+//	|       |   |-- sendwindow : varint     ... within ns
+//	|       |   |-- restarts : varint       browser restarts ...
+//	|       |   `-- restartwindow : varint  ... within ns
 //	|       |-- inbox                  since version 3; a key only for what differs from the default
 //	|       |   |-- keepown : 0x01     own messages not filtered
 //	|       |   |-- keepstatus : 0x01  status@broadcast not filtered
@@ -84,6 +90,10 @@
 //	|       |   `-- <seq> : DrainItem JSON  oldest message first; done once handed on
 //	|       `-- ids
 //	|           `-- <msgid> : <seq>    one item per message id
+//	|-- alerts                         since version 6
+//	|   `-- <seq> : Alert JSON         raised, acked, resolved; newest AlertHistory kept
+//	|-- alertsopen                     since version 6
+//	|   `-- <session>\x00<kind> : <seq>  the open alert of a cause: one at most
 //	`-- apikeys                        since version 7
 //	    `-- <name> : APIKey JSON       role, sessions, created, last_used, SHA-256 of the key (never the key)
 //
@@ -113,6 +123,9 @@
 // (bench_test.go measures it). EnqueueDeliveriesTx adds deliveries inside
 // a caller's own write transaction, so a fact and the webhook deliveries it
 // causes commit together.
+// RaiseAlert and ResolveAlert queue the Alert hook's deliveries in their
+// own transaction; an alert of no session goes to every session's
+// endpoints that want it.
 // SaveInbound: concurrent callers share one commit through db.Batch
 // (bench_test.go measures it).
 package store

@@ -18,6 +18,9 @@ type Hooks struct {
 	// Inbound sees every captured message that was new, or the final form
 	// of a pending one, with what SaveInbound did with it.
 	Inbound func(m Inbound, o InboundOutcome) []WebhookEvent
+	// Alert sees every alert raised or resolved. An event for session ""
+	// goes to the endpoints of every session that want it.
+	Alert func(a Alert) []WebhookEvent
 }
 
 // SetHooks installs h for the writes that follow.
@@ -50,6 +53,29 @@ func (db *DB) jobHook(tx *bolt.Tx, before, after Job) error {
 func (db *DB) inboundHook(tx *bolt.Tx, m Inbound, o InboundOutcome, now time.Time, hooked bool) error {
 	if h := db.hooks.Load(); hooked && h != nil && h.Inbound != nil && o != InboundSeen {
 		return emit(tx, h.Inbound(m, o), now)
+	}
+	return nil
+}
+
+func (db *DB) alertHook(tx *bolt.Tx, a Alert, now time.Time) error {
+	h := db.hooks.Load()
+	if h == nil || h.Alert == nil {
+		return nil
+	}
+	for _, ev := range h.Alert(a) {
+		if ev.Session != "" {
+			if err := emit(tx, []WebhookEvent{ev}, now); err != nil {
+				return err
+			}
+			continue
+		}
+		err := getBucket(tx, sessionsPath()...).ForEachBucket(func(id []byte) error {
+			ev.Session = string(id)
+			return emit(tx, []WebhookEvent{ev}, now)
+		})
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -30,6 +30,7 @@ var migrations = []migration{
 	{3, "capture inbound messages", [][]byte{bucketInbound, bucketInboundIDs, bucketInboundStats}, noData},
 	{4, "webhook endpoints and their delivery queue", [][]byte{bucketWebhooks, bucketDeliveries, bucketWebhookQueue}, noData},
 	{5, "unread drains and their per-message progress", [][]byte{bucketDrains}, noData},
+	{6, "alerts and the index of the open ones", [][]byte{bucketAlerts, bucketAlertsOpen}, noData},
 	{7, "API keys of the TCP API", [][]byte{bucketAPIKeys}, noData},
 	{8, "index inbound messages for search", [][]byte{bucketInboundText}, indexInbound},
 }

@@ -21,6 +21,9 @@ type ProcessStarts struct {
 	// Unclean counts the starts that found the previous process had not
 	// stopped cleanly: killed, crashed or the machine lost power.
 	Unclean int64 `json:"unclean"`
+	// AfterUnclean is set by RecordStart when this very start followed a
+	// process that did not stop cleanly.
+	AfterUnclean bool `json:"-"`
 }
 
 // RecordStart counts a process taking the file, and an unclean start when
@@ -34,6 +37,7 @@ func (db *DB) RecordStart() (ProcessStarts, error) {
 		out = ProcessStarts{Starts: r.int(keyStarts) + 1, Unclean: r.int(keyUncleanStarts)}
 		if r.bool(keyRunning) {
 			out.Unclean++
+			out.AfterUnclean = true
 		}
 		if r.err != nil {
 			return r.err

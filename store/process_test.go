@@ -25,7 +25,7 @@ func TestRecordStartCountsUncleanStartsAcrossReopens(t *testing.T) {
 		t.Fatal(err)
 	}
 	db = openTest(t, path, Options{})
-	if got, err := db.RecordStart(); err != nil || got != (ProcessStarts{Starts: 3, Unclean: 1}) {
+	if got, err := db.RecordStart(); err != nil || got != (ProcessStarts{Starts: 3, Unclean: 1, AfterUnclean: true}) {
 		t.Fatalf("start after a kill = %+v, %v", got, err)
 	}
 	if got, err := db.ProcessCounts(); err != nil || got != (ProcessStarts{Starts: 3, Unclean: 1}) {

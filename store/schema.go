@@ -32,6 +32,9 @@ var (
 	bucketDrains = []byte("drains")
 
 	bucketAPIKeys = []byte("apikeys")
+	bucketAlerts     = []byte("alerts")
+	bucketAlertsOpen = []byte("alertsopen")
+	bucketAlerting   = []byte("alerting")
 )
 
 // appMarker under v1/meta/app tells our files from other programs' bbolt

@@ -16,7 +16,7 @@ import (
 var ErrInvalid = errors.New("invalid webhook configuration")
 
 // Events are the event types an endpoint can choose; none chosen means all.
-var Events = []string{"message.received", "message.ack", "session.state", "outbox.sent", "outbox.dead"}
+var Events = []string{"message.received", "message.ack", "session.state", "outbox.sent", "outbox.dead", "alert.raised", "alert.resolved"}
 
 // TestEvent is what `webhook test` sends; it goes to the endpoints tested
 // whatever events they chose.

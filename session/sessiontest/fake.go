@@ -311,7 +311,7 @@ func (f *Fake) Add(req session.AddRequest) (session.Snapshot, error) {
 	}
 	f.Snapshots[req.ID] = session.Snapshot{ID: req.ID, State: session.Stopped, Since: f.now(), Reason: "created",
 		PairMethod: req.PairMethod, PairPhone: req.PairPhone, AutoStart: req.AutoStart == nil || *req.AutoStart,
-		Pacing: session.EffectivePacing(session.PacingSettings{}), Browser: masked(req.Browser),
+		Pacing: session.EffectivePacing(session.PacingSettings{}), Browser: masked(req.Browser), Alerting: session.EffectiveAlerting(session.AlertSettings{}),
 		Inbox: session.NewInboxInfo(session.InboxSettings{})}
 	f.browser[req.ID] = req.Browser
 	f.event(req.ID, session.Event{Kind: "created", To: string(session.Stopped), Reason: "pairing by " + req.PairMethod})
@@ -424,6 +424,11 @@ func (f *Fake) Set(id string, set session.Settings) (session.Snapshot, error) {
 		if err != nil {
 			return err
 		}
+		alerting, err := session.ChangeAlerting(s.AlertingSet, set.Alerting, set.AlertingDefaults)
+		if err != nil {
+			return err
+		}
+		s.AlertingSet, s.Alerting = alerting, session.EffectiveAlerting(alerting)
 		if set.Inbox != nil {
 			info := session.NewInboxInfo(inbox)
 			info.Stored, info.Bytes, info.Filtered = s.Inbox.Stored, s.Inbox.Bytes, s.Inbox.Filtered

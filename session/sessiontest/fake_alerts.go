@@ -60,7 +60,7 @@ func (f *Fake) AckAlert(id uint64) error {
 	}
 	i := int(id) - 1
 	if i < 0 || i >= len(f.AlertList) {
-		return fmt.Errorf("no alert %d: list them with `waconsole alerts`: %w", id, session.ErrInvalid)
+		return fmt.Errorf("no alert %d: list them with `waconsole alerts --all`: %w", id, session.ErrNotFound)
 	}
 	if f.AlertList[i].Acked.IsZero() {
 		f.AlertList[i].Acked = f.now()
