@@ -3,6 +3,7 @@ package backup
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,9 @@ const stagePrefix = ".backup-"
 // owner, mode 0700), first removing any stage a killed process left there.
 // Only one backup may run at a time per parent.
 func NewStage(parent string) (*Stage, error) {
+	if parent == "" {
+		return nil, errors.New("backup: no data dir to stage the files in")
+	}
 	old, _ := filepath.Glob(filepath.Join(parent, stagePrefix+"*"))
 	for _, o := range old {
 		_ = os.RemoveAll(o)
@@ -52,6 +56,7 @@ func (s *Stage) Add(rel string, write func(io.Writer) error) (File, error) {
 		err = cerr
 	}
 	if err != nil {
+		_ = os.Remove(dst) // so that the copy can be taken again
 		return File{}, fmt.Errorf("backup: staging %s: %w", rel, err)
 	}
 	return File{Path: rel, Size: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil

@@ -17,6 +17,7 @@ type Config struct {
 	Driver  Driver
 	Logf    func(format string, args ...any) // one line per lifecycle event; nil = silent
 	Timing  Timing
+	Version string // waconsole's version, written in backups
 }
 
 // Timing holds the clocks of the session lifecycle. Zero fields take the

@@ -18,7 +18,7 @@ import (
 	"github.com/waconsole/waconsole/session"
 )
 
-// BackupBytes is what the fake's store "contains".
+// BackupBytes is what the fake's backup archive "contains".
 const BackupBytes = "bbolt file bytes"
 
 // Fake is an in-memory session.Runtime. Tests may fill its maps before the
