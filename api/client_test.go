@@ -288,4 +288,7 @@ func TestClientBackup(t *testing.T) {
 	if err != nil || n != int64(len(sessiontest.BackupBytes)) || buf.String() != sessiontest.BackupBytes {
 		t.Fatalf("Backup = %d %q %v", n, buf.String(), err)
 	}
+	if ct := serve(t, newFake(), "GET", "/v1/backup", "").Header().Get("Content-Type"); ct != "application/gzip" {
+		t.Errorf("backup Content-Type %q, want application/gzip (the archive)", ct)
+	}
 }

@@ -229,9 +229,10 @@ func escapedRune(b []byte) (rune, bool) {
 
 func (s *server) getInfo(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.info) }
 
-// backup streams a hot copy of the store (a bbolt file).
+// backup streams a backup archive (package backup) taken while the
+// sessions run.
 func (s *server) backup(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Type", "application/gzip")
 	if _, err := s.b.Backup(w); err != nil {
 		// Headers are gone; a cut body is all the client can be told.
 		panic(http.ErrAbortHandler)
