@@ -1,9 +1,7 @@
 package backup
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
 	"os"
@@ -12,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/waconsole/waconsole/backup/backuptest"
 	"github.com/waconsole/waconsole/store"
 )
 
@@ -52,67 +51,8 @@ func testArchive(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// repack rewrites an archive entry by entry: edit returns an entry's new
-// content, or false to leave it out; entries named in added are appended.
-func repack(t *testing.T, archive []byte, edit func(name string, data []byte) ([]byte, bool), added ...string) []byte {
-	t.Helper()
-	gz, err := gzip.NewReader(bytes.NewReader(archive))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := tar.NewReader(gz)
-	var out bytes.Buffer
-	gw := gzip.NewWriter(&out)
-	tw := tar.NewWriter(gw)
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, keep := edit(hdr.Name, data)
-		if !keep {
-			continue
-		}
-		hdr.Size = int64(len(data))
-		if err := tw.WriteHeader(hdr); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write(data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, name := range added {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Size: 5, Mode: 0o600, Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tw.Write([]byte("extra")); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := gw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
-}
-
-func keepAll(_ string, data []byte) ([]byte, bool) { return data, true }
-
 func TestArchiveStartsWithTheManifest(t *testing.T) {
-	var names []string
-	repack(t, testArchive(t), func(name string, data []byte) ([]byte, bool) {
-		names = append(names, name)
-		return data, true
-	})
+	names := backuptest.Names(t, testArchive(t))
 	want := []string{ManifestName, StoreName, profileFile}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("entries %q, want %q", names, want)
@@ -175,7 +115,7 @@ func TestRestoreRefusesANonEmptyDir(t *testing.T) {
 }
 
 func TestRestoreOfADamagedArchiveWritesNothing(t *testing.T) {
-	bad := repack(t, testArchive(t), func(name string, data []byte) ([]byte, bool) {
+	bad := backuptest.Repack(t, testArchive(t), func(name string, data []byte) ([]byte, bool) {
 		if name == profileFile {
 			data = bytes.Clone(data)
 			data[0] ^= 1
@@ -208,18 +148,18 @@ func TestUnpackFindsWhatIsWrong(t *testing.T) {
 	}{
 		"a flipped byte":    {flipped, "use another backup"},
 		"cut short":         {good[:len(good)-40], "damaged or cut short"},
-		"a missing file":    {repack(t, good, func(name string, data []byte) ([]byte, bool) { return data, name != profileFile }), "lacks files its manifest lists (" + profileFile + ")"},
-		"an added file":     {repack(t, good, keepAll, "profiles/shop/Default/extra"), `holds "profiles/shop/Default/extra", which its manifest does not list`},
-		"a file twice":      {repack(t, good, keepAll, StoreName), `holds "waconsole.db", which its manifest does not list (twice`},
-		"intact, repacked":  {repack(t, good, keepAll), ""},
-		"no manifest first": {repack(t, good, func(name string, data []byte) ([]byte, bool) { return data, name != ManifestName }), "its first entry is \"waconsole.db\""},
-		"an unknown format": {repack(t, good, func(name string, data []byte) ([]byte, bool) {
+		"a missing file":    {backuptest.Repack(t, good, func(name string, data []byte) ([]byte, bool) { return data, name != profileFile }), "lacks files its manifest lists (" + profileFile + ")"},
+		"an added file":     {backuptest.Repack(t, good, backuptest.KeepAll, "profiles/shop/Default/extra"), `holds "profiles/shop/Default/extra", which its manifest does not list`},
+		"a file twice":      {backuptest.Repack(t, good, backuptest.KeepAll, StoreName), `holds "waconsole.db", which its manifest does not list (twice`},
+		"intact, repacked":  {backuptest.Repack(t, good, backuptest.KeepAll), ""},
+		"no manifest first": {backuptest.Repack(t, good, func(name string, data []byte) ([]byte, bool) { return data, name != ManifestName }), "its first entry is \"waconsole.db\""},
+		"an unknown format": {backuptest.Repack(t, good, func(name string, data []byte) ([]byte, bool) {
 			if name == ManifestName {
 				return bytes.Replace(data, []byte(`"format": 1`), []byte(`"format": 9`), 1), true
 			}
 			return data, true
 		}), "archive format 9 is not known"},
-		"a path out of its profile": {repack(t, good, func(name string, data []byte) ([]byte, bool) {
+		"a path out of its profile": {backuptest.Repack(t, good, func(name string, data []byte) ([]byte, bool) {
 			if name == ManifestName {
 				return bytes.Replace(data, []byte(profileFile), []byte("profiles/shop/../../../etc/passwd"), 1), true
 			}
