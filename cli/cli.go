@@ -33,7 +33,9 @@ Usage:
   waconsole drain SESSION [--chats all|ID,...] [--action deliver|read|skip] [--rate 2]
                                          the unread messages after downtime: list, then drain
                                          paced (--pause, --resume, --cancel)
-  waconsole backup FILE                  copy the store while it runs
+  waconsole backup FILE                  a backup archive of the store and the logins, taken while it runs
+  waconsole backup --verify FILE         check an archive: manifest, checksums, store
+  waconsole restore FILE --data-dir DIR  restore an archive into an empty data dir
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
   waconsole sim --listen ADDR [--build NAME]
@@ -95,6 +97,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdDrain(rest, stdout)
 		case "backup":
 			return cmdBackup(rest, stdout)
+		case "restore":
+			return cmdRestore(rest, stdout)
 		case "doctor":
 			return cmdDoctor(rest, stdout)
 		case "version":

@@ -104,7 +104,7 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	o.logf("browser: %s", driver)
 	mgr, err := session.NewManager(session.Config{
 		Store: db, DataDir: o.dataDir, WAURL: o.waURL, Driver: driver,
-		Logf: o.logf, Timing: o.timing,
+		Logf: o.logf, Timing: o.timing, Version: version,
 	})
 	if err != nil {
 		return nil, err
