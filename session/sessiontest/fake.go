@@ -775,6 +775,12 @@ func (f *Fake) Inbox(id string, q session.InboxQuery) ([]session.InboundMessage,
 }
 
 func (f *Fake) Backup(w io.Writer) (int64, error) {
+	f.mu.Lock()
+	err := f.call("Backup")
+	f.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
 	n, err := io.WriteString(w, BackupBytes)
 	return int64(n), err
 }
