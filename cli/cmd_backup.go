@@ -92,6 +92,10 @@ func printArchive(w io.Writer, path string, sum backup.Summary) {
 	fmt.Fprintf(tw, "  taken\t%s by waconsole %s, from data dir %s\n", sum.Created.Format("2006-01-02 15:04:05 MST"), sum.Version, sum.DataDir)
 	fmt.Fprintf(tw, "  store\t%s, schema version %d\n", byteSize(sum.Store.Size), sum.Schema)
 	for _, s := range sum.Sessions {
+		if len(s.Files) == 0 {
+			fmt.Fprintf(tw, "  session %s\t%s when taken, no login files in its profile: it will need pairing\n", s.ID, s.State)
+			continue
+		}
 		fmt.Fprintf(tw, "  session %s\t%s when taken, login: %d files, %s\n", s.ID, s.State, len(s.Files), byteSize(s.Bytes()))
 	}
 	fmt.Fprintf(tw, "  address\t%s: the logins work against this address alone\n", sum.WAURL)

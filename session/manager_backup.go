@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"time"
 
 	"github.com/waconsole/waconsole/backup"
@@ -19,7 +20,11 @@ func (m *Manager) Backup(w io.Writer) (int64, error) {
 		return 0, err
 	}
 	defer stage.Remove()
-	man := backup.Manifest{Version: m.cfg.Version, Created: time.Now().UTC(), DataDir: m.cfg.DataDir, WAURL: m.cfg.WAURL}
+	dataDir, err := filepath.Abs(m.cfg.DataDir)
+	if err != nil {
+		return 0, err
+	}
+	man := backup.Manifest{Version: m.cfg.Version, Created: time.Now().UTC(), DataDir: dataDir, WAURL: m.cfg.WAURL}
 	man.Store, err = stage.Add(backup.StoreName, func(w io.Writer) error {
 		_, err := m.cfg.Store.Backup(w)
 		return err
