@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/waconsole/waconsole/backup"
@@ -40,7 +40,34 @@ type fileStamp struct {
 	mtime time.Time
 }
 
-func (a fileStamp) same(b fileStamp) bool { return a.size == b.size && a.mtime.Equal(b.mtime) }
+// settled tells whether a copy taken between the listings before and
+// after is one instant's state. The same files must be there, unchanged,
+// except that leveldb's write-ahead log (*.log) and its MANIFEST-* may have
+// grown: leveldb only appends to them, so the copy holds a prefix, which is
+// what a crash leaves and leveldb reads up to its last whole record. A
+// file added or removed means a compaction: copy again.
+func settled(before, after map[string]fileStamp) bool {
+	if len(before) != len(after) {
+		return false
+	}
+	for name, b := range before {
+		a, ok := after[name]
+		switch {
+		case !ok:
+			return false
+		case a.size == b.size && a.mtime.Equal(b.mtime):
+		case a.size > b.size && appendOnly(name):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func appendOnly(name string) bool {
+	base := path.Base(name)
+	return strings.HasSuffix(base, ".log") || strings.HasPrefix(base, "MANIFEST-")
+}
 
 // listLogin returns the login files of a profile, slash-separated paths
 // relative to it, with their stamps. A profile not made yet has none.
@@ -97,7 +124,8 @@ func listLogin(profile string) (map[string]fileStamp, error) {
 // CURRENT; SQLite keeps a journal), so a copy during which no file changed
 // is what a crash at that instant would have left, and the browser opens
 // it as after a crash. The files are listed, copied and listed again; a
-// copy during which anything changed is taken again. No call of the page
+// copy during which anything changed but leveldb's appends (settled) is
+// taken again. No call of the page
 // or the browser flushes IndexedDB or Local Storage, and stopping the
 // browser would drop the session's connection, so this is done without
 // them. What the page wrote in the last seconds (Chromium delays Local
@@ -116,7 +144,7 @@ func stageLogin(stage *backup.Stage, profile, dest string) ([]backup.File, error
 		if lerr != nil {
 			return nil, lerr
 		}
-		if err == nil && maps.EqualFunc(before, after, fileStamp.same) {
+		if err == nil && settled(before, after) {
 			return files, nil
 		}
 		stage.Drop(files)

@@ -1,11 +1,13 @@
 package session
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/waconsole/waconsole/backup"
 )
@@ -64,5 +66,45 @@ func TestStageLoginTakesTheLoginAlone(t *testing.T) {
 	none, err := stageLogin(stage, filepath.Join(t.TempDir(), "never-started"), "profiles/new")
 	if err != nil || len(none) != 0 {
 		t.Fatalf("stageLogin of a missing profile = %v, %v", none, err)
+	}
+}
+
+// A copy counts when nothing changed meanwhile but leveldb's appends.
+func TestSettledAllowsLeveldbAppendsAlone(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	t1 := t0.Add(time.Millisecond)
+	const dir = "Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/"
+	before := map[string]fileStamp{
+		dir + "000003.log":      {100, t0},
+		dir + "MANIFEST-000001": {50, t0},
+		dir + "000005.ldb":      {4096, t0},
+		"Default/Cookies":       {20480, t0},
+	}
+	change := func(name string, st fileStamp) map[string]fileStamp {
+		after := maps.Clone(before)
+		if st.size < 0 {
+			delete(after, name)
+		} else {
+			after[name] = st
+		}
+		return after
+	}
+	for what, c := range map[string]struct {
+		after map[string]fileStamp
+		want  bool
+	}{
+		"nothing changed":       {maps.Clone(before), true},
+		"the log grew":          {change(dir+"000003.log", fileStamp{180, t1}), true},
+		"the manifest grew":     {change(dir+"MANIFEST-000001", fileStamp{90, t1}), true},
+		"the log shrank":        {change(dir+"000003.log", fileStamp{10, t1}), false},
+		"a table rewritten":     {change(dir+"000005.ldb", fileStamp{4096, t1}), false},
+		"the cookies written":   {change("Default/Cookies", fileStamp{20480, t1}), false},
+		"a file added":          {change(dir+"000007.ldb", fileStamp{10, t1}), false},
+		"a file removed":        {change(dir+"000005.ldb", fileStamp{-1, t1}), false},
+		"the log rewritten too": {change(dir+"000003.log", fileStamp{100, t1}), false},
+	} {
+		if got := settled(before, c.after); got != c.want {
+			t.Errorf("%s: settled = %v, want %v", what, got, c.want)
+		}
 	}
 }
