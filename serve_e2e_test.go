@@ -86,11 +86,11 @@ func TestServePairStatusAndCleanStop(t *testing.T) {
 	}
 
 	// A hot backup of the store opens as a store with the session in it.
-	backup := filepath.Join(t.TempDir(), "copy.db")
-	if out, errOut, code := cli(t, "backup", backup, "--data-dir", dir); code != 0 || !strings.Contains(out, "wrote") {
+	archive := filepath.Join(t.TempDir(), "copy.tar.gz")
+	if out, errOut, code := cli(t, "backup", archive, "--data-dir", dir); code != 0 || !strings.Contains(out, "wrote") {
 		t.Fatalf("backup: exit %d %s %s", code, out, errOut)
 	}
-	copyDB, err := store.Open(backup, store.Options{})
+	copyDB, err := store.Open(unpackStore(t, archive), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -278,7 +278,8 @@ func (c *Client) QueueAction(ctx context.Context, id, action string) (QueueStats
 	return qs, c.do(ctx, "POST", sessionPath(id, "queue", action), nil, &qs)
 }
 
-// Backup copies the server's store, as it is now, to w.
+// Backup copies a backup archive of the server's store and logins, as they
+// are now, to w.
 func (c *Client) Backup(ctx context.Context, w io.Writer) (int64, error) {
 	resp, err := c.request(ctx, "GET", "/v1/backup", nil)
 	if err != nil {

@@ -288,6 +288,22 @@ func TestClientBackup(t *testing.T) {
 	if err != nil || n != int64(len(sessiontest.BackupBytes)) || buf.String() != sessiontest.BackupBytes {
 		t.Fatalf("Backup = %d %q %v", n, buf.String(), err)
 	}
+	if ct := serve(t, newFake(), "GET", "/v1/backup", "").Header().Get("Content-Type"); ct != "application/gzip" {
+		t.Errorf("backup Content-Type %q, want application/gzip (the archive)", ct)
+	}
+}
+
+// A backup that fails before its first byte says why, in the API's error
+// format, instead of cutting the body.
+func TestClientBackupFailureSaysWhy(t *testing.T) {
+	f := newFake()
+	f.Fail["Backup"] = errors.New("the browser kept writing its profile during 5 copies; take the backup again")
+	c, _ := startServer(t, Handler(f, testInfo))
+	var buf strings.Builder
+	_, err := c.Backup(context.Background(), &buf)
+	if err == nil || !strings.Contains(err.Error(), "take the backup again") || buf.Len() != 0 {
+		t.Fatalf("Backup = %v, wrote %q", err, buf.String())
+	}
 }
 
 func TestRemoteClientRefusesABadURL(t *testing.T) {

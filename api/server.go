@@ -242,13 +242,34 @@ func escapedRune(b []byte) (rune, bool) {
 
 func (s *server) getInfo(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, s.info) }
 
-// backup streams a hot copy of the store (a bbolt file).
+// backup streams a backup archive (package backup) taken while the
+// sessions run.
 func (s *server) backup(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/octet-stream")
-	if _, err := s.b.Backup(w); err != nil {
+	aw := &archiveWriter{w: w}
+	if _, err := s.b.Backup(aw); err != nil {
+		if !aw.started {
+			fail(w, err)
+			return
+		}
 		// Headers are gone; a cut body is all the client can be told.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// archiveWriter sends the archive's headers with its first byte: the
+// files are gathered before any is written, so a backup that fails while
+// gathering them still answers with its error.
+type archiveWriter struct {
+	w       http.ResponseWriter
+	started bool
+}
+
+func (a *archiveWriter) Write(p []byte) (int, error) {
+	if !a.started {
+		a.w.Header().Set("Content-Type", "application/gzip")
+		a.started = true
+	}
+	return a.w.Write(p)
 }
 
 func (s *server) listSessions(w http.ResponseWriter, r *http.Request) {

@@ -39,7 +39,9 @@ Usage:
                                          keys of the API over TCP (serve --listen)
   waconsole alerts [--all] [--session ID] [--json] [--check] | alerts ack ID
                                          open alerts (--all: history too); acknowledge one
-  waconsole backup FILE                  copy the store while it runs
+  waconsole backup FILE                  a backup archive of the store and the logins, taken while it runs
+  waconsole backup --verify FILE         check an archive: manifest, checksums, store
+  waconsole restore FILE --data-dir DIR  restore an archive into an empty data dir
   waconsole doctor [SESSION] [--json]    which browser, version, flags and profile each session
                                          uses, and whether it starts; exit 1 when one does not
   waconsole sim --listen ADDR [--build NAME]
@@ -106,6 +108,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdDrain(rest, stdout)
 		case "backup":
 			return cmdBackup(rest, stdout)
+		case "restore":
+			return cmdRestore(rest, stdout)
 		case "doctor":
 			return cmdDoctor(rest, stdout)
 		case "apikey":

@@ -7,21 +7,34 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/waconsole/waconsole/backup"
 )
 
 func cmdBackup(args []string, stdout io.Writer) error {
-	fs := newFlagSet("backup", "waconsole backup FILE: copy the store of the running waconsole to FILE while it runs.\nThe browser profiles (the WhatsApp logins) are not in it: back up <data-dir>/profiles with the process stopped.")
+	fs := newFlagSet("backup", "waconsole backup FILE: write a backup archive of the running waconsole to FILE while its sessions run:\nthe store and each session's login, so that a restore (waconsole restore) needs no pairing.\nwaconsole backup --verify FILE: check an archive (no server needed).")
 	var f flags
 	f.client(fs)
+	verify := fs.Bool("verify", false, "check the archive FILE (its manifest, every checksum, the store) and print what it holds")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return errors.New("usage: waconsole backup FILE")
+		return errors.New("usage: waconsole backup FILE, or waconsole backup --verify FILE")
+	}
+	if *verify {
+		sum, err := verifyArchive(pos[0])
+		if err != nil {
+			return err
+		}
+		printArchive(stdout, pos[0], sum)
+		return nil
 	}
 	dst := pos[0]
-	// Written aside, synced, then renamed: a cut copy never passes for a backup.
+	// Written aside, checked, synced, then renamed: a cut or damaged copy
+	// never passes for a backup. It holds the logins: mode 0600.
 	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".partial-*")
 	if err != nil {
 		return err
@@ -34,6 +47,10 @@ func cmdBackup(args []string, stdout io.Writer) error {
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
+	var sum backup.Summary
+	if err == nil {
+		sum, err = verifyArchive(tmp.Name())
+	}
 	if err == nil {
 		err = os.Chmod(tmp.Name(), 0o600)
 	}
@@ -44,5 +61,43 @@ func cmdBackup(args []string, stdout io.Writer) error {
 		return fmt.Errorf("backup to %s: %w", dst, err)
 	}
 	fmt.Fprintf(stdout, "wrote %d bytes to %s\n", n, dst)
+	printArchive(stdout, dst, sum)
 	return nil
+}
+
+// verifyArchive checks the archive at path without restoring it; the
+// store is unpacked into a private temporary dir to be opened read-only.
+func verifyArchive(path string) (backup.Summary, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return backup.Summary{}, err
+	}
+	defer f.Close()
+	dir, err := os.MkdirTemp("", "waconsole-verify-*")
+	if err != nil {
+		return backup.Summary{}, err
+	}
+	defer os.RemoveAll(dir)
+	sum, err := backup.Unpack(f, dir, false)
+	if err != nil {
+		return backup.Summary{}, fmt.Errorf("archive %s: %w", path, err)
+	}
+	return sum, nil
+}
+
+// printArchive says what a checked archive holds.
+func printArchive(w io.Writer, path string, sum backup.Summary) {
+	fmt.Fprintf(w, "archive %s: ok, every checksum matches\n", path)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  taken\t%s by waconsole %s, from data dir %s\n", sum.Created.Format("2006-01-02 15:04:05 MST"), sum.Version, sum.DataDir)
+	fmt.Fprintf(tw, "  store\t%s, schema version %d\n", byteSize(sum.Store.Size), sum.Schema)
+	for _, s := range sum.Sessions {
+		if len(s.Files) == 0 {
+			fmt.Fprintf(tw, "  session %s\t%s when taken, no login files in its profile: it will need pairing\n", s.ID, s.State)
+			continue
+		}
+		fmt.Fprintf(tw, "  session %s\t%s when taken, login: %d files, %s\n", s.ID, s.State, len(s.Files), byteSize(s.Bytes()))
+	}
+	fmt.Fprintf(tw, "  address\t%s: the logins work against this address alone\n", sum.WAURL)
+	tw.Flush()
 }

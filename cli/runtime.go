@@ -116,7 +116,7 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 	driver := session.NewChromeDriver(chrome)
 	mgr, err := session.NewManager(session.Config{
 		Store: db, DataDir: o.dataDir, WAURL: o.waURL, Driver: driver,
-		Log: o.log, Timing: o.timing,
+		Log: o.log, Timing: o.timing, Version: version,
 	})
 	if err != nil {
 		return nil, err

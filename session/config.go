@@ -18,6 +18,7 @@ type Config struct {
 	Driver  Driver
 	Log     *slog.Logger // lifecycle events, failures and sends; nil = silent
 	Timing  Timing
+	Version string // waconsole's version, written in backups
 }
 
 // Timing holds the clocks of the session lifecycle. Zero fields take the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -24,6 +23,8 @@ type Manager struct {
 	mu     sync.Mutex
 	actors map[string]*actor
 	closed bool
+
+	backupMu sync.Mutex // one backup at a time: each stages its files in the data dir
 
 	now func() time.Time // the reply-first clock; tests move it past a window
 }
@@ -147,9 +148,6 @@ func (m *Manager) Get(id string) (Snapshot, error) {
 	}
 	return a.snapshot(), nil
 }
-
-// Backup writes a consistent copy of the store to w while everything runs.
-func (m *Manager) Backup(w io.Writer) (int64, error) { return m.cfg.Store.Backup(w) }
 
 // History returns the last n events of a session, oldest first.
 func (m *Manager) History(id string, n int) ([]Event, error) {

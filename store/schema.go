@@ -31,7 +31,7 @@ var (
 
 	bucketDrains = []byte("drains")
 
-	bucketAPIKeys = []byte("apikeys")
+	bucketAPIKeys    = []byte("apikeys")
 	bucketAlerts     = []byte("alerts")
 	bucketAlertsOpen = []byte("alertsopen")
 	bucketAlerting   = []byte("alerting")

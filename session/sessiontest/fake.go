@@ -18,7 +18,7 @@ import (
 	"github.com/waconsole/waconsole/session"
 )
 
-// BackupBytes is what the fake's store "contains".
+// BackupBytes is what the fake's backup archive "contains".
 const BackupBytes = "bbolt file bytes"
 
 // Fake is an in-memory session.Runtime. Tests may fill its maps before the
@@ -781,6 +781,12 @@ func (f *Fake) Inbox(id string, q session.InboxQuery) ([]session.InboundMessage,
 }
 
 func (f *Fake) Backup(w io.Writer) (int64, error) {
+	f.mu.Lock()
+	err := f.call("Backup")
+	f.mu.Unlock()
+	if err != nil {
+		return 0, err
+	}
 	n, err := io.WriteString(w, BackupBytes)
 	return int64(n), err
 }

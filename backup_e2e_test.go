@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/waconsole/waconsole/api"
+	"github.com/waconsole/waconsole/backup"
+	"github.com/waconsole/waconsole/backup/backuptest"
+	"github.com/waconsole/waconsole/session"
+)
+
+// unpackStore checks a backup archive and returns the path of the store
+// unpacked from it.
+func unpackStore(t *testing.T, archive string) string {
+	t.Helper()
+	f, err := os.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dir := t.TempDir()
+	if _, err := backup.Unpack(f, dir, false); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(dir, backup.StoreName)
+}
+
+// A session paired in data dir A, backed up while it runs and restored
+// into an empty data dir B, is READY on B against the same stand-in
+// without pairing: no QR code shown.
+func TestBackupRestoreComesBackReadyWithoutPairing(t *testing.T) {
+	url, sim := startSim(t, 0.05)
+	dirA := t.TempDir()
+	srvA := startServe(t, dirA, url)
+	cli(t, "session", "add", "shop", "--data-dir", dirA)
+	pairByCLI(t, dirA, "shop", "15552220031", sim)
+
+	archive := filepath.Join(t.TempDir(), "shop.tar.gz")
+	out, errOut, code := cli(t, "backup", archive, "--data-dir", dirA)
+	if code != 0 || !strings.Contains(out, "ok, every checksum matches") || !strings.Contains(out, "session shop") {
+		t.Fatalf("backup: exit %d\n%s%s", code, out, errOut)
+	}
+	if info, err := os.Stat(archive); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("the archive: %v, %v; want mode 0600", info, err)
+	}
+	data, err := os.ReadFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := backuptest.Names(t, data)
+	if names[0] != backup.ManifestName || names[1] != backup.StoreName {
+		t.Fatalf("the archive starts with %q", names[:2])
+	}
+	hasIDB := slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "profiles/shop/Default/IndexedDB/") })
+	caches := slices.ContainsFunc(names, func(n string) bool {
+		return strings.Contains(n, "Cache") || strings.Contains(n, "Singleton") || strings.HasSuffix(n, "/LOCK")
+	})
+	if !hasIDB || caches {
+		t.Fatalf("the archive holds %q: want the IndexedDB login and no cache or lock", names)
+	}
+	checkVerifyRefusesDamage(t, data)
+
+	srvA.signal(syscall.SIGTERM)
+	if code := srvA.wait(t, 15*time.Second); code != 0 {
+		t.Fatalf("serve A exited %d", code)
+	}
+	if _, errOut, code := cli(t, "restore", archive, "--data-dir", dirA); code != 1 || !strings.Contains(errOut, "not empty") || !strings.Contains(errOut, "waconsole.db") {
+		t.Fatalf("restore into the used data dir A: exit %d %s", code, errOut)
+	}
+
+	dirB := filepath.Join(t.TempDir(), "b")
+	if out, errOut, code := cli(t, "restore", archive, "--data-dir", dirB); code != 0 || !strings.Contains(out, "restored into "+dirB) {
+		t.Fatalf("restore into an empty data dir: exit %d\n%s%s", code, out, errOut)
+	}
+	restored := time.Now()
+	startServe(t, dirB, url)
+	waitFor(t, 60*time.Second, "the restored session READY", func() bool {
+		st, code := status(t, dirB)
+		return code == 0 && st.Sessions[0].State == string(session.Ready)
+	})
+	events, err := api.NewClient(dirB).Events(context.Background(), "shop", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Time.After(restored) && (e.To == string(session.QR) || e.To == string(session.LinkCode) || strings.Contains(e.Kind, "qr")) {
+			t.Fatalf("the restored session asked for pairing: %+v", e)
+		}
+	}
+}
+
+// checkVerifyRefusesDamage runs `backup --verify` on the archive, intact,
+// with a flipped byte, cut short and without one of its files.
+func checkVerifyRefusesDamage(t *testing.T, archive []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if out, errOut, code := cli(t, "backup", "--verify", write("good.tar.gz", archive)); code != 0 || !strings.Contains(out, "schema version") {
+		t.Fatalf("--verify of an intact archive: exit %d\n%s%s", code, out, errOut)
+	}
+	flipped := bytes.Clone(archive)
+	flipped[len(flipped)/2] ^= 0x10
+	var dropped string
+	missing := backuptest.Repack(t, archive, func(name string, data []byte) ([]byte, bool) {
+		if dropped == "" && strings.HasPrefix(name, "profiles/") {
+			dropped = name
+			return nil, false
+		}
+		return data, true
+	})
+	for name, c := range map[string]struct {
+		data []byte
+		want string
+	}{
+		"flipped.tar.gz": {flipped, "use another backup"},
+		"cut.tar.gz":     {archive[:len(archive)*2/3], "cut short"},
+		"missing.tar.gz": {missing, "lacks files its manifest lists (" + dropped},
+	} {
+		if _, errOut, code := cli(t, "backup", "--verify", write(name, c.data)); code != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("--verify of %s: exit %d, %q; want exit 1 saying %q", name, code, errOut, c.want)
+		}
+	}
+	fresh := filepath.Join(dir, "never")
+	if _, errOut, code := cli(t, "restore", write("flipped2.tar.gz", flipped), "--data-dir", fresh); code != 1 {
+		t.Errorf("restore of a damaged archive: exit %d %s", code, errOut)
+	}
+	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+		t.Errorf("a refused restore left %s: %v", fresh, err)
+	}
+}
