@@ -87,7 +87,7 @@ func TestWorkerOverTCP(t *testing.T) {
 		t.Errorf("status with a wrong key: exit %d, %s", code, errOut)
 	}
 	log := srv.stderr.String()
-	if !strings.Contains(log, "API over TCP on http://"+addr) || strings.Contains(log, worker) || strings.Contains(log, reader) {
+	if !strings.Contains(log, `"url":"http://`+addr+`"`) || strings.Contains(log, worker) || strings.Contains(log, reader) {
 		t.Errorf("the serve log should name the TCP address and no key:\n%s", log)
 	}
 }
