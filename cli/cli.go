@@ -18,7 +18,8 @@ const usage = `waconsole: run and operate WhatsApp Web sessions from a terminal.
 Usage:
   waconsole [flags]                      the console (sessions run in it)
   waconsole --demo                       the console against a local WhatsApp Web stand-in
-  waconsole serve [flags]                the same sessions headless, for systemd or Docker
+  waconsole serve [flags]                the same sessions headless, for systemd or Docker;
+                                         --listen: the API over TCP, --ssh-listen: the console over SSH
   waconsole status [--json]              the sessions table; exit 0 when every auto-start session is READY
   waconsole pair SESSION [--link-code PHONE] [--qr-style auto|half|sextant]
                                          pair a phone: draws the QR (or shows the link code) here
