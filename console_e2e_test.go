@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"io"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -13,23 +11,15 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
-	"github.com/creack/pty"
 
+	"github.com/waconsole/waconsole/internal/ptyterm"
 	"github.com/waconsole/waconsole/internal/qrscan"
 	"github.com/waconsole/waconsole/simweb"
 )
 
 // console is the console binary running in a pseudo-terminal, its screen
 // kept by a terminal emulator, as an operator's terminal would.
-type console struct {
-	cmd  *exec.Cmd
-	tty  *os.File
-	term *vt.SafeEmulator
-	done chan struct{}
-	// drained closes when everything the console wrote has reached term.
-	drained chan struct{}
-}
+type console struct{ *ptyterm.Term }
 
 func startConsole(t *testing.T, args ...string) *console {
 	t.Helper()
@@ -45,35 +35,10 @@ func startSized(t *testing.T, cols, rows int, args ...string) *console {
 // startInTerminal runs cmd in a pseudo-terminal of cols × rows.
 func startInTerminal(t *testing.T, cols, rows int, cmd *exec.Cmd) *console {
 	t.Helper()
-	c := &console{cmd: cmd, term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{}), drained: make(chan struct{})}
-	c.cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	tty, err := pty.StartWithSize(c.cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.tty = tty
-	go func() {
-		_, _ = io.Copy(c.term, tty) // ends when the console and its children have closed the terminal
-		close(c.drained)
-	}()
-	go func() { _, _ = io.Copy(tty, c.term) }() // the terminal's answers to queries
-	go func() {
-		_ = c.cmd.Wait()
-		close(c.done)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-c.done:
-		default:
-			c.cmd.Process.Kill()
-			<-c.done
-		}
-		tty.Close()
-	})
-	return c
+	return &console{ptyterm.Start(t, cols, rows, cmd)}
 }
 
-func (c *console) screen() string { return c.term.Render() }
+func (c *console) screen() string { return c.Emu.Render() }
 
 // waitScreen returns the first screen for which ok holds.
 func (c *console) waitScreen(t *testing.T, timeout time.Duration, what string, ok func(string) bool) string {
@@ -85,7 +50,7 @@ func (c *console) waitScreen(t *testing.T, timeout time.Duration, what string, o
 			return s
 		}
 		select {
-		case <-c.done:
+		case <-c.Done:
 			t.Fatalf("the console exited while waiting for %s; last screen:\n%s", what, ansi.Strip(s))
 		default:
 		}
@@ -101,7 +66,7 @@ func (c *console) waitScreen(t *testing.T, timeout time.Duration, what string, o
 // before its last words do.
 func (c *console) exitScreen(t *testing.T, timeout time.Duration, running string) string {
 	t.Helper()
-	for _, ch := range []chan struct{}{c.done, c.drained} {
+	for _, ch := range []chan struct{}{c.Done, c.Drained} {
 		select {
 		case <-ch:
 		case <-time.After(timeout):
@@ -159,8 +124,8 @@ func TestConsolePairsInATerminalAndLeavesNoBrowser(t *testing.T) {
 	c.waitScreen(t, 30*time.Second, "READY after the scan, with no key pressed", c.has("Paired with +"+number))
 
 	// Killed outright, the console must not leave its browser behind.
-	c.cmd.Process.Signal(syscall.SIGKILL)
-	<-c.done
+	c.Cmd.Process.Signal(syscall.SIGKILL)
+	<-c.Done
 	waitFor(t, 5*time.Second, "Chromium to die with the killed console", func() bool { return browsers(dir) == 0 })
 
 	// Started again, the session comes back READY without pairing.
@@ -171,13 +136,13 @@ func TestConsolePairsInATerminalAndLeavesNoBrowser(t *testing.T) {
 	if strings.Contains(ansi.Strip(c.screen()), "of 6") {
 		t.Fatal("the restarted console shows a QR code")
 	}
-	c.tty.Write([]byte("q"))
+	c.TTY.Write([]byte("q"))
 	select {
-	case <-c.done:
+	case <-c.Done:
 	case <-time.After(15 * time.Second):
 		t.Fatal("the console did not quit on q")
 	}
-	if code := c.cmd.ProcessState.ExitCode(); code != 0 {
+	if code := c.Cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("the console exited %d on q", code)
 	}
 	if n := browsers(dir); n != 0 {
@@ -191,15 +156,15 @@ func TestConsoleRefusesASecondInstance(t *testing.T) {
 	srv := startServe(t, dir, url)
 	c := startConsole(t, "--data-dir", dir, "--wa-url", url)
 	s := c.exitScreen(t, 5*time.Second, "a second console on a held data dir kept running")
-	if c.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, "in use") || !strings.Contains(s, strconv.Itoa(srv.cmd.Process.Pid)) {
-		t.Fatalf("exit %d, screen:\n%s", c.cmd.ProcessState.ExitCode(), s)
+	if c.Cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, "in use") || !strings.Contains(s, strconv.Itoa(srv.cmd.Process.Pid)) {
+		t.Fatalf("exit %d, screen:\n%s", c.Cmd.ProcessState.ExitCode(), s)
 	}
 }
 
 func TestDemoRefusesAnUnknownSimBuild(t *testing.T) {
 	c := startConsole(t, "--demo", "--sim-build", "1999-01", "--data-dir", t.TempDir(), "--sim-addr", freeAddr(t))
 	s := c.exitScreen(t, 10*time.Second, "the demo kept running with a build the stand-in does not play")
-	if c.cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, `"1999-01"`) || !strings.Contains(s, "--list-builds") {
-		t.Fatalf("exit %d, screen:\n%s", c.cmd.ProcessState.ExitCode(), s)
+	if c.Cmd.ProcessState.ExitCode() == 0 || !strings.Contains(s, `"1999-01"`) || !strings.Contains(s, "--list-builds") {
+		t.Fatalf("exit %d, screen:\n%s", c.Cmd.ProcessState.ExitCode(), s)
 	}
 }

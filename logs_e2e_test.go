@@ -280,7 +280,7 @@ func TestConsoleLogsTextToItsFile(t *testing.T) {
 	c := startConsole(t, "--demo", "--data-dir", dir, "--sim-addr", freeAddr(t))
 	// The demo's phone pairs by itself.
 	c.waitScreen(t, 60*time.Second, "the demo session paired", c.has("Paired with +15550123456"))
-	c.tty.Write([]byte("q"))
+	c.TTY.Write([]byte("q"))
 	c.exitScreen(t, 20*time.Second, "the console did not quit on q")
 	b, err := os.ReadFile(filepath.Join(dir, "waconsole.log"))
 	if err != nil {

@@ -22,9 +22,9 @@ func TestConsoleDrawsASextantQRAt80x24(t *testing.T) {
 	}
 	c.waitScreen(t, 30*time.Second, "READY after the scan", c.has("Paired with +"+number))
 	// Quit cleanly: the browser must be gone before the data dir is removed.
-	c.tty.Write([]byte("q"))
+	c.TTY.Write([]byte("q"))
 	select {
-	case <-c.done:
+	case <-c.Done:
 	case <-time.After(15 * time.Second):
 		t.Fatal("the console did not quit on q")
 	}
@@ -46,11 +46,11 @@ func TestPairDrawsASextantQRAt80x24(t *testing.T) {
 	}
 	c.waitScreen(t, 30*time.Second, "pair to report READY", c.has("READY: session ops is paired with +"+number))
 	select {
-	case <-c.done:
+	case <-c.Done:
 	case <-time.After(15 * time.Second):
 		t.Fatal("pair did not exit once READY")
 	}
-	if code := c.cmd.ProcessState.ExitCode(); code != 0 {
+	if code := c.Cmd.ProcessState.ExitCode(); code != 0 {
 		t.Fatalf("pair exited %d", code)
 	}
 }

@@ -41,18 +41,18 @@ func TestServePairsAPhoneOverSSH(t *testing.T) {
 	c.waitScreen(t, 30*time.Second, "the new session in the table", func(s string) bool {
 		return strings.Contains(s, "shop") && strings.Contains(s, "STOPPED")
 	})
-	c.tty.Write([]byte("s"))
+	c.TTY.Write([]byte("s"))
 	c.waitScreen(t, 30*time.Second, "the session waiting for a QR scan", func(s string) bool {
 		return strings.Contains(s, "shop") && strings.Contains(s, " QR ")
 	})
-	c.tty.Write([]byte("\r"))
+	c.TTY.Write([]byte("\r"))
 	const number = "15553330003"
 	scanFromScreen(t, c, "of 6", phone, number)
 	c.waitScreen(t, 30*time.Second, "READY after the scan", c.has("Paired with +"+number))
 
-	c.tty.Write([]byte("q"))
+	c.TTY.Write([]byte("q"))
 	select {
-	case <-c.done:
+	case <-c.Done:
 	case <-time.After(15 * time.Second):
 		t.Fatal("the SSH console did not end on q")
 	}

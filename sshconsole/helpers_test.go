@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/pem"
-	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -15,10 +14,10 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/waconsole/waconsole/internal/ptyterm"
 	"github.com/waconsole/waconsole/session"
 	"github.com/waconsole/waconsole/session/sessiontest"
 )
@@ -136,42 +135,15 @@ func sshArgs(s *Server, key testKey, extra ...string) []string {
 
 // terminal is the OpenSSH client in a pseudo-terminal, its screen kept by
 // a terminal emulator, as an operator's terminal would.
-type terminal struct {
-	cmd  *exec.Cmd
-	tty  *os.File
-	term *vt.SafeEmulator
-	done chan struct{}
-}
+type terminal struct{ *ptyterm.Term }
 
 // dial runs ssh -tt against s with key in a cols × rows terminal.
 func dial(t *testing.T, s *Server, key testKey, cols, rows int) *terminal {
 	t.Helper()
-	c := &terminal{cmd: exec.Command("ssh", sshArgs(s, key, "-tt")...), term: vt.NewSafeEmulator(cols, rows), done: make(chan struct{})}
-	c.cmd.Env = append(os.Environ(), "TERM=xterm-256color")
-	tty, err := pty.StartWithSize(c.cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.tty = tty
-	go func() { _, _ = io.Copy(c.term, tty) }()
-	go func() { _, _ = io.Copy(tty, c.term) }() // the terminal's answers to queries
-	go func() {
-		_ = c.cmd.Wait()
-		close(c.done)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-c.done:
-		default:
-			c.cmd.Process.Kill()
-			<-c.done
-		}
-		tty.Close()
-	})
-	return c
+	return &terminal{ptyterm.Start(t, cols, rows, exec.Command("ssh", sshArgs(s, key, "-tt")...))}
 }
 
-func (c *terminal) screen() string { return ansi.Strip(c.term.Render()) }
+func (c *terminal) screen() string { return ansi.Strip(c.Emu.Render()) }
 
 // waitScreen returns the first screen that shows every one of texts.
 func (c *terminal) waitScreen(t *testing.T, what string, texts ...string) string {
@@ -183,7 +155,7 @@ func (c *terminal) waitScreen(t *testing.T, what string, texts ...string) string
 			return s
 		}
 		select {
-		case <-c.done:
+		case <-c.Done:
 			t.Fatalf("ssh exited while waiting for %s; last screen:\n%s", what, s)
 		default:
 		}
@@ -196,7 +168,7 @@ func (c *terminal) waitScreen(t *testing.T, what string, texts ...string) string
 
 func (c *terminal) press(t *testing.T, keys string) {
 	t.Helper()
-	if _, err := c.tty.Write([]byte(keys)); err != nil {
+	if _, err := c.TTY.Write([]byte(keys)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -205,8 +177,8 @@ func (c *terminal) press(t *testing.T, keys string) {
 // SIGWINCH and tells the server.
 func (c *terminal) resize(t *testing.T, cols, rows int) {
 	t.Helper()
-	c.term.Resize(cols, rows)
-	if err := pty.Setsize(c.tty, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)}); err != nil {
+	c.Emu.Resize(cols, rows)
+	if err := pty.Setsize(c.TTY, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -215,7 +187,7 @@ func (c *terminal) resize(t *testing.T, cols, rows int) {
 func (c *terminal) waitExit(t *testing.T, why string) {
 	t.Helper()
 	select {
-	case <-c.done:
+	case <-c.Done:
 	case <-time.After(20 * time.Second):
 		t.Fatalf("ssh still runs %s; screen:\n%s", why, c.screen())
 	}

@@ -54,7 +54,7 @@ func TestSSHConsoleShowsTheSessionsTableToEachOperator(t *testing.T) {
 	b.waitScreen(t, "the other console still live", "shop")
 
 	// A dropped connection, not a quit, ends the console's subscription too.
-	b.cmd.Process.Kill()
+	b.Cmd.Process.Kill()
 	waitFor(t, "the dropped console's subscription to end", func() bool { return fake.Subscribers() == 0 })
 	waitFor(t, "both disconnections logged", func() bool { return log.count(`msg="ssh disconnected"`, "after=") == 2 })
 	if st, _ := fake.Get("shop"); st.State != session.Stopped || slices.Contains(fake.Calls(), "Delete shop") {
