@@ -31,6 +31,15 @@ type Options struct {
 	Timeout time.Duration
 	// Log reports failed attempts; nil discards.
 	Log *slog.Logger
+	// OnFailure, when set, hears of every failed attempt and every delivery
+	// that goes dead, with the session and a reason fit for an operator (the
+	// endpoint's name, never its URL, secret or the body). It must not block.
+	OnFailure func(session string, dead bool, reason string)
+	// Keep is how long a delivered delivery stays listed; 0 means 7 days.
+	Keep time.Duration
+	// SweepEvery is how often older delivered deliveries are removed; 0
+	// means a minute.
+	SweepEvery time.Duration
 }
 
 // Service is the webhook side of a runtime: endpoint configuration, the
@@ -66,6 +75,15 @@ func New(db *store.DB, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.OnFailure == nil {
+		o.OnFailure = func(string, bool, string) {}
+	}
+	if o.Keep <= 0 {
+		o.Keep = 7 * 24 * time.Hour
+	}
+	if o.SweepEvery <= 0 {
+		o.SweepEvery = time.Minute
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
 		db: db, o: o, ctx: ctx, cancel: cancel,
@@ -78,7 +96,8 @@ func New(db *store.DB, o Options) *Service {
 	}
 }
 
-// Add validates and stores an endpoint.
+// Add validates and stores an endpoint; an endpoint of that name that is
+// disabled is replaced, enabled.
 func (s *Service) Add(c Config) (store.Webhook, error) {
 	w, err := c.Validate()
 	if err != nil {
