@@ -111,7 +111,7 @@ func TestGoneEndpointIsDisabledUntilAddedAgain(t *testing.T) {
 		t.Errorf("queued delivery = attempts %d, error %q; want it dead unsent, with the reason", d.Attempts, d.LastError)
 	}
 	waitFor(t, "the 410 to be reported", func() bool { return len(heard.got()) == 1 })
-	if f := heard.got()[0]; !f.dead || f.reason != "crm: HTTP 410 Gone on attempt 1: endpoint disabled, 1 queued deliveries dead; add it again with waconsole webhook add to turn it back on" {
+	if f := heard.got()[0]; !f.dead || f.reason != "crm: HTTP 410 Gone on attempt 1: endpoint disabled, its 1 queued delivery dead; add it again with waconsole webhook add to turn it back on" {
 		t.Errorf("report = %+v", f)
 	}
 	list, err := svc.List("s1")

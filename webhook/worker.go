@@ -148,8 +148,15 @@ func (s *Service) disable(d store.Delivery) string {
 		return fmt.Sprintf("%s: HTTP 410 Gone on attempt %d, but disabling it failed: %v", d.Endpoint, d.Attempts, err)
 	}
 	l.Warn("webhook endpoint disabled: it answered 410 Gone", "queued_dead", n)
-	return fmt.Sprintf("%s: HTTP 410 Gone on attempt %d: endpoint disabled, %d queued deliveries dead; add it again with waconsole webhook add to turn it back on",
-		d.Endpoint, d.Attempts, n)
+	queued := ""
+	switch {
+	case n == 1:
+		queued = ", its 1 queued delivery dead"
+	case n > 1:
+		queued = fmt.Sprintf(", its %d queued deliveries dead", n)
+	}
+	return fmt.Sprintf("%s: HTTP 410 Gone on attempt %d: endpoint disabled%s; add it again with waconsole webhook add to turn it back on",
+		d.Endpoint, d.Attempts, queued)
 }
 
 // sweep removes delivered deliveries older than Keep, a bounded batch at a
