@@ -2,16 +2,18 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// SweepDelivered removes at most limit deliveries delivered before cutoff,
-// oldest first, and returns how many went. Pending and dead ones stay: a
-// dead one until it is retried or its endpoint removed. Bounded, so a sweep
-// never holds the writer long; call again while it returns limit.
+// SweepDelivered removes at most limit deliveries created before cutoff,
+// oldest first, that are delivered (before cutoff) or dead with their
+// endpoint removed, and returns how many went. Pending ones stay, and dead
+// ones of an endpoint that exists, until retried. Bounded, so a sweep never
+// holds the writer long; call again while it returns limit.
 func (db *DB) SweepDelivered(cutoff time.Time, limit int) (int, error) {
 	n := 0
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
@@ -21,6 +23,8 @@ func (db *DB) SweepDelivered(cutoff time.Time, limit int) (int, error) {
 		c := b.Cursor()
 		for k, v := c.First(); k != nil && len(old) < limit; k, v = c.Next() {
 			var d struct {
+				Session     string        `json:"session"`
+				Endpoint    string        `json:"endpoint"`
 				State       DeliveryState `json:"state"`
 				Created     time.Time     `json:"created"`
 				DeliveredAt time.Time     `json:"delivered_at"`
@@ -33,7 +37,8 @@ func (db *DB) SweepDelivered(cutoff time.Time, limit int) (int, error) {
 			if !d.Created.Before(cutoff) {
 				break
 			}
-			if d.State == DeliveryDelivered && d.DeliveredAt.Before(cutoff) {
+			delivered := d.State == DeliveryDelivered && d.DeliveredAt.Before(cutoff)
+			if delivered || d.State == DeliveryDead && endpointGone(tx, d.Session, d.Endpoint) {
 				old = append(old, append([]byte(nil), k...))
 			}
 		}
@@ -49,4 +54,11 @@ func (db *DB) SweepDelivered(cutoff time.Time, limit int) (int, error) {
 		return 0, fmt.Errorf("sweep delivered webhook deliveries: %w", err)
 	}
 	return n, nil
+}
+
+// endpointGone reports whether a delivery's endpoint, or its session, was
+// removed.
+func endpointGone(tx *bolt.Tx, session, name string) bool {
+	_, err := getWebhook(tx, session, name)
+	return errors.Is(err, ErrNotFound)
 }

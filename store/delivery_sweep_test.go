@@ -6,7 +6,8 @@ import (
 )
 
 // Delivered deliveries older than the cutoff go, oldest first and at most
-// limit per call; recent, pending and dead ones stay.
+// limit per call, and old dead ones of a removed endpoint; recent, pending
+// and dead ones of an endpoint that exists stay.
 func TestSweepDeliveredKeepsRecentPendingAndDead(t *testing.T) {
 	db := newTestDB(t, "s1")
 	if _, err := db.AddWebhook(Webhook{Session: "s1", Name: "crm", URL: "https://example.com/h", SecretEnv: "S"}); err != nil {
@@ -14,6 +15,20 @@ func TestSweepDeliveredKeepsRecentPendingAndDead(t *testing.T) {
 	}
 	now := time.Now()
 	old := now.Add(-8 * 24 * time.Hour)
+	// A dead delivery of an endpoint removed since.
+	if _, err := db.AddWebhook(Webhook{Session: "s1", Name: "old", URL: "https://example.com/old", SecretEnv: "S", Events: []string{"outbox.dead"}}); err != nil {
+		t.Fatal(err)
+	}
+	orphans, err := db.EnqueueDeliveries(WebhookEvent{Session: "s1", Type: "outbox.dead", Endpoint: "old"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateDelivery(orphans[0].Seq, func(d *Delivery) error { d.State, d.Created = DeliveryDead, old; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteWebhook("s1", "old"); err != nil {
+		t.Fatal(err)
+	}
 	// Five old delivered, one old dead, one old pending, one recent delivered.
 	states := []struct {
 		state DeliveryState
@@ -44,8 +59,8 @@ func TestSweepDeliveredKeepsRecentPendingAndDead(t *testing.T) {
 	if n, err := db.SweepDelivered(cutoff, 3); err != nil || n != 3 {
 		t.Fatalf("first sweep = %d, %v; want 3 (the limit)", n, err)
 	}
-	if n, err := db.SweepDelivered(cutoff, 3); err != nil || n != 2 {
-		t.Fatalf("second sweep = %d, %v; want the 2 left", n, err)
+	if n, err := db.SweepDelivered(cutoff, 3); err != nil || n != 3 {
+		t.Fatalf("second sweep = %d, %v; want the 2 delivered left and the removed endpoint's dead one", n, err)
 	}
 	if n, err := db.SweepDelivered(cutoff, 3); err != nil || n != 0 {
 		t.Fatalf("third sweep = %d, %v; want 0", n, err)
