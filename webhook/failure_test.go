@@ -125,10 +125,18 @@ func TestGoneEndpointIsDisabledUntilAddedAgain(t *testing.T) {
 		t.Errorf("test while disabled = %v, want ErrDisabled saying how to enable it", err)
 	}
 
+	if _, err := svc.Retry("s1", ds[1].Seq); !errors.Is(err, store.ErrDisabled) {
+		t.Errorf("retry while disabled = %v, want ErrDisabled", err)
+	}
+
 	back.Store(true)
 	addEndpoint(t, svc, Config{Name: "crm", URL: rc.URL, SecretFile: file})
 	d := enqueueOne(t, svc, "outbox.sent", nil)
 	waitState(t, db, d.Seq, store.DeliveryDelivered)
+	if _, err := svc.Retry("s1", ds[1].Seq); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, db, ds[1].Seq, store.DeliveryDelivered)
 }
 
 // The worker sweeps delivered deliveries once they are older than Keep and

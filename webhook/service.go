@@ -211,8 +211,13 @@ func (s *Service) Deliveries(session string, states ...store.DeliveryState) ([]s
 }
 
 // Retry makes a dead delivery pending again, with its webhook id and the
-// whole schedule ahead of it.
+// whole schedule ahead of it; not while its endpoint is disabled.
 func (s *Service) Retry(session string, seq uint64) (store.Delivery, error) {
+	if d, err := s.db.GetDelivery(seq); err == nil && d.Session == session {
+		if w, err := s.db.GetWebhook(session, d.Endpoint); err == nil && !w.Disabled.IsZero() {
+			return store.Delivery{}, fmt.Errorf("delivery %d: %w (%s): add %q again with waconsole webhook add first", seq, store.ErrDisabled, w.DisabledReason, w.Name)
+		}
+	}
 	d, err := s.db.UpdateDelivery(seq, func(d *store.Delivery) error {
 		switch {
 		case d.Session != session:
