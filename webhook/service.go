@@ -33,7 +33,8 @@ type Options struct {
 	Log *slog.Logger
 	// OnFailure, when set, hears of every failed attempt and every delivery
 	// that goes dead, with the session and a reason fit for an operator (the
-	// endpoint's name, never its URL, secret or the body). It must not block.
+	// endpoint's name, never its URL, secret or the body). It runs on the
+	// attempt's goroutine, holding the endpoint's slot: it should return quickly.
 	OnFailure func(session string, dead bool, reason string)
 	// Keep is how long a delivered delivery stays listed; 0 means 7 days.
 	Keep time.Duration
