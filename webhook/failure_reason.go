@@ -18,6 +18,10 @@ import (
 // what comes next. Never the URL, the secret or the body.
 func failureReason(d store.Delivery, attempts, status int, err error, wait time.Duration) string {
 	head := fmt.Sprintf("%s: %s on attempt %d of %d", d.Endpoint, failureText(status, err), d.Attempts, attempts)
+	if status == 0 && !errors.As(err, new(*url.Error)) && !errors.As(err, new(noAnswer)) {
+		// Ours, before any request: the secret's source or the signing.
+		head = fmt.Sprintf("%s: attempt %d of %d not sent: %v", d.Endpoint, d.Attempts, attempts, err)
+	}
 	switch {
 	case d.State != store.DeliveryDead:
 		return fmt.Sprintf("%s, next in %s", head, roundWait(wait))
@@ -27,8 +31,8 @@ func failureReason(d store.Delivery, attempts, status int, err error, wait time.
 	return fmt.Sprintf("%s, dead; once the receiver is back: waconsole webhook retry %s %d", head, d.Session, d.Seq)
 }
 
-// failureText names what went wrong without the error's own text where
-// that could carry the URL (a network error quotes it).
+// failureText names what went wrong in a request without the error's own
+// text, which quotes the URL.
 func failureText(status int, err error) string {
 	var timeout noAnswer
 	var dns *net.DNSError
@@ -47,10 +51,8 @@ func failureText(status int, err error) string {
 		return "host not found"
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &record):
 		return "TLS handshake failed"
-	case errors.As(err, new(*url.Error)):
-		return "network error"
 	}
-	return err.Error() // ours: the secret's source or the signing, never the secret
+	return "network error"
 }
 
 // roundWait shows a wait to the second, or to the millisecond when shorter.

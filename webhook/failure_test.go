@@ -77,6 +77,23 @@ func TestEveryFailedAttemptAndDeathIsReported(t *testing.T) {
 	if f := heard.got()[before]; !strings.HasPrefix(f.reason, "gone: connection refused on attempt 1 of 4, next in ") {
 		t.Errorf("network failure report = %q", f.reason)
 	}
+
+	// A secret that cannot be read is no request: the report says why.
+	addEndpoint(t, svc, Config{Name: "nosecret", URL: rc.URL, SecretFile: file + ".missing", Events: []string{"message.ack"}})
+	enqueueOne(t, svc, "message.ack", nil)
+	var reason string
+	waitFor(t, "the unreadable secret to be reported", func() bool {
+		for _, f := range heard.got() { // the gone endpoint's retries come in between
+			if strings.HasPrefix(f.reason, "nosecret:") {
+				reason = f.reason
+				return true
+			}
+		}
+		return false
+	})
+	if want := "nosecret: attempt 1 of 4 not sent: secret file " + file + ".missing: no such file or directory"; !strings.HasPrefix(reason, want) {
+		t.Errorf("secret failure report = %q, want %q…", reason, want)
+	}
 }
 
 // An endpoint answering 410 Gone is disabled: its queued deliveries go dead

@@ -159,8 +159,9 @@ func (s *Service) disable(d store.Delivery) string {
 		d.Endpoint, d.Attempts, queued)
 }
 
-// sweep removes delivered deliveries older than Keep, a bounded batch at a
-// time; while more are left it goes on at once.
+// sweep removes the deliveries delivered longer than Keep ago (and the dead
+// ones of removed endpoints), a bounded batch at a time; while more are
+// left it goes on at once.
 func (s *Service) sweep() {
 	defer s.wg.Done()
 	const batch = 500
