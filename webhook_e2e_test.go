@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -9,7 +10,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
@@ -84,5 +87,64 @@ func TestWebhookAddAndTestThroughServe(t *testing.T) {
 	}
 	if _, errOut, code := cli(t, "webhook", "retry", "ops", "1", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "only a dead one is retried") {
 		t.Errorf("retry of a delivered delivery: exit %d, %s", code, errOut)
+	}
+}
+
+// An endpoint answering 410 Gone is disabled through serve: the failure is
+// an event of the session, `webhook list` shows it disabled, a test is
+// refused, and `webhook add` under its name turns it back on.
+func TestGoneEndpointIsDisabledThroughServe(t *testing.T) {
+	url, _ := startSim(t, 0.05)
+	dir := t.TempDir()
+	startServe(t, dir, url)
+	if _, errOut, code := cli(t, "session", "add", "ops", "--data-dir", dir); code != 0 {
+		t.Fatalf("session add: %d %s", code, errOut)
+	}
+	secret, _, _ := cli(t, "webhook", "secret")
+	secretPath := filepath.Join(t.TempDir(), "hook.secret")
+	if err := os.WriteFile(secretPath, []byte(secret), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var back atomic.Bool
+	rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if !back.Load() {
+			w.WriteHeader(http.StatusGone)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer rc.Close()
+	add := []string{"webhook", "add", "ops", rc.URL + "/wa", "--name", "crm", "--secret-file", secretPath, "--data-dir", dir}
+	if out, errOut, code := cli(t, add...); code != 0 {
+		t.Fatalf("webhook add: %d %q %s", code, out, errOut)
+	}
+	if out, errOut, code := cli(t, "webhook", "test", "ops", "crm", "--data-dir", dir); code != 1 || !strings.Contains(out, "dead") || !strings.Contains(out, "status 410") {
+		t.Fatalf("webhook test to a 410: %d %q %s", code, out, errOut)
+	}
+	const reason = "crm: HTTP 410 Gone on attempt 1: endpoint disabled; add it again with waconsole webhook add to turn it back on"
+	var evs []api.Event
+	waitFor(t, 10*time.Second, "the webhook-dead event", func() bool {
+		var err error
+		if evs, err = api.NewClient(dir).Events(context.Background(), "ops", 100); err != nil {
+			t.Fatal(err)
+		}
+		return len(evs) > 0 && evs[len(evs)-1].Kind == "webhook-dead"
+	})
+	if got := evs[len(evs)-1].Reason; got != reason || strings.Contains(got, rc.URL) {
+		t.Errorf("webhook-dead reason %q, want %q", got, reason)
+	}
+	out, errOut, code := cli(t, "webhook", "list", "ops", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "disabled since") || !strings.Contains(out, "it answered 410 Gone") {
+		t.Fatalf("webhook list of a disabled endpoint: %d %q %s", code, out, errOut)
+	}
+	if _, errOut, code := cli(t, "webhook", "test", "ops", "crm", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "endpoint disabled") || !strings.Contains(errOut, "webhook add") {
+		t.Errorf("a test of a disabled endpoint: exit %d, %s", code, errOut)
+	}
+	back.Store(true)
+	if out, errOut, code := cli(t, add...); code != 0 {
+		t.Fatalf("webhook add again: %d %q %s", code, out, errOut)
+	}
+	if out, errOut, code := cli(t, "webhook", "test", "ops", "crm", "--data-dir", dir); code != 0 || !strings.Contains(out, "status 204") {
+		t.Fatalf("webhook test after enabling: %d %q %s", code, out, errOut)
 	}
 }

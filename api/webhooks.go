@@ -58,6 +58,10 @@ type Webhook struct {
 	SecretFile string    `json:"secretFile,omitempty"`
 	SecretEnv  string    `json:"secretEnv,omitempty"`
 	Created    time.Time `json:"created"`
+	// Disabled is when the endpoint answered 410 Gone; nothing is sent to
+	// it until it is added again under its name.
+	Disabled       time.Time `json:"disabled,omitzero"`
+	DisabledReason string    `json:"disabledReason,omitempty"`
 }
 
 // Delivery is one event on its way to one endpoint.

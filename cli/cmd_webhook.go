@@ -90,6 +90,10 @@ func cmdWebhook(args []string, stdout io.Writer) error {
 				secret = "env " + w.SecretEnv
 			}
 			fmt.Fprintf(stdout, "%-12s  %s  %s  secret from %s\n", w.Name, w.URL, evs, secret)
+			if !w.Disabled.IsZero() {
+				fmt.Fprintf(stdout, "%-12s  disabled since %s: %s; add it again under its name to turn it back on\n",
+					"", w.Disabled.Local().Format(time.DateTime), w.DisabledReason)
+			}
 		}
 		return nil
 	case verb == "remove" && len(rest) == 1:

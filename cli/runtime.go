@@ -122,7 +122,9 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 		return nil, err
 	}
 	undo = append(undo, func() { mgr.Close(context.Background()) })
-	hooks := webhook.New(db, webhook.Options{Log: o.log})
+	// Webhook trouble goes to the failing session's event log; every delivery
+	// has a session (an alert of the process goes to each session's endpoints).
+	hooks := webhook.New(db, webhook.Options{Log: o.log, OnFailure: mgr.WebhookFailed})
 	if err := hooks.Start(); err != nil {
 		return nil, err
 	}

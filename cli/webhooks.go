@@ -93,7 +93,7 @@ func toUIEndpoint(w store.Webhook) ui.WebhookEndpoint {
 	if w.SecretFile != "" {
 		secret = "file " + w.SecretFile
 	}
-	return ui.WebhookEndpoint{Name: w.Name, URL: w.URL, Events: w.Events, Secret: secret}
+	return ui.WebhookEndpoint{Name: w.Name, URL: w.URL, Events: w.Events, Secret: secret, Disabled: w.DisabledReason}
 }
 
 func toUIDelivery(d store.Delivery) ui.WebhookDelivery {
@@ -106,7 +106,8 @@ func toAPIWebhook(w store.Webhook) api.Webhook {
 	if events == nil {
 		events = []string{}
 	}
-	return api.Webhook{Name: w.Name, URL: w.URL, Events: events, SecretFile: w.SecretFile, SecretEnv: w.SecretEnv, Created: w.Created}
+	return api.Webhook{Name: w.Name, URL: w.URL, Events: events, SecretFile: w.SecretFile, SecretEnv: w.SecretEnv, Created: w.Created,
+		Disabled: w.Disabled, DisabledReason: w.DisabledReason}
 }
 
 func toAPIDeliveries(ds []store.Delivery) []api.Delivery {
@@ -133,7 +134,7 @@ func apiError(err error) error {
 		return kindError{err, session.ErrInvalid}
 	case errors.Is(err, store.ErrExists):
 		return kindError{err, session.ErrExists}
-	case errors.Is(err, webhook.ErrWrongState):
+	case errors.Is(err, webhook.ErrWrongState), errors.Is(err, store.ErrDisabled):
 		return kindError{err, session.ErrWrongState}
 	}
 	return err

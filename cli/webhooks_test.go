@@ -103,3 +103,29 @@ func TestWebhookAdapterForTheConsole(t *testing.T) {
 		t.Fatalf("endpoints after remove: %+v", eps)
 	}
 }
+
+// An endpoint that answered 410 Gone shows as disabled to the API and the
+// console, and a test of it is refused as a wrong state.
+func TestWebhookAdapterShowsADisabledEndpoint(t *testing.T) {
+	a, _ := newWebhookAdapter(t)
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusGone) }))
+	t.Cleanup(receiver.Close)
+	t.Setenv("WA_TEST_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	if _, err := a.AddWebhook("s1", api.WebhookRequest{Name: "crm", URL: receiver.URL, SecretEnv: "WA_TEST_SECRET"}); err != nil {
+		t.Fatal(err)
+	}
+	if ds, err := a.TestWebhook(context.Background(), "s1", "crm"); err != nil || len(ds) != 1 || ds[0].State != "dead" {
+		t.Fatalf("test to a 410: %+v, %v; want it dead", ds, err)
+	}
+	list, err := a.Webhooks("s1")
+	if err != nil || len(list) != 1 || list[0].Disabled.IsZero() || list[0].DisabledReason != "it answered 410 Gone" {
+		t.Fatalf("API list %+v, %v; want crm disabled with its reason", list, err)
+	}
+	eps, err := a.WebhookEndpoints("s1")
+	if err != nil || len(eps) != 1 || eps[0].Disabled != "it answered 410 Gone" {
+		t.Fatalf("console list %+v, %v; want crm disabled", eps, err)
+	}
+	if _, err := a.TestWebhook(context.Background(), "s1", "crm"); !errors.Is(err, session.ErrWrongState) {
+		t.Fatalf("test of a disabled endpoint: %v, want ErrWrongState", err)
+	}
+}

@@ -54,10 +54,10 @@ type WebhookEvent struct {
 	Endpoint string
 }
 
-// EnqueueDeliveries stores one pending delivery of ev per endpoint that
-// wants it, fsynced before it returns; none if no endpoint does. Concurrent
+// EnqueueDeliveries stores one pending delivery of ev per enabled endpoint
+// that wants it, fsynced before it returns; none if no endpoint does. Concurrent
 // callers share commits (db.Batch). A missing session or named endpoint
-// fails with ErrNotFound.
+// fails with ErrNotFound, a named disabled one with ErrDisabled.
 func (db *DB) EnqueueDeliveries(ev WebhookEvent) ([]Delivery, error) {
 	now := time.Now()
 	var out []Delivery
@@ -84,6 +84,9 @@ func EnqueueDeliveriesTx(tx *bolt.Tx, ev WebhookEvent, now time.Time) ([]Deliver
 		if err != nil {
 			return nil, fmt.Errorf("webhook %q: %w", ev.Endpoint, err)
 		}
+		if !w.Disabled.IsZero() {
+			return nil, fmt.Errorf("webhook %q: %w (%s); add it again with `waconsole webhook add` to turn it back on", ev.Endpoint, ErrDisabled, w.DisabledReason)
+		}
 		targets = []Webhook{w}
 	} else {
 		all, err := webhooksTx(tx, ev.Session)
@@ -91,7 +94,7 @@ func EnqueueDeliveriesTx(tx *bolt.Tx, ev WebhookEvent, now time.Time) ([]Deliver
 			return nil, err
 		}
 		for _, w := range all {
-			if w.Wants(ev.Type) {
+			if w.Wants(ev.Type) && w.Disabled.IsZero() {
 				targets = append(targets, w)
 			}
 		}

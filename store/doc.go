@@ -78,9 +78,9 @@
 //	|           `-- <reason> : varint  filtered messages ever captured, per reason
 //	|-- webhooks                       since version 4
 //	|   `-- <session>
-//	|       `-- <name> : Webhook JSON  where the secret comes from, never the secret
+//	|       `-- <name> : Webhook JSON  where the secret comes from, never the secret; disabled: when it answered 410
 //	|-- deliveries                     since version 4
-//	|   `-- <seq> : Delivery JSON      one event to one endpoint, every session
+//	|   `-- <seq> : Delivery JSON      one event to one endpoint, every session; swept once delivered 7 days, or dead with its endpoint removed
 //	|-- webhookqueue                   since version 4
 //	|   `-- <seq> : ""                 deliveries still pending or delivering
 //	|-- drains                         since version 5

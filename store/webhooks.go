@@ -21,7 +21,14 @@ type Webhook struct {
 	SecretFile string    `json:"secret_file,omitzero"`
 	SecretEnv  string    `json:"secret_env,omitzero"`
 	Created    time.Time `json:"created"`
+	// Disabled is when the endpoint answered 410 Gone, as Standard Webhooks
+	// asks: nothing more is sent to it until it is added again.
+	Disabled       time.Time `json:"disabled,omitzero"`
+	DisabledReason string    `json:"disabled_reason,omitzero"`
 }
+
+// ErrDisabled is an operation on an endpoint that is disabled.
+var ErrDisabled = errors.New("endpoint disabled")
 
 // Wants reports whether the endpoint takes events of type eventType.
 func (w Webhook) Wants(eventType string) bool {
@@ -29,7 +36,8 @@ func (w Webhook) Wants(eventType string) bool {
 }
 
 // AddWebhook stores a new endpoint of an existing session; Created defaults
-// to now. A name already used in the session fails with ErrExists.
+// to now. A name already used in the session fails with ErrExists, unless
+// that endpoint is disabled: then w replaces it, enabled.
 func (db *DB) AddWebhook(w Webhook) (Webhook, error) {
 	if w.Session == "" || w.Name == "" || w.URL == "" {
 		return Webhook{}, errors.New("add webhook: it lacks a session, name or URL")
@@ -48,8 +56,14 @@ func (db *DB) AddWebhook(w Webhook) (Webhook, error) {
 		if err != nil {
 			return err
 		}
-		if b.Get([]byte(w.Name)) != nil {
-			return ErrExists
+		if old := b.Get([]byte(w.Name)); old != nil {
+			prev, err := decodeWebhook(w.Session, w.Name, old)
+			if err != nil {
+				return err
+			}
+			if prev.Disabled.IsZero() {
+				return ErrExists
+			}
 		}
 		v, err := json.Marshal(w)
 		if err != nil {
@@ -105,6 +119,52 @@ func (db *DB) DeleteWebhook(session, name string) error {
 		return fmt.Errorf("delete webhook %q of session %q: %w", name, session, err)
 	}
 	return nil
+}
+
+// DisableWebhook marks an endpoint disabled for reason and makes its
+// pending deliveries dead with that reason, in one transaction; it returns
+// how many went dead. One in flight goes dead when its attempt ends.
+func (db *DB) DisableWebhook(session, name, reason string) (int, error) {
+	n := 0
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		w, err := getWebhook(tx, session, name)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		w.Disabled, w.DisabledReason = now, reason
+		v, err := json.Marshal(w)
+		if err != nil {
+			return err
+		}
+		if err := getBucket(tx, webhooksPath(session)...).Put([]byte(name), v); err != nil {
+			return err
+		}
+		var queued []Delivery
+		err = getBucket(tx, bucketV1, bucketWebhookQueue).ForEach(func(k, _ []byte) error {
+			seq, _ := btoi(k)
+			d, err := getDelivery(tx, seq)
+			if err == nil && d.Session == session && d.Endpoint == name && d.State == DeliveryPending {
+				queued = append(queued, d)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, d := range queued {
+			d.State, d.LastError, d.Updated = DeliveryDead, reason, now
+			if err := putDelivery(tx, d); err != nil {
+				return err
+			}
+		}
+		n = len(queued)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("disable webhook %q of session %q: %w", name, session, err)
+	}
+	return n, nil
 }
 
 func getWebhook(tx *bolt.Tx, session, name string) (Webhook, error) {

@@ -185,3 +185,51 @@ func TestEnqueueDeliveriesTxSharesTheTransaction(t *testing.T) {
 		t.Fatalf("a rolled back transaction left deliveries %v, %v", ds, err)
 	}
 }
+
+// A disabled endpoint gets no new deliveries, its pending ones go dead with
+// the reason, a test to it is refused, and adding it again enables it.
+func TestDisabledWebhookTakesNothingUntilAddedAgain(t *testing.T) {
+	db := newTestDB(t, "s1")
+	w := Webhook{Session: "s1", Name: "crm", URL: "https://example.com/h", SecretEnv: "S"}
+	if _, err := db.AddWebhook(w); err != nil {
+		t.Fatal(err)
+	}
+	queued, err := db.EnqueueDeliveries(WebhookEvent{Session: "s1", Type: "session.state"})
+	if err != nil || len(queued) != 1 {
+		t.Fatalf("enqueue = %v, %v", queued, err)
+	}
+	n, err := db.DisableWebhook("s1", "crm", "it answered 410 Gone")
+	if err != nil || n != 1 {
+		t.Fatalf("disable = %d, %v; want 1 delivery dead", n, err)
+	}
+	d, err := db.GetDelivery(queued[0].Seq)
+	if err != nil || d.State != DeliveryDead || d.LastError != "it answered 410 Gone" {
+		t.Fatalf("queued delivery after disable = %+v, %v", d, err)
+	}
+	if due, _, err := db.DueDeliveries(time.Now()); err != nil || len(due) != 0 {
+		t.Fatalf("due after disable = %v, %v", due, err)
+	}
+	got, err := db.GetWebhook("s1", "crm")
+	if err != nil || got.Disabled.IsZero() || got.DisabledReason != "it answered 410 Gone" {
+		t.Fatalf("endpoint after disable = %+v, %v", got, err)
+	}
+	if ds, err := db.EnqueueDeliveries(WebhookEvent{Session: "s1", Type: "session.state"}); err != nil || len(ds) != 0 {
+		t.Fatalf("enqueue to a disabled endpoint = %v, %v; want none", ds, err)
+	}
+	if _, err := db.EnqueueDeliveries(WebhookEvent{Session: "s1", Type: "webhook.test", Endpoint: "crm"}); !errors.Is(err, ErrDisabled) {
+		t.Fatalf("test of a disabled endpoint = %v, want ErrDisabled", err)
+	}
+	w.URL = "https://example.com/new"
+	if _, err := db.AddWebhook(w); err != nil {
+		t.Fatalf("adding a disabled endpoint again = %v", err)
+	}
+	if got, err := db.GetWebhook("s1", "crm"); err != nil || !got.Disabled.IsZero() || got.URL != w.URL {
+		t.Fatalf("endpoint added again = %+v, %v", got, err)
+	}
+	if ds, err := db.EnqueueDeliveries(WebhookEvent{Session: "s1", Type: "session.state"}); err != nil || len(ds) != 1 {
+		t.Fatalf("enqueue after enabling = %v, %v", ds, err)
+	}
+	if _, err := db.AddWebhook(w); !errors.Is(err, ErrExists) {
+		t.Fatalf("adding an enabled endpoint again = %v, want ErrExists", err)
+	}
+}

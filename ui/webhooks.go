@@ -37,6 +37,9 @@ type WebhookEndpoint struct {
 	URL    string
 	Events []string // empty: every event
 	Secret string   // "file PATH" or "env NAME"
+	// Disabled says why nothing is sent to it (it answered 410 Gone); empty
+	// while enabled.
+	Disabled string
 }
 
 // NewEndpoint is an endpoint as the operator typed it in the console.
@@ -253,7 +256,11 @@ func (v *webhooksView) view(m *Model, w, h int) string {
 			if events == "" {
 				events = "all"
 			}
-			rows[i] = []string{e.Name, e.URL, events, e.Secret}
+			url := e.URL
+			if e.Disabled != "" {
+				url = styles.Error.Render("disabled") + " " + url
+			}
+			rows[i] = []string{e.Name, url, events, e.Secret}
 		}
 		// The URL takes what the others leave: about half at any width.
 		cols := []column{{"NAME", 10}, {"URL", 0}, {"EVENTS", min(max(w/4, 20), 34)}, {"SECRET", min(max(w*2/7, 22), 40)}}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -194,4 +195,15 @@ func TestWebhooksNotWired(t *testing.T) {
 		t.Fatal("the webhook screen opened without a webhook service")
 	}
 	requireContains(t, screen(m), "webhooks are not available in this console: use waconsole webhook list alpha")
+}
+
+// An endpoint disabled by a 410 Gone shows as disabled beside its URL.
+func TestWebhooksScreenShowsADisabledEndpoint(t *testing.T) {
+	m, hooks := webhookModel(t, 120, 40, Options{})
+	hooks.endpoints["delta"][1].Disabled = "it answered 410 Gone"
+	press(t, m, "w")
+	requireContains(t, screen(m), "disabled http://10.0.0.7:8080/audit", "https://hooks.example.com/wa/orders")
+	if strings.Contains(screen(m), "disabled https://hooks.example.com") {
+		t.Error("the enabled endpoint shows as disabled")
+	}
 }

@@ -31,6 +31,16 @@ type Options struct {
 	Timeout time.Duration
 	// Log reports failed attempts; nil discards.
 	Log *slog.Logger
+	// OnFailure, when set, hears of every failed attempt and every delivery
+	// that goes dead, with the session and a reason fit for an operator (the
+	// endpoint's name, never its URL, secret or the body). It runs on the
+	// attempt's goroutine, holding the endpoint's slot: it should return quickly.
+	OnFailure func(session string, dead bool, reason string)
+	// Keep is how long a delivered delivery stays listed; 0 means 7 days.
+	Keep time.Duration
+	// SweepEvery is how often older delivered deliveries are removed; 0
+	// means a minute.
+	SweepEvery time.Duration
 }
 
 // Service is the webhook side of a runtime: endpoint configuration, the
@@ -66,6 +76,15 @@ func New(db *store.DB, o Options) *Service {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.OnFailure == nil {
+		o.OnFailure = func(string, bool, string) {}
+	}
+	if o.Keep <= 0 {
+		o.Keep = 7 * 24 * time.Hour
+	}
+	if o.SweepEvery <= 0 {
+		o.SweepEvery = time.Minute
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{
 		db: db, o: o, ctx: ctx, cancel: cancel,
@@ -78,7 +97,8 @@ func New(db *store.DB, o Options) *Service {
 	}
 }
 
-// Add validates and stores an endpoint.
+// Add validates and stores an endpoint; an endpoint of that name that is
+// disabled is replaced, enabled.
 func (s *Service) Add(c Config) (store.Webhook, error) {
 	w, err := c.Validate()
 	if err != nil {
@@ -192,8 +212,13 @@ func (s *Service) Deliveries(session string, states ...store.DeliveryState) ([]s
 }
 
 // Retry makes a dead delivery pending again, with its webhook id and the
-// whole schedule ahead of it.
+// whole schedule ahead of it; not while its endpoint is disabled.
 func (s *Service) Retry(session string, seq uint64) (store.Delivery, error) {
+	if d, err := s.db.GetDelivery(seq); err == nil && d.Session == session {
+		if w, err := s.db.GetWebhook(session, d.Endpoint); err == nil && !w.Disabled.IsZero() {
+			return store.Delivery{}, fmt.Errorf("delivery %d: %w (%s): add %q again with waconsole webhook add first", seq, store.ErrDisabled, w.DisabledReason, w.Name)
+		}
+	}
 	d, err := s.db.UpdateDelivery(seq, func(d *store.Delivery) error {
 		switch {
 		case d.Session != session:

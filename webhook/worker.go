@@ -31,8 +31,9 @@ func (s *Service) Start() error {
 	if n > 0 {
 		s.o.Log.Info("webhook deliveries interrupted by a stop are queued again", "deliveries", n)
 	}
-	s.wg.Add(1)
+	s.wg.Add(2)
 	go s.run()
+	go s.sweep()
 	return nil
 }
 
@@ -118,38 +119,95 @@ func (s *Service) attempt(d store.Delivery, key endpointKey) {
 	if s.ctx.Err() != nil {
 		return // stopping: left delivering, requeued by the next Start
 	}
-	_, uerr := s.db.UpdateDelivery(d.Seq, func(d *store.Delivery) error {
-		s.settle(d, status, wait, err)
+	saved, uerr := s.db.UpdateDelivery(d.Seq, func(d *store.Delivery) error {
+		wait = s.settle(d, status, wait, err)
 		return nil
 	})
 	if uerr != nil {
 		deliveryLog(s.o.Log, d).Error("recording a webhook delivery failed", "err", uerr, "err_type", "store")
+		return
+	}
+	if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrDisabled) {
+		return // delivered, or the operator removed the endpoint or it was disabled: no news
+	}
+	reason := failureReason(saved, len(s.o.Schedule), status, err, wait)
+	if status == http.StatusGone {
+		reason = s.disable(saved)
+	}
+	s.o.OnFailure(saved.Session, saved.State == store.DeliveryDead, reason)
+}
+
+// disable turns off an endpoint that answered 410 Gone, as Standard
+// Webhooks asks, and returns what happened, for the operator.
+func (s *Service) disable(d store.Delivery) string {
+	const why = "it answered 410 Gone"
+	n, err := s.db.DisableWebhook(d.Session, d.Endpoint, why)
+	l := deliveryLog(s.o.Log, d)
+	if err != nil {
+		l.Error("disabling a webhook endpoint failed", "err", err, "err_type", "store")
+		return fmt.Sprintf("%s: HTTP 410 Gone on attempt %d, but disabling it failed: %v", d.Endpoint, d.Attempts, err)
+	}
+	l.Warn("webhook endpoint disabled: it answered 410 Gone", "queued_dead", n)
+	queued := ""
+	switch {
+	case n == 1:
+		queued = ", its 1 queued delivery dead"
+	case n > 1:
+		queued = fmt.Sprintf(", its %d queued deliveries dead", n)
+	}
+	return fmt.Sprintf("%s: HTTP 410 Gone on attempt %d: endpoint disabled%s; add it again with waconsole webhook add to turn it back on",
+		d.Endpoint, d.Attempts, queued)
+}
+
+// sweep removes the deliveries delivered longer than Keep ago (and the dead
+// ones of removed endpoints), a bounded batch at a time; while more are
+// left it goes on at once.
+func (s *Service) sweep() {
+	defer s.wg.Done()
+	const batch = 500
+	wait := time.Duration(0)
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		n, err := s.db.SweepDelivered(time.Now().Add(-s.o.Keep), batch)
+		if err != nil {
+			s.o.Log.Error("sweeping delivered webhook deliveries failed", "err", err, "err_type", "store")
+		}
+		wait = s.o.SweepEvery
+		if n == batch {
+			wait = 0
+		}
 	}
 }
 
 // settle moves d on after an attempt: delivered on a 2xx, dead on a
 // permanent refusal or after the schedule's last attempt, else pending for
-// the next one (at Retry-After when the endpoint gave one).
-func (s *Service) settle(d *store.Delivery, status int, wait time.Duration, err error) {
+// the next one (at Retry-After when the endpoint gave one), and returns
+// the wait before that one.
+func (s *Service) settle(d *store.Delivery, status int, wait time.Duration, err error) time.Duration {
 	now := time.Now()
 	d.LastStatus = status
 	l := deliveryLog(s.o.Log, *d)
 	if err == nil {
 		d.State, d.LastError, d.DeliveredAt = store.DeliveryDelivered, "", now
 		l.Debug("webhook delivered", "status", status, "attempt", d.Attempts)
-		return
+		return 0
 	}
 	d.LastError = err.Error()
-	if permanent(status) || errors.Is(err, store.ErrNotFound) || d.Attempts >= len(s.o.Schedule) {
+	if permanent(status) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrDisabled) || d.Attempts >= len(s.o.Schedule) {
 		d.State = store.DeliveryDead
 		l.Error("webhook delivery dead", "status", status, "attempt", d.Attempts, "err", err, "err_type", errType(status, err))
-		return
+		return 0
 	}
 	if wait == 0 {
 		wait = jitter(s.o.Schedule[d.Attempts])
 	}
 	d.State, d.NextAttempt = store.DeliveryPending, now.Add(wait)
 	l.Warn("webhook delivery failed", "status", status, "attempt", d.Attempts, "next_in", wait.Round(time.Millisecond), "err", err, "err_type", errType(status, err))
+	return wait
 }
 
 // post sends d once, signed now, and returns the HTTP status (0 if none
@@ -158,6 +216,9 @@ func (s *Service) post(d store.Delivery) (int, time.Duration, error) {
 	w, err := s.db.GetWebhook(d.Session, d.Endpoint)
 	if err != nil {
 		return 0, 0, fmt.Errorf("endpoint %q of session %q was removed: %w", d.Endpoint, d.Session, err)
+	}
+	if !w.Disabled.IsZero() {
+		return 0, 0, fmt.Errorf("%w (%s): add %q again with waconsole webhook add to turn it back on", store.ErrDisabled, w.DisabledReason, d.Endpoint)
 	}
 	wh, err := signer(w)
 	if err != nil {
