@@ -93,12 +93,35 @@ func fromQueueStats(q session.QueueStats) QueueStats {
 }
 
 func fromChat(c session.Chat) Chat {
-	return Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, LastActivity: c.LastActivity, Group: c.Group}
+	return Chat{ID: c.ID, Name: c.Name, Unread: c.Unread, LastActivity: c.LastActivity, Group: c.Group,
+		Participants: c.Participants, Muted: c.Muted, Archived: c.Archived, MarkedUnread: c.MarkedUnread}
 }
 
 func fromMessage(m session.Message) Message {
-	return Message{ID: m.ID, Key: m.Key, Chat: m.Chat, FromMe: m.FromMe, Author: m.Author, Body: m.Body,
-		Time: m.Time, Ack: int(m.Ack), New: m.New}
+	out := Message{ID: m.ID, Key: m.Key, Chat: m.Chat, FromMe: m.FromMe, Author: m.Author, Body: m.Body,
+		Time: m.Time, Ack: int(m.Ack), New: m.New, Type: m.Type, Subtype: m.Subtype, Media: m.Media, Notice: m.Notice,
+		Mentions: m.Mentions, AuthorName: m.AuthorName, Edited: m.Edited, Revoked: m.Revoked, Raw: m.Raw}
+	if f := m.File; f != nil {
+		out.File = &FileInfo{Mimetype: f.Mimetype, Size: f.Size, Duration: f.Duration, Filename: f.Filename, Pages: f.Pages, Width: f.Width, Height: f.Height}
+	}
+	if l := m.Location; l != nil {
+		out.Location = &Location{Lat: l.Lat, Lng: l.Lng, Name: l.Name, Address: l.Address}
+	}
+	if q := m.Quoted; q != nil {
+		out.Quoted = &QuotedMessage{ID: q.ID, Author: q.Author, Type: q.Type, Body: q.Body}
+	}
+	if p := m.Poll; p != nil {
+		out.Poll = &Poll{Name: p.Name, Multiple: p.Multiple, Options: convert(p.Options, func(o session.PollOption) PollOption {
+			return PollOption{Name: o.Name, Votes: o.Votes}
+		})}
+	}
+	for _, c := range m.Contacts {
+		out.Contacts = append(out.Contacts, ContactCard{Name: c.Name, Number: c.Number})
+	}
+	for _, r := range m.Reactions {
+		out.Reactions = append(out.Reactions, Reaction{Emoji: r.Emoji, Sender: r.Sender, FromMe: r.FromMe, Time: r.Time})
+	}
+	return out
 }
 
 // convert maps a list, never returning nil: an empty list is [] on the wire.

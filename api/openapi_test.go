@@ -123,6 +123,8 @@ var wireTypes = map[string]any{
 	"Session": Session{}, "QR": QR{}, "LinkCode": LinkCode{}, "QueueSummary": QueueSummary{},
 	"Pacing": Pacing{}, "PacingSettings": PacingSettings{}, "Event": Event{}, "Job": Job{},
 	"QueueStats": QueueStats{}, "Chat": Chat{}, "Message": Message{},
+	"FileInfo": FileInfo{}, "Location": Location{}, "ContactCard": ContactCard{}, "QuotedMessage": QuotedMessage{},
+	"Reaction": Reaction{}, "Poll": Poll{}, "PollOption": PollOption{},
 	"SessionList": SessionList{}, "EventList": EventList{}, "JobList": JobList{}, "ChatList": ChatList{}, "MessageList": MessageList{},
 	"Deleted": Deleted{}, "Retried": Retried{}, "Discarded": Discarded{},
 	"AddRequest": AddRequest{}, "SettingsRequest": SettingsRequest{}, "PacingRequest": PacingRequest{},

@@ -199,6 +199,10 @@ type Chat struct {
 	Unread       int       `json:"unread"`
 	LastActivity time.Time `json:"lastActivity"`
 	Group        bool      `json:"group"`
+	Participants int       `json:"participants,omitempty"` // a group's size
+	Muted        bool      `json:"muted,omitempty"`
+	Archived     bool      `json:"archived,omitempty"`
+	MarkedUnread bool      `json:"markedUnread,omitempty"` // marked unread by the account; unread may be 0
 }
 
 // Message is one message of a chat.
@@ -212,6 +216,76 @@ type Message struct {
 	Time   time.Time `json:"time"`
 	Ack    int       `json:"ack"` // -1 error, 0 pending, 1 server, 2 device, 3 read, 4 played
 	New    bool      `json:"new,omitempty"`
+
+	Type       string         `json:"type,omitempty"` // WhatsApp's message type: chat, image, ptt, gp2, …
+	Subtype    string         `json:"subtype,omitempty"`
+	Media      bool           `json:"media,omitempty"`  // the body is a media message's caption
+	Notice     bool           `json:"notice,omitempty"` // a system notification
+	Mentions   []string       `json:"mentions,omitempty"`
+	AuthorName string         `json:"authorName,omitempty"`
+	Edited     time.Time      `json:"edited,omitzero"`
+	Revoked    bool           `json:"revoked,omitempty"`
+	File       *FileInfo      `json:"file,omitempty"`
+	Location   *Location      `json:"location,omitempty"`
+	Contacts   []ContactCard  `json:"contacts,omitempty"`
+	Quoted     *QuotedMessage `json:"quoted,omitempty"`
+	Reactions  []Reaction     `json:"reactions,omitempty"`
+	Poll       *Poll          `json:"poll,omitempty"`
+	Raw        map[string]any `json:"raw,omitempty"` // the message's fields as the page reported them
+}
+
+// FileInfo describes a media message's file; the file is not downloaded.
+type FileInfo struct {
+	Mimetype string `json:"mimetype,omitempty"`
+	Size     int64  `json:"size,omitempty"`     // bytes
+	Duration int    `json:"duration,omitempty"` // seconds
+	Filename string `json:"filename,omitempty"`
+	Pages    int    `json:"pages,omitempty"`
+	Width    int    `json:"width,omitempty"`
+	Height   int    `json:"height,omitempty"`
+}
+
+// Location is a shared location pin.
+type Location struct {
+	Lat     float64 `json:"lat"`
+	Lng     float64 `json:"lng"`
+	Name    string  `json:"name,omitempty"`
+	Address string  `json:"address,omitempty"`
+}
+
+// ContactCard is one shared contact (vCard).
+type ContactCard struct {
+	Name   string `json:"name"`
+	Number string `json:"number,omitempty"`
+}
+
+// QuotedMessage is the message a reply quotes, as the reply carries it.
+type QuotedMessage struct {
+	ID     string `json:"id"`
+	Author string `json:"author,omitempty"`
+	Type   string `json:"type,omitempty"`
+	Body   string `json:"body,omitempty"`
+}
+
+// Reaction is one person's reaction to a message.
+type Reaction struct {
+	Emoji  string    `json:"emoji"`
+	Sender string    `json:"sender"`
+	FromMe bool      `json:"fromMe,omitempty"`
+	Time   time.Time `json:"time,omitzero"`
+}
+
+// Poll is a poll's question and options with the votes counted.
+type Poll struct {
+	Name     string       `json:"name"`
+	Options  []PollOption `json:"options"`
+	Multiple bool         `json:"multiple,omitempty"` // voters may pick more than one option
+}
+
+// PollOption is one answer of a poll.
+type PollOption struct {
+	Name  string `json:"name"`
+	Votes int    `json:"votes"`
 }
 
 // The bodies of list answers.

@@ -39,7 +39,13 @@ func (a *actor) onEvent(ev PageEvent) {
 		a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
 	case EvChange:
 		// A change of a message already shown, never a new one: the feed
-		// replaces its line; the inbox keeps what arrived.
+		// replaces its line; the inbox keeps what arrived, but for an edit's
+		// text, so that search finds what the message says now.
+		if m := ev.Message; !m.Edited.IsZero() && !m.Revoked {
+			if _, err := a.m.cfg.Store.EditInbound(a.id, m.ID, m.Body); err != nil {
+				a.log.Error("storing an edit failed", "msg_id", m.ID, "err", err, "err_type", errTypeStore)
+			}
+		}
 		a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
 	case EvError:
 		a.snap.LastError = ev.Reason

@@ -555,11 +555,9 @@
     }
     return inboundOf(c).slice(-unreadWanted(c));
   };
-  // quoteInfo is what a reply to quote carries (msgContextInfo), as
-  // whatsapp-web.js builds it for quotedMessageId: the message from the
-  // page, else from the server, if it may be replied to.
-  const quoteInfo = async (chat, quote) => {
-    if (!quote) return {};
+  // quotable is the message quote (a key or a raw id) names in chat: from
+  // the page, else from the server by key; null when neither has it.
+  const quotable = async (chat, quote) => {
     const {Msg} = need('WAWebCollections');
     const raw = quote.includes('_') ? quote.split('_')[2] : quote;
     let q = Msg.get(quote) || chat.msgs.getModelsArray().find((m) => str(m.id && m.id.id) === raw);
@@ -567,6 +565,14 @@
       const res = await Msg.getMessagesById([quote]);
       q = res && res.messages && res.messages[0];
     }
+    return q || null;
+  };
+  // quoteInfo is what a reply to quote carries (msgContextInfo), as
+  // whatsapp-web.js builds it for quotedMessageId: the message from the
+  // page, else from the server, if it may be replied to.
+  const quoteInfo = async (chat, quote) => {
+    if (!quote) return {};
+    const q = await quotable(chat, quote);
     if (!q || typeof q.msgContextInfo !== 'function') return {};
     const R = mod('WAWebMsgReply');
     if (R && R.canReplyMsg && !R.canReplyMsg(q.unsafe ? q.unsafe() : q)) return {};
@@ -719,6 +725,11 @@
       const code = str(res && (res.messageSendResult || res));
       if (code !== 'OK' && code !== 'success') throw new Error('send result ' + code);
       return msgOut(model || Msg.get(key));
+    },
+    // message answers the message a reply to msgId would quote, or null.
+    async message(chatId, msgId) {
+      const q = await quotable(await findChat(chatId), msgId);
+      return q ? msgOut(q) : null;
     },
     async find(chatId, msgId) {
       const held = heldOut(msgId);

@@ -176,8 +176,17 @@ func (p *chromePage) SendText(ctx context.Context, chatID, msgID, body, quote st
 }
 
 func (p *chromePage) FindMessage(ctx context.Context, chatID, msgID string) (Message, bool, error) {
+	return p.lookup(ctx, "find", chatID, msgID)
+}
+
+func (p *chromePage) ChatMessage(ctx context.Context, chatID, msgID string) (Message, bool, error) {
+	return p.lookup(ctx, "message", chatID, msgID)
+}
+
+// lookup calls a bridge function that answers one message or null.
+func (p *chromePage) lookup(ctx context.Context, fn, chatID, msgID string) (Message, bool, error) {
 	var m *bridgeMsg
-	if err := p.call(ctx, &m, "find", chatID, msgID); err != nil {
+	if err := p.call(ctx, &m, fn, chatID, msgID); err != nil {
 		return Message{}, false, err
 	}
 	if m == nil {

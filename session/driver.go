@@ -47,6 +47,10 @@ type Page interface {
 	// on the page and, failing that, on the server. It reports found=false
 	// only when neither has it.
 	FindMessage(ctx context.Context, chatID, msgID string) (msg Message, found bool, err error)
+	// ChatMessage looks for the message a reply to msgID (a raw id or a key)
+	// would quote in a chat: on the page, else on the server by key. It
+	// reports found=false when neither has it.
+	ChatMessage(ctx context.Context, chatID, msgID string) (msg Message, found bool, err error)
 	// Close stops the browser and every process it started. It is safe to
 	// call more than once.
 	Close() error

@@ -159,8 +159,9 @@ func (a *actor) capture(evs []PageEvent) {
 		if outcomes != nil {
 			show = (outcomes[i] == store.InboundNew && !msgs[i].Pending) || outcomes[i] == store.InboundFinal
 		}
-		// The feed shows what people wrote, as it always has.
-		if show && !ev.Message.Notice {
+		// The feed shows what people wrote and the group's notices
+		// (joined, left, subject), as the chat on the page does.
+		if show {
 			a.m.broker.publish(Update{Session: a.id, Message: ev.Message})
 		}
 		// An inbound message's id is its trace: its webhook delivery and

@@ -19,7 +19,7 @@ func (m *Manager) Send(ctx context.Context, id, chatID, body string) (Job, error
 
 // SendMany queues several texts for one chat in one durable write; either
 // all are queued or none. replyTo, when set, must be a message the session
-// captured; each job carries it.
+// captured or the chat holds; each job carries it.
 func (m *Manager) SendMany(ctx context.Context, id, chatID, replyTo string, bodies []string) ([]Job, error) {
 	a, err := m.actor(id)
 	if err != nil {
@@ -43,7 +43,7 @@ func (m *Manager) SendMany(ctx context.Context, id, chatID, replyTo string, bodi
 		}
 		jobs[i] = Job{Session: id, ChatID: chat, Body: b, MsgID: NewMessageID(), State: JobQueued, Created: now, ReplyTo: replyTo}
 	}
-	target, err := m.replyTarget(id, replyTo)
+	target, err := m.replyTarget(ctx, id, chat, replyTo)
 	if err != nil {
 		return nil, err
 	}

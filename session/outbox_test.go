@@ -537,7 +537,7 @@ func testSendsAsThePageBuildsThem(t *testing.T, e *testEnv) {
 
 // Against the current page messages arrive as people wrote them: an
 // encrypted placeholder once decrypted, media by its caption; system
-// notifications not live, and in the history only flagged as notices.
+// notifications, live and in the history, flagged as notices.
 func TestInboundAsPeopleWroteIt(t *testing.T) {
 	e := newEnv(t)
 	const phone, from = "15551240014", "15558880002"
@@ -552,19 +552,19 @@ func TestInboundAsPeopleWroteIt(t *testing.T) {
 	}
 	got := map[string]Message{}
 	deadline := time.After(15 * time.Second)
-	for len(got) < 3 {
+	for len(got) < 4 {
 		select {
 		case u := <-e.updates:
 			if m := u.Message; u.Session == "rich" && m != nil && m.New && !m.FromMe {
 				got[m.Body] = *m
 			}
 		case <-deadline:
-			t.Fatalf("live messages: %+v, want the decrypted text, the caption and the last text", got)
+			t.Fatalf("live messages: %+v, want the decrypted text, the caption, the notice and the last text", got)
 		}
 	}
-	for _, body := range []string{"sealed hello", "a photo", "last"} {
-		if _, ok := got[body]; !ok {
-			t.Errorf("no live message %q; got %+v", body, got)
+	for _, body := range []string{"sealed hello", "a photo", "Alice changed the group description", "last"} {
+		if m, ok := got[body]; !ok || m.Notice != (body == "Alice changed the group description") {
+			t.Errorf("live message %q: %+v, want it, flagged as a notice only if it is the notification; got %+v", body, m, got)
 		}
 	}
 	chat := got["last"].Chat

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -63,20 +64,38 @@ func NoReplyTarget(id, replyTo string) error {
 	return errorf(ErrInvalid, "reply to %q: session %s has not received that message; take the id from `waconsole inbox %s` or a message.received webhook", replyTo, id, id)
 }
 
-// replyTarget returns the captured message replyTo of session id, or a
-// clear ErrInvalid when the session never received it.
-func (m *Manager) replyTarget(id, replyTo string) (*InboundMessage, error) {
+// replyTarget returns the message replyTo of session id: as captured, else,
+// for a message loaded from the page's history (older than the capture, or
+// the account's own), as the chat holds it on a READY session. An id neither
+// has is a clear ErrInvalid.
+func (m *Manager) replyTarget(ctx context.Context, id, chat, replyTo string) (*InboundMessage, error) {
 	if replyTo == "" {
 		return nil, nil
 	}
 	msg, err := m.cfg.Store.InboundByID(id, replyTo)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, NoReplyTarget(id, replyTo)
+	if err == nil {
+		return &msg, nil
 	}
-	if err != nil {
+	if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	return &msg, nil
+	p, err := m.readyPage(id)
+	if err != nil {
+		return nil, NoReplyTarget(id, replyTo)
+	}
+	held, found, err := p.ChatMessage(ctx, chat, replyTo)
+	if err != nil {
+		return nil, fmt.Errorf("reply to %q: asking the page of session %s whether %s holds it: %w; try again", replyTo, id, chat, err)
+	}
+	if !found {
+		return nil, NoReplyTarget(id, replyTo)
+	}
+	target := &InboundMessage{Session: id, ID: held.ID, Key: held.Key, Chat: held.Chat, Author: held.Author, Type: held.Type,
+		Body: held.Body, Time: held.Time, FromMe: held.FromMe}
+	if target.Chat != chat {
+		target.Twin = chat // the page keeps the contact under its other id
+	}
+	return target, nil
 }
 
 // holdReplyFirst marks jobs to chat held when the session's reply-first

@@ -162,6 +162,15 @@ func testShowcaseEveryType(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	live("the edit", id["reply"], func(m Message) bool { return m.Body == "Thanks, glad to be here!" && !m.Edited.IsZero() })
+	// The inbox keeps the edited text, and search finds it, not the old one.
+	if s, err := e.db.InboundByID("show", id["reply"]); err != nil || s.Body != "Thanks, glad to be here!" {
+		t.Errorf("after the edit the inbox keeps %+v, %v", s, err)
+	}
+	for text, want := range map[string]int{"thanks, glad": 1, "@15550100001": 0} {
+		if hits, err := e.m.Search("show", SearchQuery{Text: text}); err != nil || len(hits) != want || (want == 1 && hits[0].Message.ID != id["reply"]) {
+			t.Errorf("a search for %q after the edit: %+v, %v; want %d hit(s)", text, hits, err, want)
+		}
+	}
 	if err := e.phone.React(ctx, phone, id["image"], alice, "🎉"); err != nil {
 		t.Fatal(err)
 	}
@@ -176,8 +185,26 @@ func testShowcaseEveryType(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	live("the deletion", id["video"], func(m Message) bool { return m.Revoked && m.File == nil })
-	if n := len(e.inbox("show", InboxQuery{Chat: sc.Chat, Filtered: true})); n != len(id) {
-		t.Errorf("after the changes the inbox holds %d messages of the showcase, want %d", n, len(id))
+	// A notice arrives live too, as a new line of the chat.
+	if err := e.phone.Group(ctx, phone, sc.Chat, "subject", "", "Showcase live"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.After(15 * time.Second); ; {
+		var u Update
+		select {
+		case u = <-e.updates:
+		case <-deadline:
+			t.Fatalf("the subject change did not arrive live within 15s\nlog:\n%s", e.logText())
+		}
+		if m := u.Message; u.Session == "show" && m != nil && m.Notice && m.Subtype == "subject" && m.Body == "Showcase live" {
+			if !m.New || m.Chat != sc.Chat {
+				t.Errorf("the live subject change: %+v, want a new message of %s", *m, sc.Chat)
+			}
+			break
+		}
+	}
+	if n := len(e.inbox("show", InboxQuery{Chat: sc.Chat, Filtered: true})); n != len(id)+1 {
+		t.Errorf("after the changes and the notice the inbox holds %d messages of the showcase, want %d", n, len(id)+1)
 	}
 
 	// A reply quotes the captured message; one to a deleted message goes

@@ -148,8 +148,8 @@ func pollOptions(v any) []map[string]any {
 
 // groupChange plays a member joining, being removed, leaving, or the
 // subject changing: the group changes and a gp2 notification arrives.
-func (s *Server) groupChange(a *account, c *chat, action, who, subject string) error {
-	m := &message{ID: newInboundID(), Remote: c.ID, Type: "gp2", T: time.Now().Unix(), Author: who,
+func (s *Server) groupChange(a *account, c *chat, action, who, subject string, at time.Time) error {
+	m := &message{ID: newInboundID(), Remote: c.ID, Type: "gp2", T: at.Unix(), Author: who,
 		Fields: map[string]any{"subtype": action}}
 	if action == "add" || action == "remove" {
 		// An admin adds and removes members: the seeded Alice.

@@ -157,7 +157,7 @@ func (s *Server) serveGroup(w http.ResponseWriter, r *http.Request) {
 				return errorf(http.StatusBadRequest, "who %q is not a user id", req.Who)
 			}
 		}
-		return s.groupChange(a, c, req.Action, who, req.Subject)
+		return s.groupChange(a, c, req.Action, who, req.Subject, time.Now())
 	})
 }
 

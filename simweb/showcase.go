@@ -114,7 +114,9 @@ func (s *Server) seedShowcase(a *account, now time.Time) (*Showcase, error) {
 		{"gp2_leave", "leave", showcaseLeaver, ""},
 		{"gp2_subject", "subject", alice, "Showcase"},
 	} {
-		if err := s.groupChange(a, c, g.action, g.who, g.subject); err != nil {
+		// A minute apart, as the messages are, so they show in this order.
+		t = t.Add(time.Minute)
+		if err := s.groupChange(a, c, g.action, g.who, g.subject, t); err != nil {
 			return nil, err
 		}
 		out.Messages[g.label] = a.Msgs[len(a.Msgs)-1].ID

@@ -71,3 +71,21 @@ func TestChatReplyQuotesTheSelectedMessage(t *testing.T) {
 		t.Fatal("esc kept the reply")
 	}
 }
+
+// A reply to a message the inbox never captured, our own here, is queued:
+// the chat holds it.
+func TestChatReplyToAMessageOnlyTheChatHolds(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	everyTypeFixture(f)
+	m, _ := newTestModel(t, f, 120, 40, Options{})
+	openOps(t, m)
+	selectMessage(t, m, "G12")
+	press(t, m, "r")
+	typeText(t, m, "Driver confirmed")
+	press(t, m, "enter")
+	requireCalls(t, f, "SendMany alpha "+opsChat+" 1 replyTo=G12")
+	s := trimmed(screen(m))
+	requireContains(t, s, "12:00 you Driver confirmed  queued")
+	requireNotContains(t, s, "could not queue", "replying to")
+}

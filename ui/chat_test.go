@@ -197,3 +197,26 @@ func TestChatLoadsOlderPagesAtTheTop(t *testing.T) {
 	}
 	requireContains(t, screen(m), "message 0")
 }
+
+// A group notice arriving live shows in the open chat, dimmed as notices
+// are; in another chat it moves the chat up without counting as unread.
+func TestChatLiveNotice(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	everyTypeFixture(f)
+	m, ch := newTestModel(t, f, 120, 40, Options{})
+	openOps(t, m)
+	notice := func(id, chat string) session.Update {
+		return session.Update{Session: "alpha", Message: &session.Message{ID: id, Chat: chat, Author: samID, Time: t0, New: true,
+			Type: "gp2", Subtype: "subject", Notice: true, Body: "Ops night crew"}}
+	}
+	f.publish(notice("N1", opsChat))
+	f.publish(notice("N2", "120363000000000001@g.us"))
+	feed(t, m, ch)
+	requireContains(t, trimmed(screen(m)), "12:00 Sam Ortega changed the subject: Ops night crew")
+	for _, c := range paneOf[*chatsView](t, m).chats {
+		if c.ID == "120363000000000001@g.us" && (c.Unread != 0 || !c.LastActivity.Equal(t0)) {
+			t.Fatalf("a notice in another chat: %+v, want it moved up and nothing unread", c)
+		}
+	}
+}

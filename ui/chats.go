@@ -105,7 +105,7 @@ func (c *chatsView) noteMessage(msg session.Message, open bool) {
 	if msg.Time.After(ch.LastActivity) {
 		ch.LastActivity = msg.Time
 	}
-	if msg.New && !msg.FromMe && !open {
+	if msg.New && !msg.FromMe && !msg.Notice && !open {
 		ch.Unread++
 	}
 	c.sort()

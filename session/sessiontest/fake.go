@@ -549,6 +549,22 @@ func (f *Fake) SendMany(ctx context.Context, id, chatID, replyTo string, bodies 
 	return f.sendMany(ctx, id, chatID, replyTo, bodies)
 }
 
+// heldBy is the message replyTo as chat holds it on a READY session, for a
+// reply to a message the inbox never captured, as the Manager asks the page;
+// nil when the chat does not hold it. f.mu must be held.
+func (f *Fake) heldBy(id, chat, replyTo string) *session.InboundMessage {
+	if f.Snapshots[id].State != session.Ready {
+		return nil
+	}
+	for _, m := range f.MessagesOf[id+"/"+chat] {
+		if m.ID == replyTo || m.Key == replyTo {
+			return &session.InboundMessage{Session: id, ID: m.ID, Key: m.Key, Chat: m.Chat, Author: m.Author, Type: m.Type,
+				Body: m.Body, Time: m.Time, FromMe: m.FromMe}
+		}
+	}
+	return nil
+}
+
 func (f *Fake) sendMany(ctx context.Context, id, chatID, replyTo string, bodies []string) ([]session.Job, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -573,10 +589,11 @@ func (f *Fake) sendMany(ctx context.Context, id, chatID, replyTo string, bodies 
 	var target *session.InboundMessage
 	if replyTo != "" {
 		i := slices.IndexFunc(f.InboxOf[id], func(m session.InboundMessage) bool { return m.ID == replyTo })
-		if i < 0 {
+		if i >= 0 {
+			target = &f.InboxOf[id][i]
+		} else if target = f.heldBy(id, chat, replyTo); target == nil {
 			return nil, session.NoReplyTarget(id, replyTo)
 		}
-		target = &f.InboxOf[id][i]
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
