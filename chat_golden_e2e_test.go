@@ -50,22 +50,22 @@ func showcaseScreens(t *testing.T, cols, rows int) (chat, raws string) {
 	norm := showcaseNormaliser(addr, msgs)
 	t.Cleanup(func() {
 		// Quit cleanly: the browser must be gone before the data dir is removed.
-		c.tty.Write([]byte("q"))
+		c.TTY.Write([]byte("q"))
 		select {
-		case <-c.done:
+		case <-c.Done:
 		case <-time.After(15 * time.Second):
 			t.Error("the console did not quit on q")
 		}
 		waitFor(t, 5*time.Second, "Chromium to exit with the console", func() bool { return browsers(dir) == 0 })
 	})
 
-	c.tty.Write([]byte("\x1b"))
+	c.TTY.Write([]byte("\x1b"))
 	c.waitScreen(t, 10*time.Second, "the session list", c.has("Sessions (1)"))
-	c.tty.Write([]byte("c"))
+	c.TTY.Write([]byte("c"))
 	c.waitScreen(t, 20*time.Second, "the showcase among the chats", c.has("Showcase"))
-	c.tty.Write([]byte("/Showcase\r"))
+	c.TTY.Write([]byte("/Showcase\r"))
 	c.waitScreen(t, 10*time.Second, "the chats filtered", c.has("/Showcase"))
-	c.tty.Write([]byte("\r"))
+	c.TTY.Write([]byte("\r"))
 	last := msgs[len(msgs)-1]
 	// The newest message is a subject change, the last thing seeded.
 	chat = norm(c.waitScreen(t, 20*time.Second, "the showcase chat", c.has("changed the subject: Showcase")))
@@ -74,12 +74,12 @@ func showcaseScreens(t *testing.T, cols, rows int) (chat, raws string) {
 	for i := len(msgs) - 1; i >= 0; i-- {
 		m := msgs[i]
 		if m.ID != last.ID {
-			c.tty.Write([]byte("k"))
+			c.TTY.Write([]byte("k"))
 		}
-		c.tty.Write([]byte("\r"))
+		c.TTY.Write([]byte("\r"))
 		s := c.waitScreen(t, 10*time.Second, "the raw view of "+m.ID, c.has("> message "+m.ID))
 		fmt.Fprintf(&b, "──── %s %s ────\n%s\n", norm(m.ID), cmp.Or(m.Type, "chat"), norm(s))
-		c.tty.Write([]byte("\x1b"))
+		c.TTY.Write([]byte("\x1b"))
 		c.waitScreen(t, 10*time.Second, "the chat again", func(s string) bool { return !strings.Contains(s, "> message ") })
 	}
 	return chat, b.String()
