@@ -110,6 +110,14 @@ func TestDockerFilesKeepTheirPromises(t *testing.T) {
 	if !slices.Contains(svc.Command, "--data-dir=/data") {
 		t.Errorf("command %q does not name the data dir /data", svc.Command)
 	}
+	// Every flag the compose file passes is one serve takes.
+	_, help, _ := cli(t, "serve", "-h")
+	for _, arg := range svc.Command[1:] {
+		name, _, _ := strings.Cut(arg, "=")
+		if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(strings.TrimPrefix(name, "-")) + `( |$)`).MatchString(help) {
+			t.Errorf("compose passes %s, which serve does not take:\n%s", name, help)
+		}
+	}
 	named := false
 	for _, v := range svc.Volumes {
 		name, target, _ := strings.Cut(v, ":")
