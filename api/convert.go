@@ -108,7 +108,7 @@ func fromMessage(m session.Message) Message {
 		out.Location = &Location{Lat: l.Lat, Lng: l.Lng, Name: l.Name, Address: l.Address}
 	}
 	if q := m.Quoted; q != nil {
-		out.Quoted = &QuotedMessage{ID: q.ID, Author: q.Author, Type: q.Type, Body: q.Body}
+		out.Quoted = &QuotedMessage{ID: q.ID, Author: q.Author, AuthorName: q.AuthorName, Type: q.Type, Body: q.Body}
 	}
 	if p := m.Poll; p != nil {
 		out.Poll = &Poll{Name: p.Name, Multiple: p.Multiple, Options: convert(p.Options, func(o session.PollOption) PollOption {

@@ -261,10 +261,11 @@ type ContactCard struct {
 
 // QuotedMessage is the message a reply quotes, as the reply carries it.
 type QuotedMessage struct {
-	ID     string `json:"id"`
-	Author string `json:"author,omitempty"`
-	Type   string `json:"type,omitempty"`
-	Body   string `json:"body,omitempty"`
+	ID         string `json:"id"`
+	Author     string `json:"author,omitempty"`
+	AuthorName string `json:"authorName,omitempty"`
+	Type       string `json:"type,omitempty"`
+	Body       string `json:"body,omitempty"`
 }
 
 // Reaction is one person's reaction to a message.

@@ -157,7 +157,11 @@
   const quotedOf = (m) => {
     if (!m.quotedStanzaID) return null;
     const q = m.quotedMsg || {};
-    return {id: str(m.quotedStanzaID), author: str(m.quotedParticipant), type: str(q.type), body: textOf(q)};
+    // The quote names its author by phone number even where the account
+    // knows them by LID: nameOf looks under both.
+    const author = m.quotedParticipant;
+    const wid = author && typeof author === 'object' ? author : null;
+    return {id: str(m.quotedStanzaID), author: str(author), authorName: nameOf(wid), type: str(q.type), body: textOf(q)};
   };
   // reactionsOf reads the reactions the page keeps apart from the message
   // (its Reactions collection, by the message's key).

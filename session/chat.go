@@ -101,10 +101,11 @@ type ContactCard struct {
 
 // QuotedMessage is the message a reply quotes, as the reply carries it.
 type QuotedMessage struct {
-	ID     string `json:"id"`
-	Author string `json:"author,omitempty"`
-	Type   string `json:"type,omitempty"`
-	Body   string `json:"body,omitempty"` // its text or caption, as quoted
+	ID         string `json:"id"`
+	Author     string `json:"author,omitempty"`
+	AuthorName string `json:"authorName,omitempty"` // as for Message.AuthorName
+	Type       string `json:"type,omitempty"`
+	Body       string `json:"body,omitempty"` // its text or caption, as quoted
 }
 
 // Reaction is one person's reaction to a message.

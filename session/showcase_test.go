@@ -66,7 +66,7 @@ func testShowcaseEveryType(t *testing.T, e *testEnv) {
 	}
 	check("chat", reacts[bruno] == "👍" && reacts[carla] == "❤️" && reacts[phone+"@c.us"] == "👍", "three reactions, ours among them")
 	reply := m("reply")
-	check("reply", reply.Quoted != nil && reply.Quoted.ID == chat.ID && reply.Quoted.Author == alice && reply.Quoted.Body == chat.Body &&
+	check("reply", reply.Quoted != nil && reply.Quoted.ID == chat.ID && reply.Quoted.Author == alice && reply.Quoted.AuthorName == "Alice Martin" && reply.Quoted.Body == chat.Body &&
 		slices.Contains(reply.Mentions, alice) && reply.AuthorName == "", "a quote of Alice's text, a mention, no name for Dan")
 	for label, f := range map[string]FileInfo{
 		"image":    {Mimetype: "image/jpeg", Size: 245760, Width: 1280, Height: 720},

@@ -38,7 +38,7 @@ var noticeVerbs = map[string]string{
 func describe(mm session.Message, p people) msgParts {
 	var out msgParts
 	if q := mm.Quoted; q != nil {
-		out.quote = "│ " + p.name(q.Author) + ": " + cmp.Or(oneLine(q.Body), "["+q.Type+"]")
+		out.quote = "│ " + p.quoted(*q) + ": " + cmp.Or(oneLine(q.Body), "["+q.Type+"]")
 	}
 	switch {
 	case mm.Revoked || mm.Type == "revoked":

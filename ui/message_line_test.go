@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/waconsole/waconsole/session"
 )
 
 // Every message type is drawn for what it is, with names for authors.
@@ -85,4 +87,22 @@ func TestChatNamesAuthorsFromTheChatList(t *testing.T) {
 	m, _ := newTestModel(t, f, 120, 60, Options{})
 	openOps(t, m)
 	requireContains(t, screen(m), "10:41 Sam Ortega ETA 11:45 now", "│ Sam Ortega: Van 3 is loaded")
+}
+
+// A quote names its author by the name it carries: the quote's author id
+// may be a phone number the chat knows only under the author's LID.
+func TestQuoteNamesItsAuthorByTheNameItCarries(t *testing.T) {
+	p := people{names: map[string]string{}, me: "15550123456"}
+	for _, c := range []struct {
+		q    session.QuotedMessage
+		want string
+	}{
+		{session.QuotedMessage{Author: "15550100001@c.us", AuthorName: "Alice Martin"}, "Alice Martin"},
+		{session.QuotedMessage{Author: "15550100001@c.us"}, "+15550100001"},
+		{session.QuotedMessage{Author: "15550123456@c.us", AuthorName: "Me"}, "you"},
+	} {
+		if got := p.quoted(c.q); got != c.want {
+			t.Errorf("quoted(%+v) = %q, want %q", c.q, got, c.want)
+		}
+	}
 }

@@ -73,6 +73,15 @@ func (p people) name(id string) string {
 	return numberOf(id, p.readOnly)
 }
 
+// quoted is who wrote the message q quotes: the name the quote carries
+// unless that is the account itself.
+func (p people) quoted(q session.QuotedMessage) string {
+	if n := p.name(q.Author); n == "you" || q.AuthorName == "" {
+		return n
+	}
+	return q.AuthorName
+}
+
 // author is who wrote mm.
 func (p people) author(mm session.Message) string {
 	switch {
