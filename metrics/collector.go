@@ -31,6 +31,7 @@ var (
 	descQueueDead      = desc("waconsole_queue_dead", "Messages the outbox gave up on.", "session")
 	descSendFailures   = desc("waconsole_send_failures_total", "Send attempts that failed, by type: rejected, browser_gone, send_error.", "session", "type")
 	descDeliveries     = desc("waconsole_webhook_deliveries", "Webhook deliveries in the store by state; dead ones failed for good.", "session", "state")
+	descHookFailures   = desc("waconsole_webhook_failures_total", "Webhook delivery attempts that failed, the last attempt of a dead delivery included.", "session")
 	descDisconnects    = desc("waconsole_session_disconnects_total", "Times a session went DISCONNECTED.", "session")
 	descRestarts       = desc("waconsole_browser_restarts_total", "Times a session's browser was started again after it failed.", "session")
 	descStarts         = desc("waconsole_process_starts_total", "Processes that ran the sessions of this store, counted across restarts.")
@@ -48,7 +49,7 @@ type collector struct {
 
 func (c collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descSessions, descSessionState, descConnected, descInboundStored, descInboundBytes, descSent,
-		descQueueDepth, descQueueHeld, descQueueDead, descSendFailures, descDeliveries, descDisconnects, descRestarts,
+		descQueueDepth, descQueueHeld, descQueueDead, descSendFailures, descDeliveries, descHookFailures, descDisconnects, descRestarts,
 		descStarts, descUncleanStarts, descDrops, descStoreSize, descAlertsOpen, descScrapeFailures} {
 		ch <- d
 	}
@@ -108,6 +109,7 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		n := f.counts(s.ID)
 		counter(descDisconnects, float64(n.disconnects), s.ID)
 		counter(descRestarts, float64(n.restarts), s.ID)
+		counter(descHookFailures, float64(n.hookFails), s.ID)
 		for _, t := range failTypes {
 			counter(descSendFailures, float64(n.failures[t]), s.ID, t)
 		}

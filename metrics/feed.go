@@ -23,6 +23,7 @@ type feed struct {
 	mu          sync.Mutex
 	disconnects map[string]uint64
 	restarts    map[string]uint64
+	hookFails   map[string]uint64 // webhook delivery attempts that failed
 	failures    map[string]map[string]uint64
 	// browserFailed marks a session whose browser failed and has not
 	// started again yet: its next start is a restart.
@@ -43,7 +44,7 @@ type jobKey struct {
 
 func newFeed(latency *prometheus.HistogramVec) *feed {
 	return &feed{
-		disconnects: map[string]uint64{}, restarts: map[string]uint64{}, failures: map[string]map[string]uint64{},
+		disconnects: map[string]uint64{}, restarts: map[string]uint64{}, hookFails: map[string]uint64{}, failures: map[string]map[string]uint64{},
 		browserFailed: map[string]bool{}, stoppedHere: map[string]bool{}, sending: map[jobKey]int{},
 		latency: latency,
 	}
@@ -91,6 +92,8 @@ func (f *feed) event(id string, ev session.Event) {
 			f.restarts[id]++
 			delete(f.browserFailed, id)
 		}
+	case session.EventWebhookFailed, session.EventWebhookDead: // a delivery's last attempt is its dead event
+		f.hookFails[id]++
 	}
 }
 
@@ -133,6 +136,7 @@ func failType(j session.Job) string {
 func (f *feed) forget(id string) {
 	delete(f.disconnects, id)
 	delete(f.restarts, id)
+	delete(f.hookFails, id)
 	delete(f.failures, id)
 	delete(f.browserFailed, id)
 	delete(f.stoppedHere, id)
@@ -146,14 +150,14 @@ func (f *feed) forget(id string) {
 
 // counts is a copy of one session's counts, for a scrape.
 type counts struct {
-	disconnects, restarts uint64
-	failures              map[string]uint64
+	disconnects, restarts, hookFails uint64
+	failures                         map[string]uint64
 }
 
 func (f *feed) counts(id string) counts {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := counts{disconnects: f.disconnects[id], restarts: f.restarts[id], failures: map[string]uint64{}}
+	c := counts{disconnects: f.disconnects[id], restarts: f.restarts[id], hookFails: f.hookFails[id], failures: map[string]uint64{}}
 	for _, t := range failTypes {
 		c.failures[t] = f.failures[id][t]
 	}

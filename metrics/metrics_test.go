@@ -56,6 +56,8 @@ func feedFor(rt *sessiontest.Fake, id string) {
 	rt.SetState(id, session.Ready)
 	rt.Publish(session.Update{Session: id, Event: &session.Event{Kind: "browser-failed"}})
 	rt.Publish(session.Update{Session: id, Event: &session.Event{Kind: "browser-started"}})
+	rt.Publish(session.Update{Session: id, Event: &session.Event{Kind: session.EventWebhookFailed}})
+	rt.Publish(session.Update{Session: id, Event: &session.Event{Kind: session.EventWebhookDead}})
 	rt.Publish(session.Update{Session: id, Event: &session.Event{Kind: "browser-started"}}) // not a restart
 	created := time.Now().Add(-3 * time.Second)
 	job := func(seq uint64, edit func(*session.Job)) {
@@ -138,6 +140,10 @@ waconsole_session_disconnects_total{session="spare"} 0
 # TYPE waconsole_browser_restarts_total counter
 waconsole_browser_restarts_total{session="ops"} 1
 waconsole_browser_restarts_total{session="spare"} 0
+# HELP waconsole_webhook_failures_total Webhook delivery attempts that failed, the last attempt of a dead delivery included.
+# TYPE waconsole_webhook_failures_total counter
+waconsole_webhook_failures_total{session="ops"} 2
+waconsole_webhook_failures_total{session="spare"} 0
 # HELP waconsole_process_starts_total Processes that ran the sessions of this store, counted across restarts.
 # TYPE waconsole_process_starts_total counter
 waconsole_process_starts_total 1
@@ -179,7 +185,7 @@ waconsole_alerts_open{kind="webhook-failing",severity="warning"} 0
 		"waconsole_sessions", "waconsole_sessions_connected", "waconsole_messages_sent_total", "waconsole_queue_depth",
 		"waconsole_queue_dead", "waconsole_send_failures_total", "waconsole_session_disconnects_total",
 		"waconsole_browser_restarts_total", "waconsole_process_starts_total", "waconsole_process_unclean_starts_total",
-		"waconsole_update_drops_total", "waconsole_queue_latency_seconds", "waconsole_alerts_open")
+		"waconsole_update_drops_total", "waconsole_queue_latency_seconds", "waconsole_alerts_open", "waconsole_webhook_failures_total")
 	if err != nil {
 		t.Fatal(err)
 	}
