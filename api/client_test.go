@@ -15,7 +15,7 @@ import (
 
 // startServer serves h on the socket of a new data dir and returns a client
 // of it and the data dir.
-func startServer(t *testing.T, h http.Handler) (*Client, string) {
+func startServer(t testing.TB, h http.Handler) (*Client, string) {
 	t.Helper()
 	dir := t.TempDir()
 	l, err := Listen(dir)
