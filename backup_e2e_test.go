@@ -14,7 +14,9 @@ import (
 	"github.com/waconsole/waconsole/api"
 	"github.com/waconsole/waconsole/backup"
 	"github.com/waconsole/waconsole/backup/backuptest"
+	"github.com/waconsole/waconsole/internal/authproxy"
 	"github.com/waconsole/waconsole/session"
+	"github.com/waconsole/waconsole/store"
 )
 
 // unpackStore checks a backup archive and returns the path of the store
@@ -141,4 +143,91 @@ func checkVerifyRefusesDamage(t *testing.T, archive []byte) {
 	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
 		t.Errorf("a refused restore left %s: %v", fresh, err)
 	}
+}
+
+// A session whose proxy has a password is backed up: the archive holds
+// that password nowhere and its manifest says so; backup, --verify and
+// restore say how to set it again; the live store keeps it. Restored, the
+// session fails at its start saying the same, and comes back once it is set.
+func TestBackupKeepsNoProxyPassword(t *testing.T) {
+	url, _ := startSim(t, 0.05)
+	const password = "Pr0xy-b4ckup-s3cret"
+	px, err := authproxy.Start("ops", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer px.Close()
+	setAgain := "waconsole session set shop --proxy http://ops:PASSWORD@" + px.Addr()
+	stateOf := func(dir string) api.Session {
+		st, _ := status(t, dir)
+		if len(st.Sessions) != 1 {
+			return api.Session{}
+		}
+		return st.Sessions[0]
+	}
+
+	dirA := t.TempDir()
+	srvA := startServe(t, dirA, url)
+	if out, errOut, code := cli(t, "session", "add", "shop", "--proxy", px.URL("ops", password), "--start", "--data-dir", dirA); code != 0 {
+		t.Fatalf("session add: exit %d\n%s%s", code, out, errOut)
+	}
+	waitFor(t, 30*time.Second, "shop to show a QR code through the proxy", func() bool {
+		return stateOf(dirA).State == string(session.QR) && len(px.Seen()) > 0
+	})
+	archive := filepath.Join(t.TempDir(), "shop.tar.gz")
+	out, errOut, code := cli(t, "backup", archive, "--data-dir", dirA)
+	if code != 0 || !strings.Contains(out, setAgain) {
+		t.Fatalf("backup: exit %d, want it to say %q\n%s%s", code, setAgain, out, errOut)
+	}
+	data, err := os.ReadFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tarBytes := backuptest.Tar(t, data)
+	if !slices.ContainsFunc(backuptest.Names(t, data), func(n string) bool { return strings.HasPrefix(n, "profiles/shop/") }) {
+		t.Fatal("the archive holds no login file of shop: its search below would miss the profile")
+	}
+	if bytes.Contains(tarBytes, []byte(password)) {
+		t.Fatal("the archive holds the proxy password")
+	}
+	if !bytes.Contains(tarBytes, []byte(`"proxyPasswordRemoved": true`)) {
+		t.Fatal(`the manifest lacks "proxyPasswordRemoved": true`)
+	}
+	if out, errOut, code := cli(t, "backup", "--verify", archive); code != 0 || !strings.Contains(out, setAgain) {
+		t.Fatalf("--verify: exit %d, want it to say %q\n%s%s", code, setAgain, out, errOut)
+	}
+
+	srvA.signal(syscall.SIGTERM)
+	if code := srvA.wait(t, 15*time.Second); code != 0 {
+		t.Fatalf("serve A exited %d", code)
+	}
+	live, err := store.Open(filepath.Join(dirA, backup.StoreName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := live.GetSession("shop")
+	live.Close()
+	if err != nil || s.Browser.Proxy != px.URL("ops", password) {
+		t.Fatalf("the live store's proxy after the backup: %v; want it with its password", err)
+	}
+
+	dirB := filepath.Join(t.TempDir(), "b")
+	if out, errOut, code := cli(t, "restore", archive, "--data-dir", dirB); code != 0 || !strings.Contains(out, setAgain) {
+		t.Fatalf("restore: exit %d, want it to say %q\n%s%s", code, setAgain, out, errOut)
+	}
+	startServe(t, dirB, url)
+	waitFor(t, 30*time.Second, "the restored shop to fail on its proxy", func() bool {
+		return stateOf(dirB).State == string(session.Failed)
+	})
+	if msg := stateOf(dirB).LastError; !strings.Contains(msg, "proxy http://ops@"+px.Addr()) || !strings.Contains(msg, setAgain) {
+		t.Fatalf("the restored shop failed with %q, want it to name the proxy and say %q", msg, setAgain)
+	}
+	for _, args := range [][]string{{"session", "set", "shop", "--proxy", px.URL("ops", password)}, {"session", "restart", "shop"}} {
+		if out, errOut, code := cli(t, append(args, "--data-dir", dirB)...); code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	waitFor(t, 30*time.Second, "the restored shop to show a QR code once its password is set", func() bool {
+		return stateOf(dirB).State == string(session.QR)
+	})
 }

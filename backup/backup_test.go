@@ -17,38 +17,102 @@ import (
 // profileFile is a login file of session "shop" in the test archives.
 const profileFile = "profiles/shop/Default/IndexedDB/https_web.whatsapp.com_0.indexeddb.leveldb/000003.log"
 
-// testArchive writes an archive of a real store holding session "shop"
-// and one login file.
-func testArchive(t *testing.T) []byte {
+// proxyPassword is the password of session "shop"'s proxy in the test
+// stores.
+const proxyPassword = "s3cret-Pw-4d1c"
+
+// testStore opens a real store holding session "shop", whose proxy has a
+// password.
+func testStore(t *testing.T) *store.DB {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "waconsole.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if err := db.CreateSession(store.Session{ID: "shop"}); err != nil {
+	t.Cleanup(func() { _ = db.Close() })
+	if err := db.CreateSession(store.Session{ID: "shop", Browser: store.Browser{Proxy: "http://ops:" + proxyPassword + "@proxy.example:3128"}}); err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// testArchive writes an archive of testStore's store and one login file.
+func testArchive(t *testing.T) []byte {
+	t.Helper()
+	return archiveOf(t, testStore(t))
+}
+
+// archiveOf writes an archive of db, whose session "shop" has one login
+// file, as the runtime writes one.
+func archiveOf(t *testing.T, db *store.DB) []byte {
+	t.Helper()
 	stage, err := NewStage(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stage.Remove()
 	m := Manifest{Version: "test", Created: time.Now().UTC(), DataDir: "/var/lib/waconsole", WAURL: "https://web.whatsapp.com/"}
-	if m.Store, err = stage.Add(StoreName, func(w io.Writer) error { _, err := db.Backup(w); return err }); err != nil {
+	var removed map[string]string
+	if m.Store, removed, err = stage.AddStore(db); err != nil {
 		t.Fatal(err)
 	}
 	login, err := stage.Add(profileFile, func(w io.Writer) error { _, err := io.WriteString(w, "the login"); return err })
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Sessions = []Session{{ID: "shop", State: "READY", Files: []File{login}}}
+	proxy, ok := removed["shop"]
+	m.Sessions = []Session{{ID: "shop", State: "READY", Files: []File{login}, ProxyPasswordRemoved: ok, Proxy: proxy}}
 	var buf bytes.Buffer
 	n, err := Write(&buf, m, stage)
 	if err != nil || n != int64(buf.Len()) {
 		t.Fatalf("Write = %d, %v; wrote %d", n, err, buf.Len())
 	}
 	return buf.Bytes()
+}
+
+// The archive of a store whose session has a proxy password holds that
+// password nowhere, its manifest says it was removed, the restored session
+// keeps its proxy without it, and the live store still has it.
+func TestArchiveHoldsNoProxyPassword(t *testing.T) {
+	db := testStore(t)
+	archive := archiveOf(t, db)
+	tarBytes := backuptest.Tar(t, archive)
+	if !bytes.Contains(tarBytes, []byte("the login")) {
+		t.Fatal("the decompressed archive does not hold the login file's content: the search below would find nothing anyway")
+	}
+	if bytes.Contains(tarBytes, []byte(proxyPassword)) {
+		t.Fatal("the archive holds the proxy password")
+	}
+	var manifest []byte
+	backuptest.Repack(t, archive, func(name string, data []byte) ([]byte, bool) {
+		if name == ManifestName {
+			manifest = data
+		}
+		return data, true
+	})
+	if !bytes.Contains(manifest, []byte(`"proxyPasswordRemoved": true`)) || !bytes.Contains(manifest, []byte(`"proxy": "http://ops@proxy.example:3128"`)) {
+		t.Fatalf("the manifest does not say the proxy password was removed:\n%s", manifest)
+	}
+
+	dir := filepath.Join(t.TempDir(), "data")
+	sum, err := Restore(bytes.NewReader(archive), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := sum.Sessions[0]; !s.ProxyPasswordRemoved || s.Proxy != "http://ops@proxy.example:3128" {
+		t.Fatalf("the summary's session %+v", s)
+	}
+	restored, err := store.Open(filepath.Join(dir, StoreName), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	if s, err := restored.GetSession("shop"); err != nil || s.Browser.Proxy != "http://ops@proxy.example:3128" {
+		t.Fatalf("the restored session's proxy is %q (%v), want it without the password", s.Browser.Proxy, err)
+	}
+	if s, err := db.GetSession("shop"); err != nil || s.Browser.Proxy != "http://ops:"+proxyPassword+"@proxy.example:3128" {
+		t.Fatalf("the live store's proxy after the backup is %q (%v), want it with its password", s.Browser.Proxy, err)
+	}
 }
 
 func TestArchiveStartsWithTheManifest(t *testing.T) {

@@ -34,6 +34,10 @@ type Session struct {
 	ID    string `json:"id"`
 	State string `json:"state"` // when the backup was taken
 	Files []File `json:"files"`
+	// ProxyPasswordRemoved says that the session's proxy had a password,
+	// which the archive does not keep; Proxy is its URL as kept, without it.
+	ProxyPasswordRemoved bool   `json:"proxyPasswordRemoved,omitempty"`
+	Proxy                string `json:"proxy,omitempty"`
 }
 
 // File is one file of the archive; Path is relative to the data dir,

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/waconsole/waconsole/store"
 )
 
 // Stage is a private directory where an archive's files are gathered
@@ -60,6 +62,25 @@ func (s *Stage) Add(rel string, write func(io.Writer) error) (File, error) {
 		return File{}, fmt.Errorf("backup: staging %s: %w", rel, err)
 	}
 	return File{Path: rel, Size: cw.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// AddStore stages a copy of db without any proxy password
+// (store.DB.BackupWithoutSecrets, its temporary files kept in the stage)
+// and returns its entry and, per session whose proxy lost its password,
+// the proxy URL the copy keeps.
+func (s *Stage) AddStore(db *store.DB) (File, map[string]string, error) {
+	tmp, err := os.MkdirTemp(s.dir, "store-copy-*")
+	if err != nil {
+		return File{}, nil, err
+	}
+	defer os.RemoveAll(tmp)
+	var removed map[string]string
+	f, err := s.Add(StoreName, func(w io.Writer) error {
+		var err error
+		_, removed, err = db.BackupWithoutSecrets(w, tmp)
+		return err
+	})
+	return f, removed, err
 }
 
 // Drop removes staged files, so that a copy can be taken again.

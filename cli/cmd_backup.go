@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/waconsole/waconsole/backup"
@@ -100,4 +101,28 @@ func printArchive(w io.Writer, path string, sum backup.Summary) {
 	}
 	fmt.Fprintf(tw, "  address\t%s: the logins work against this address alone\n", sum.WAURL)
 	tw.Flush()
+	printProxyPasswords(w, sum.Sessions)
+}
+
+// printProxyPasswords says which sessions' proxies lost their password to
+// the archive, and how to give it back.
+func printProxyPasswords(w io.Writer, sessions []backup.Session) {
+	var need []backup.Session
+	for _, s := range sessions {
+		if s.ProxyPasswordRemoved {
+			need = append(need, s)
+		}
+	}
+	if len(need) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "an archive keeps no proxy password: these sessions' proxies lost theirs, and a session whose proxy asks for one fails at its start until it is set again.")
+	fmt.Fprintln(w, "Once the restored data dir runs, set each and restart the session:")
+	for _, s := range need {
+		proxy := "http://user:PASSWORD@host:port" // a manifest that does not say
+		if at := strings.LastIndex(s.Proxy, "@"); at >= 0 {
+			proxy = s.Proxy[:at] + ":PASSWORD" + s.Proxy[at:]
+		}
+		fmt.Fprintf(w, "  waconsole session set %s --proxy %s && waconsole session restart %s\n", s.ID, proxy, s.ID)
+	}
 }

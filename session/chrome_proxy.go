@@ -3,6 +3,8 @@ package session
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
@@ -29,6 +31,13 @@ func (p *chromePage) answerProxyAuth(ctx context.Context, session, rawProxy stri
 	})
 	refused := fmt.Errorf("%w: proxy %s answered 407 Proxy Authentication Required to them; give the right ones with `waconsole session set %s --proxy URL`",
 		ErrProxyRefused, MaskProxy(rawProxy), session)
+	if proxy.password == "" {
+		// What a restored backup leaves: it keeps no proxy password.
+		scheme, host, _ := strings.Cut(proxy.server, "://")
+		set := url.URL{Scheme: scheme, User: url.UserPassword(proxy.user, "PASSWORD"), Host: host}
+		refused = fmt.Errorf("%w: proxy %s answered 407 Proxy Authentication Required: the session has no password for it (a backup keeps none); set it with `waconsole session set %s --proxy %s`, then restart the session",
+			ErrProxyRefused, MaskProxy(rawProxy), session, set.String())
+	}
 	p.run(func() {
 		answered := map[fetch.RequestID]bool{}
 		for ev, err := range challenges {

@@ -11,7 +11,8 @@ import (
 
 // Backup writes an archive (package backup) of the store and of every
 // session's login files to w while everything runs: the store as one
-// read transaction sees it, each profile as stageLogin copies it.
+// read transaction sees it, without the proxy passwords, each profile as
+// stageLogin copies it.
 func (m *Manager) Backup(w io.Writer) (int64, error) {
 	m.backupMu.Lock()
 	defer m.backupMu.Unlock()
@@ -25,10 +26,8 @@ func (m *Manager) Backup(w io.Writer) (int64, error) {
 		return 0, err
 	}
 	man := backup.Manifest{Version: m.cfg.Version, Created: time.Now().UTC(), DataDir: dataDir, WAURL: m.cfg.WAURL}
-	man.Store, err = stage.Add(backup.StoreName, func(w io.Writer) error {
-		_, err := m.cfg.Store.Backup(w)
-		return err
-	})
+	var removed map[string]string
+	man.Store, removed, err = stage.AddStore(m.cfg.Store)
 	if err != nil {
 		return 0, err
 	}
@@ -37,7 +36,8 @@ func (m *Manager) Backup(w io.Writer) (int64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("backup: session %s: %w", s.ID, err)
 		}
-		man.Sessions = append(man.Sessions, backup.Session{ID: s.ID, State: string(s.State), Files: files})
+		proxy, ok := removed[s.ID]
+		man.Sessions = append(man.Sessions, backup.Session{ID: s.ID, State: string(s.State), Files: files, ProxyPasswordRemoved: ok, Proxy: proxy})
 	}
 	return backup.Write(w, man, stage)
 }

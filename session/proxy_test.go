@@ -29,7 +29,8 @@ func (e *testEnv) waitUntil(what string, timeout time.Duration, ok func() bool) 
 // every request goes through the authenticating proxy with the session's
 // credentials, the page sees the user agent set, and the extra flag is on
 // the browser's command line. A wrong password fails a session at once,
-// naming the proxy without the password. The password shows nowhere.
+// naming the proxy without the password; a missing one (what a restored
+// backup leaves) too, saying how to set it. The password shows nowhere.
 func TestBrowserSettingsThroughProxy(t *testing.T) {
 	e := newEnv(t)
 	const password, wrong = "s3cret-Pw", "wr0ng-Pw"
@@ -117,6 +118,13 @@ func TestBrowserSettingsThroughProxy(t *testing.T) {
 	failed := e.waitState("bad", Failed, 30*time.Second)
 	if want := "proxy http://ops:***@" + px.Addr(); !strings.Contains(failed.LastError, want) || !strings.Contains(failed.LastError, "407") {
 		t.Errorf("the failed session says %q, want it to name %s and the 407", failed.LastError, want)
+	}
+	if _, err := e.m.Add(AddRequest{ID: "nopw", Start: true, Browser: BrowserSettings{Proxy: "http://ops@" + px.Addr()}}); err != nil {
+		t.Fatal(err)
+	}
+	failed = e.waitState("nopw", Failed, 30*time.Second)
+	if want := "set it with `waconsole session set nopw --proxy http://ops:PASSWORD@" + px.Addr() + "`"; !strings.Contains(failed.LastError, "proxy http://ops@"+px.Addr()+" answered 407") || !strings.Contains(failed.LastError, want) {
+		t.Errorf("the session without a proxy password says %q, want it to name the proxy and say %s", failed.LastError, want)
 	}
 
 	var shown []string

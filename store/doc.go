@@ -49,7 +49,7 @@
 //	|       |   |-- chatgap : varint   nanoseconds
 //	|       |   `-- bulklimit : varint
 //	|       `-- browser                no key: waconsole's own setting
-//	|           |-- proxy : string     URL, credentials included
+//	|           |-- proxy : string     URL, credentials included (a backup's copy: no password)
 //	|           |-- useragent : string
 //	|           `-- flags : JSON list  extra Chromium flags
 //	|-- events
@@ -128,4 +128,10 @@
 // endpoints that want it.
 // SaveInbound: concurrent callers share one commit through db.Batch
 // (bench_test.go measures it).
+//
+// # Backups
+//
+// Backup streams tx.WriteTo's copy as it is. BackupWithoutSecrets removes
+// the proxy passwords from such a copy and compacts it, so that no freed
+// page keeps one; the archives of package backup hold that copy.
 package store

@@ -64,6 +64,21 @@ func Repack(t testing.TB, archive []byte, edit func(name string, data []byte) ([
 	return out.Bytes()
 }
 
+// Tar returns an archive's tar stream, decompressed: every byte the
+// archive holds, to be searched.
+func Tar(t testing.TB, archive []byte) []byte {
+	t.Helper()
+	gz, err := gzip.NewReader(bytes.NewReader(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(gz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // Names lists an archive's entries in order.
 func Names(t testing.TB, archive []byte) []string {
 	t.Helper()
