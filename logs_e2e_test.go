@@ -80,19 +80,31 @@ func (h *hookReceiver) accepted(typ, trace string) bool {
 // TestLogsOfRealTraffic runs serve against the stand-in with real traffic
 // (pairing, an inbound message delivered to a webhook after one refused
 // attempt, a reply to it through the API, a send refused for good, a send
-// that fails) and reads its log: JSON lines with the expected attributes,
-// no number, chat id, body or secret it used, and one trace from the
+// that fails, requests over TCP with a right and a wrong API key) and reads
+// its log: JSON lines with the expected attributes, no number, chat id,
+// body, secret, API key or QR payload it used, and one trace from the
 // inbound message to its reply.
 func TestLogsOfRealTraffic(t *testing.T) {
 	url, phone := startSim(t, 0.05)
 	dir := t.TempDir()
-	srv := startServe(t, dir, url, "--log-level", "debug")
+	addr := freeAddr(t)
+	srv := startServe(t, dir, url, "--log-level", "debug", "--listen", addr)
 	const id, number, contact, stranger = "logs", "15557770501", "15558880502", "15559990503"
 	const inText, replyText, strayText, failText = "order 4711 for Ann Example", "your order ships today", "cold hello from us", "second try text"
 	if _, errOut, code := cli(t, "session", "add", id, "--data-dir", dir); code != 0 {
 		t.Fatalf("session add: %s", errOut)
 	}
-	pairByCLI(t, dir, id, number, phone)
+	qr := pairByCLI(t, dir, id, number, phone)
+	out, errOut, code := cli(t, "apikey", "create", "worker", "--role", "read", "--json", "--data-dir", dir)
+	var apiKey api.NewAPIKey
+	if code != 0 || json.Unmarshal([]byte(out), &apiKey) != nil || apiKey.Key == "" || qr == "" {
+		t.Fatalf("apikey create: exit %d, %q %s (QR payload %q)", code, out, errOut, qr)
+	}
+	for key, want := range map[string]int{apiKey.Key: 0, apiKey.Key + "x": 1} {
+		if _, errOut, code := overTCP(t, addr, key, "status"); code != want {
+			t.Fatalf("status over TCP: exit %d, want %d: %s", code, want, errOut)
+		}
+	}
 	if _, errOut, code := cli(t, "session", "set", id, "--min-gap", "0s", "--jitter-min", "0s", "--jitter", "0s", "--chat-gap", "0s", "--data-dir", dir); code != 0 {
 		t.Fatalf("session set: %s", errOut)
 	}
@@ -193,9 +205,15 @@ func TestLogsOfRealTraffic(t *testing.T) {
 		t.Fatalf("serve exited %d:\n%s", code, srv.stderr.String())
 	}
 
-	out := srv.stderr.String()
-	// (a) No number, chat id, body or secret used.
-	leaks := []string{number, contact, stranger, inText, replyText, strayText, failText, secret, strings.TrimPrefix(secret, "whsec_")}
+	out = srv.stderr.String()
+	// (a) No number, chat id, body, secret, API key or QR payload used.
+	leaks := []string{number, contact, stranger, inText, replyText, strayText, failText, secret, strings.TrimPrefix(secret, "whsec_"),
+		apiKey.Key, strings.TrimPrefix(apiKey.Key, "wac_"), qr}
+	for _, part := range strings.Split(qr, ",") { // the ref and each key of the payload
+		if len(part) >= 8 {
+			leaks = append(leaks, part)
+		}
+	}
 	for _, chat := range []string{in.Chat, reply.ChatID, stray.Jobs[0].ChatID} {
 		digits, _, _ := strings.Cut(chat, "@")
 		leaks = append(leaks, digits)

@@ -21,16 +21,19 @@ import (
 
 // pairByCLI runs `waconsole pair`, scans the QR it draws with the phone,
 // and waits for it to exit 0 once the session is READY.
-func pairByCLI(t *testing.T, dir, id, phone string, sim *simweb.Client) {
+// pairByCLI pairs session id with phone through `waconsole pair`, scanning
+// the QR it draws, and returns the QR payload the phone scanned.
+func pairByCLI(t *testing.T, dir, id, phone string, sim *simweb.Client) string {
 	t.Helper()
 	p := start(t, "pair", id, "--data-dir", dir)
-	var scanned string
+	var scanned, payload string
 	waitFor(t, 30*time.Second, "a QR code drawn by `waconsole pair` to be scanned", func() bool {
 		block := lastQR(p.stdout.String())
 		if block == "" || block == scanned {
 			return false
 		}
-		payload, err := qrscan.FromScreen(block)
+		var err error
+		payload, err = qrscan.FromScreen(block)
 		if err != nil {
 			t.Fatalf("the drawn QR does not decode: %v\n%s", err, block)
 		}
@@ -48,6 +51,7 @@ func pairByCLI(t *testing.T, dir, id, phone string, sim *simweb.Client) {
 	if !strings.Contains(p.stdout.String(), "READY: session "+id+" is paired with +"+phone) {
 		t.Fatalf("pair did not say it was paired:\n%s", p.stdout.String())
 	}
+	return payload
 }
 
 type statusJSON struct {
