@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -98,6 +99,11 @@ func fromAlerting(t session.AlertThresholds) AlertThresholds {
 func (s *server) listAlerts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	aq := session.AlertQuery{Session: q.Get("session")}
+	keyLimited := limited(r)
+	if keyLimited && aq.Session != "" && !visible(r, aq.Session) {
+		deny(w, r)
+		return
+	}
 	if v := q.Get("open"); v != "" {
 		open, err := strconv.ParseBool(v)
 		if err != nil {
@@ -114,6 +120,22 @@ func (s *server) listAlerts(w http.ResponseWriter, r *http.Request) {
 		}
 		aq.Limit = n
 	}
+	if keyLimited && aq.Session == "" {
+		// The key's sessions only: the limit applies after the filter.
+		limit := aq.Limit
+		aq.Limit = 0
+		list, err := s.b.Alerts(aq)
+		if err != nil {
+			fail(w, err)
+			return
+		}
+		list = slices.DeleteFunc(list, func(a session.Alert) bool { return !visible(r, a.Session) })
+		if limit > 0 && len(list) > limit {
+			list = list[:limit]
+		}
+		writeJSON(w, http.StatusOK, AlertList{Alerts: convert(list, fromAlert)})
+		return
+	}
 	list, err := s.b.Alerts(aq)
 	if err != nil {
 		fail(w, err)
@@ -123,9 +145,12 @@ func (s *server) listAlerts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) ackAlert(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	id, err := strconv.ParseUint(r.PathValue("alert"), 10, 64)
 	if err != nil || id == 0 {
-		writeError(w, http.StatusBadRequest, CodeBadRequest, fmt.Sprintf("alert %q is not an alert number (see waconsole alerts)", r.PathValue("id")))
+		writeError(w, http.StatusBadRequest, CodeBadRequest, fmt.Sprintf("alert %q is not an alert number (see waconsole alerts)", r.PathValue("alert")))
+		return
+	}
+	if limited(r) && !s.alertVisible(w, r, id) {
 		return
 	}
 	if err := s.b.AckAlert(id); err != nil {
@@ -133,6 +158,25 @@ func (s *server) ackAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// alertVisible reports whether the request's key, limited to some sessions,
+// may acknowledge alert id: one of its sessions' alerts. It answers 403
+// otherwise, the same whether the alert exists, is of another session or
+// of none (the process, the disk: those are for keys of every session).
+func (s *server) alertVisible(w http.ResponseWriter, r *http.Request, id uint64) bool {
+	for _, sid := range principalOf(r).key.Sessions {
+		list, err := s.b.Alerts(session.AlertQuery{Session: sid})
+		if err != nil {
+			fail(w, err)
+			return false
+		}
+		if slices.ContainsFunc(list, func(a session.Alert) bool { return a.ID == id }) {
+			return true
+		}
+	}
+	deny(w, r)
+	return false
 }
 
 // Alerts lists alerts, newest first: session "" for all, open for the open

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -79,4 +80,53 @@ func TestClientAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAPIError(t, c.AckAlert(ctx, 99), CodeNotFound)
+}
+
+// Over TCP a key limited to some sessions lists and acknowledges the alerts
+// of those sessions only; the number in the path is an alert's, never a
+// session's.
+func TestTCPAlertsOfLimitedKey(t *testing.T) {
+	a := newTCPAPI(t)
+	const oneKey = "wac_oneKey0000000000000000000000000"
+	a.keys.addKey(t, oneKey, "one-worker", RoleOperate, "1")
+	support := a.fake.RaiseAlert(session.Alert{Session: "support", Kind: session.AlertFailed})
+	shop := a.fake.RaiseAlert(session.Alert{Session: "shop", Kind: session.AlertConflict})
+	disk := a.fake.RaiseAlert(session.Alert{Kind: session.AlertDiskFull})
+	if support.ID != 1 {
+		t.Fatalf("the support alert is %d, want 1", support.ID)
+	}
+	denied := a.do(t, oneKey, "POST", "/v1/alerts/1/ack", "")
+	wantError(t, denied, 403, CodeForbidden, "not made for that session")
+	for _, path := range []string{"/v1/alerts/2/ack", "/v1/alerts/3/ack", "/v1/alerts/99/ack"} {
+		if rec := a.do(t, oneKey, "POST", path, ""); rec.Code != 403 || rec.Body.String() != denied.Body.String() {
+			t.Errorf("POST %s with a key of session 1: %d %s, want the same 403", path, rec.Code, rec.Body)
+		}
+	}
+	wantError(t, a.do(t, shopKey, "POST", "/v1/alerts/1/ack", ""), 403, CodeForbidden, "not made for that session")
+	wantError(t, a.do(t, shopKey, "POST", "/v1/alerts/3/ack", ""), 403, CodeForbidden, "not made for that session")
+	wantError(t, a.do(t, shopKey, "GET", "/v1/alerts?session=support", ""), 403, CodeForbidden, "not made for that session")
+	if rec := a.do(t, shopKey, "POST", "/v1/alerts/2/ack", ""); rec.Code != http.StatusNoContent {
+		t.Fatalf("the shop key acknowledging shop's alert: %d %s", rec.Code, rec.Body)
+	}
+	all, _ := a.fake.Alerts(session.AlertQuery{})
+	for _, al := range all {
+		if acked := !al.Acked.IsZero(); acked != (al.ID == shop.ID) {
+			t.Errorf("alert %d of %q acknowledged %v; only shop's should be", al.ID, al.Session, acked)
+		}
+	}
+	for _, path := range []string{"/v1/alerts", "/v1/alerts?session=shop", "/v1/alerts?limit=1"} {
+		var list AlertList
+		ok(t, a.do(t, shopKey, "GET", path, ""), http.StatusOK, &list)
+		if len(list.Alerts) != 1 || list.Alerts[0].ID != shop.ID {
+			t.Errorf("GET %s with the shop key: %+v, want shop's alert alone", path, list.Alerts)
+		}
+	}
+	var list AlertList
+	ok(t, a.do(t, readKey, "GET", "/v1/alerts", ""), http.StatusOK, &list)
+	if len(list.Alerts) != 3 {
+		t.Errorf("an unlimited key lists %d alerts, want 3", len(list.Alerts))
+	}
+	if rec := a.do(t, operateKey, "POST", fmt.Sprintf("/v1/alerts/%d/ack", disk.ID), ""); rec.Code != http.StatusNoContent {
+		t.Errorf("an unlimited key acknowledging the disk alert: %d %s", rec.Code, rec.Body)
+	}
 }

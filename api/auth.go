@@ -44,8 +44,9 @@ var routeRoles = map[string]string{
 }
 
 // sessionFree are the routes without a session in the path that a key
-// limited to some sessions may use; GET /v1/sessions then lists only those.
-var sessionFree = []string{"GET /v1/info", "GET /v1/sessions"}
+// limited to some sessions may use; GET /v1/sessions and GET /v1/alerts
+// then list only those, and an alert is acknowledged only of those.
+var sessionFree = []string{"GET /v1/info", "GET /v1/sessions", "GET /v1/alerts", "POST /v1/alerts/{alert}/ack"}
 
 // roleFor is the least role the request to route pattern needs.
 func roleFor(method, pattern string, r *http.Request) string {
@@ -97,8 +98,7 @@ func authorize(w http.ResponseWriter, r *http.Request, method, pattern string) b
 		return true
 	}
 	if strings.Contains(pattern, "{id}") && !slices.Contains(p.key.Sessions, r.PathValue("id")) {
-		p.denied()
-		writeError(w, http.StatusForbidden, CodeForbidden, sessionDenied)
+		deny(w, r)
 		return false
 	}
 	if !strings.Contains(pattern, "{id}") && !slices.Contains(sessionFree, method+" "+pattern) {
@@ -109,10 +109,22 @@ func authorize(w http.ResponseWriter, r *http.Request, method, pattern string) b
 	return true
 }
 
+// deny answers a key used on a session it is not made for, and counts it
+// as a failure of the address.
+func deny(w http.ResponseWriter, r *http.Request) {
+	principalOf(r).denied()
+	writeError(w, http.StatusForbidden, CodeForbidden, sessionDenied)
+}
+
 // visible reports whether the request's key may see session id.
 func visible(r *http.Request, id string) bool {
+	return !limited(r) || slices.Contains(principalOf(r).key.Sessions, id)
+}
+
+// limited reports whether the request's key is limited to some sessions.
+func limited(r *http.Request) bool {
 	p := principalOf(r)
-	return p == nil || len(p.key.Sessions) == 0 || slices.Contains(p.key.Sessions, id)
+	return p != nil && len(p.key.Sessions) > 0
 }
 
 // readable hides from a read key what would let it pair a phone of its

@@ -76,7 +76,7 @@ var routes = []route{
 	{"POST", "/v1/apikeys", (*server).createKey},
 	{"DELETE", "/v1/apikeys/{name}", (*server).revokeKey},
 	{"GET", "/v1/alerts", (*server).listAlerts},
-	{"POST", "/v1/alerts/{id}/ack", (*server).ackAlert},
+	{"POST", "/v1/alerts/{alert}/ack", (*server).ackAlert},
 }
 
 // Handler returns the HTTP handler of the API over the sessions of rt,
