@@ -68,7 +68,7 @@ func roleFor(method, pattern string, r *http.Request) string {
 // socket has none and may do everything, as its owner may.
 type principal struct {
 	key    APIKey
-	denied func() // counts a 403 as a failure of the address
+	denied func() // counts a 403
 }
 
 type principalKey struct{}
@@ -178,26 +178,26 @@ func (g *KeyGuard) Failures() map[string]uint64 {
 }
 
 func (g *KeyGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The key comes first: a valid key is never held back, so an address
+	// many clients share (a TLS proxy in front) is not locked out by one
+	// of them failing.
 	addr := remoteIP(r)
-	if wait := g.wait(addr); wait > 0 {
-		g.mu.Lock()
-		g.failures["rate_limited"]++
-		g.mu.Unlock()
-		secs := int(math.Ceil(wait.Seconds()))
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		writeError(w, http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf("too many failed requests from %s: wait %d s, and check the API key", addr, secs))
+	token, ok := bearer(r)
+	var key *APIKey
+	if ok {
+		var err error
+		if key, err = g.find(token); err != nil {
+			fail(w, err)
+			return
+		}
+	}
+	if key == nil && g.heldBack(w, addr) {
 		return
 	}
-	token, ok := bearer(r)
 	if !ok {
 		g.fail(addr, "missing")
 		w.Header().Set("WWW-Authenticate", "Bearer")
 		writeError(w, http.StatusUnauthorized, CodeUnauthorized, `this API needs a key over TCP: send "Authorization: Bearer <key>"; an admin makes one with waconsole apikey create`)
-		return
-	}
-	key, err := g.find(token)
-	if err != nil {
-		fail(w, err)
 		return
 	}
 	if key == nil {
@@ -207,8 +207,30 @@ func (g *KeyGuard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.touch(key.Name)
-	p := &principal{key: *key, denied: func() { g.fail(addr, "forbidden") }}
+	// A 403 of a valid key is counted but does not hold the address back:
+	// it guesses no key, and would only lock out others behind a proxy.
+	p := &principal{key: *key, denied: func() { g.count("forbidden") }}
 	g.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+}
+
+// heldBack answers 429 and returns true while addr must wait.
+func (g *KeyGuard) heldBack(w http.ResponseWriter, addr string) bool {
+	wait := g.wait(addr)
+	if wait <= 0 {
+		return false
+	}
+	g.count("rate_limited")
+	secs := int(math.Ceil(wait.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	writeError(w, http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf("too many failed requests from %s: wait %d s, and check the API key", addr, secs))
+	return true
+}
+
+// count counts a failed request by reason.
+func (g *KeyGuard) count(reason string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.failures[reason]++
 }
 
 // find returns the key whose hash token has, comparing every stored hash

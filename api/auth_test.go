@@ -161,17 +161,37 @@ func TestTCPFailuresAreSlowedDownAndCounted(t *testing.T) {
 	for range failureBurst {
 		wantError(t, a.do(t, "wac_guess", "GET", "/v1/sessions", ""), 401, CodeUnauthorized, "wrong")
 	}
-	rec := a.do(t, adminKey, "GET", "/v1/sessions", "")
+	rec := a.do(t, "wac_guess", "GET", "/v1/sessions", "")
 	wantError(t, rec, 429, CodeRateLimited, "too many failed requests")
 	if ra := rec.Header().Get("Retry-After"); ra == "" || ra == "0" {
 		t.Errorf("Retry-After %q, want seconds to wait", ra)
 	}
+	wantError(t, a.do(t, "", "GET", "/v1/sessions", ""), 429, CodeRateLimited, "too many failed requests")
 	if !log.has(`msg="API address held back after too many failed requests" remote=127.0.0.1 for=1h0m0s`) {
 		t.Errorf("the hold is not logged: %q", log.lines)
 	}
+	// A valid key from the same address (workers behind one proxy) is
+	// never held back, not even when its role does not allow the request.
+	var list SessionList
+	ok(t, a.do(t, adminKey, "GET", "/v1/sessions", ""), http.StatusOK, &list)
+	wantError(t, a.do(t, readKey, "POST", "/v1/sessions/shop/stop", ""), 403, CodeForbidden, "needs role operate")
 	got := a.guard.Failures()
-	if got["invalid"] != failureBurst || got["rate_limited"] != 1 {
-		t.Errorf("failures %v, want %d invalid and 1 rate_limited", got, failureBurst)
+	if got["invalid"] != failureBurst || got["rate_limited"] != 2 || got["forbidden"] != 1 {
+		t.Errorf("failures %v, want %d invalid, 2 rate_limited and 1 forbidden", got, failureBurst)
+	}
+}
+
+// A valid key's 403s are counted but hold no address back: they guess no
+// key.
+func TestTCPForbiddenDoesNotHoldBack(t *testing.T) {
+	a := newTCPAPI(t)
+	a.guard.every = time.Hour
+	for range failureBurst + 1 {
+		wantError(t, a.do(t, shopKey, "GET", "/v1/sessions/support", ""), 403, CodeForbidden, "not made for that session")
+	}
+	wantError(t, a.do(t, "wac_guess", "GET", "/v1/sessions", ""), 401, CodeUnauthorized, "wrong")
+	if got := a.guard.Failures(); got["forbidden"] != failureBurst+1 || got["rate_limited"] != 0 {
+		t.Errorf("failures %v, want %d forbidden and none rate_limited", got, failureBurst+1)
 	}
 }
 
