@@ -1,6 +1,7 @@
 package api
 
 import (
+	"container/list"
 	"context"
 	"crypto/subtle"
 	"fmt"
@@ -143,8 +144,8 @@ const (
 	failureEvery = 6 * time.Second
 	// touchEvery bounds how often a key's last use is written.
 	touchEvery = time.Minute
-	// maxTracked addresses are remembered; those back to a full allowance
-	// are forgotten first.
+	// maxTracked addresses are remembered; the one that failed longest ago
+	// is forgotten first.
 	maxTracked = 4096
 )
 
@@ -158,15 +159,22 @@ type KeyGuard struct {
 	every time.Duration
 
 	mu       sync.Mutex
-	limits   map[string]*rate.Limiter
+	limits   map[string]*list.Element // of *tracked, in order
+	order    list.List                // front: the latest failure
 	touched  map[string]time.Time
 	failures map[string]uint64
+}
+
+// tracked is the allowance of an address that failed.
+type tracked struct {
+	addr string
+	lim  *rate.Limiter
 }
 
 // RequireKey guards next, the API handler served over TCP, with the keys.
 func RequireKey(next http.Handler, keys Keys, log *slog.Logger) *KeyGuard {
 	return &KeyGuard{next: next, keys: keys, log: log, every: failureEvery,
-		limits: map[string]*rate.Limiter{}, touched: map[string]time.Time{}, failures: map[string]uint64{}}
+		limits: map[string]*list.Element{}, touched: map[string]time.Time{}, failures: map[string]uint64{}}
 }
 
 // Failures returns the failed requests so far by reason: missing, invalid,
@@ -254,11 +262,11 @@ func (g *KeyGuard) find(token string) (*APIKey, error) {
 func (g *KeyGuard) wait(addr string) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	lim := g.limits[addr]
-	if lim == nil {
+	e := g.limits[addr]
+	if e == nil {
 		return 0
 	}
-	if t := lim.Tokens(); t < 1 {
+	if t := e.Value.(*tracked).lim.Tokens(); t < 1 {
 		return time.Duration((1 - t) * float64(g.every))
 	}
 	return 0
@@ -269,13 +277,16 @@ func (g *KeyGuard) fail(addr, reason string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.failures[reason]++
-	lim := g.limits[addr]
-	if lim == nil {
+	var lim *rate.Limiter
+	if e := g.limits[addr]; e != nil {
+		g.order.MoveToFront(e)
+		lim = e.Value.(*tracked).lim
+	} else {
 		if len(g.limits) >= maxTracked {
-			maps.DeleteFunc(g.limits, func(_ string, l *rate.Limiter) bool { return l.Tokens() >= failureBurst })
+			delete(g.limits, g.order.Remove(g.order.Back()).(*tracked).addr)
 		}
 		lim = rate.NewLimiter(rate.Every(g.every), failureBurst)
-		g.limits[addr] = lim
+		g.limits[addr] = g.order.PushFront(&tracked{addr: addr, lim: lim})
 	}
 	if lim.Allow() && lim.Tokens() < 1 {
 		g.log.Warn("API address held back after too many failed requests", "remote", addr, "for", g.every)

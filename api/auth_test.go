@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -237,6 +238,31 @@ func TestTCPReadKeySeesNoQR(t *testing.T) {
 		ok(t, a.do(t, key, "GET", "/v1/sessions", ""), http.StatusOK, &list)
 		if snap.State != "QR" || snap.QR.Payload != want || list.Sessions[0].QR.Payload != want {
 			t.Errorf("key %s: %s QR %+v, listed %+v; want the payload %q", key[:8], snap.State, snap.QR, list.Sessions[0].QR, want)
+		}
+	}
+}
+
+// However many addresses fail, at most maxTracked are remembered, and the
+// one that failed longest ago is forgotten first.
+func TestTCPTrackedAddressesAreBounded(t *testing.T) {
+	a := newTCPAPI(t)
+	a.guard.every = time.Hour // nothing refills: every address stays limited
+	g := a.guard
+	for i := range maxTracked * 2 {
+		g.fail(fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), "invalid")
+		if i%100 == 0 {
+			g.fail("192.0.2.1", "invalid") // fails all along: never the oldest
+		}
+		if len(g.limits) > maxTracked || g.order.Len() != len(g.limits) {
+			t.Fatalf("after %d addresses %d tracked (%d in order), want at most %d", i+1, len(g.limits), g.order.Len(), maxTracked)
+		}
+	}
+	if _, ok := g.limits["10.0.0.0"]; ok {
+		t.Error("the address that failed first is still tracked")
+	}
+	for _, addr := range []string{"192.0.2.1", fmt.Sprintf("10.0.%d.%d", (maxTracked*2-1)>>8&255, (maxTracked*2-1)&255)} {
+		if _, ok := g.limits[addr]; !ok {
+			t.Errorf("%s failed lately and is forgotten", addr)
 		}
 	}
 }
