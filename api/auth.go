@@ -30,7 +30,7 @@ const (
 // rule (a GET needs read, anything else operate). An action route is looked
 // up with its action first.
 var routeRoles = map[string]string{
-	"GET /v1/backup":                           RoleAdmin,   // the whole store, proxy credentials included
+	"GET /v1/backup":                           RoleAdmin,   // the whole store and the sessions' logins
 	"GET /v1/doctor":                           RoleOperate, // starts a browser
 	"GET /v1/sessions/{id}/pairing":            RoleOperate, // the pairing flow, as POST pair
 	"POST /v1/sessions":                        RoleAdmin,
