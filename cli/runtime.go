@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/waconsole/waconsole/api"
@@ -167,14 +168,7 @@ func openRuntime(o runtimeOptions) (rt *runtime, err error) {
 // close stops the API, every session (browsers closed) and the store,
 // within the time ctx allows.
 func (rt *runtime) close(ctx context.Context) error {
-	// Pairing streams stay open until their session ends; do not wait for them.
-	sctx, cancel := context.WithTimeout(ctx, time.Second)
-	_ = rt.server.Shutdown(sctx)
-	cancel()
-	_ = rt.server.Close()
-	if rt.tcp != nil {
-		rt.tcp.close()
-	}
+	rt.stopAPI(ctx)
 	if rt.metrics != nil {
 		_ = rt.metricsServer.Close()
 		rt.metrics.Close()
@@ -189,6 +183,25 @@ func (rt *runtime) close(ctx context.Context) error {
 		err = cerr
 	}
 	return err
+}
+
+// stopAPI stops the API on the socket and over TCP together. Requests in
+// flight get a second to finish, so a message already in the outbox still
+// gets its 202 and a worker does not send it again; pairing streams stay
+// open until their session ends, so they are not waited for longer.
+func (rt *runtime) stopAPI(ctx context.Context) {
+	sctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	if rt.tcp != nil {
+		wg.Go(func() { rt.tcp.shutdown(sctx) })
+	}
+	_ = rt.server.Shutdown(sctx)
+	wg.Wait()
+	_ = rt.server.Close()
+	if rt.tcp != nil {
+		rt.tcp.close()
+	}
 }
 
 // closeAfterFailedStart closes a runtime whose command could not start

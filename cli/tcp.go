@@ -145,6 +145,13 @@ func (t *tcpAPI) serve(o tcpOptions, h http.Handler, keys api.Keys, log *slog.Lo
 	}
 }
 
+// shutdown stops taking requests and waits, within ctx, for those in flight.
+func (t *tcpAPI) shutdown(ctx context.Context) {
+	if t.server != nil {
+		_ = t.server.Shutdown(ctx)
+	}
+}
+
 func (t *tcpAPI) close() {
 	if t.stop != nil {
 		t.stop()
