@@ -184,7 +184,7 @@ func printDrainChats(w io.Writer, d api.Drain, now time.Time) {
 	slices.SortStableFunc(chats, func(a, b api.DrainChat) int { return a.Oldest.Compare(b.Oldest) })
 	fmt.Fprintf(w, "%-28s  %-20s  %5s  %5s  %-8s  %-7s  %s\n", "CHAT", "NAME", "COUNT", "LEFT", "OLDEST", "ACTION", "PREVIEW")
 	for _, c := range chats {
-		fmt.Fprintf(w, "%-28s  %-20s  %5d  %5d  %-8s  %-7s  %s\n", c.ID, oneLine(c.Name, 20), c.Count, c.Left,
+		fmt.Fprintf(w, "%-28s  %-20s  %5d  %5d  %-8s  %-7s  %s\n", printable(c.ID), oneLine(c.Name, 20), c.Count, c.Left,
 			termtext.Age(now.Sub(c.Oldest)), c.Action, oneLine(c.Preview, 40))
 	}
 	fmt.Fprintf(w, "%d messages in %d chats; drain them with --action deliver|read|skip\n", d.Total, len(d.Chats))

@@ -51,7 +51,7 @@ func cmdInbox(args []string, stdout io.Writer) error {
 		return nil
 	}
 	for _, m := range msgs {
-		fmt.Fprintf(stdout, "%s  %-28s  %s  %s\n", m.Received.Local().Format("2006-01-02 15:04:05"), m.Chat, m.ID, inboundText(m))
+		fmt.Fprintf(stdout, "%s  %-28s  %s  %s\n", m.Received.Local().Format("2006-01-02 15:04:05"), printable(m.Chat), printable(m.ID), inboundText(m))
 	}
 	return nil
 }

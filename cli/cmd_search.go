@@ -50,7 +50,7 @@ func cmdSearch(args []string, stdout io.Writer) error {
 	}
 	for _, h := range hits {
 		m := h.Message
-		fmt.Fprintf(stdout, "%s  %-28s  %s  %s\n", m.Received.Local().Format("2006-01-02 15:04:05"), oneLine(cmp.Or(h.ChatName, m.Chat), 28), m.ID, inboundText(m))
+		fmt.Fprintf(stdout, "%s  %-28s  %s  %s\n", m.Received.Local().Format("2006-01-02 15:04:05"), oneLine(cmp.Or(h.ChatName, m.Chat), 28), printable(m.ID), inboundText(m))
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -34,11 +36,35 @@ func confirm(question string) error {
 	return nil
 }
 
-// oneLine shortens s to one line of at most n runes.
+// oneLine shortens s to one line of at most n runes, its control
+// characters made visible (see printable).
 func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = printable(strings.Join(strings.Fields(s), " "))
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// printable writes each control character of s (C0, DEL, C1) and each
+// byte that is not UTF-8 as a visible escape such as \x1b. Message bodies,
+// chat names and message ids come from outsiders: printed raw, an escape
+// sequence in one would drive the operator's terminal (OSC 52 writes to
+// the clipboard).
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
