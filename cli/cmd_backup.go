@@ -67,16 +67,18 @@ func cmdBackup(args []string, stdout io.Writer) error {
 }
 
 // verifyArchive checks the archive at path without restoring it; the
-// store is unpacked into a private temporary dir to be opened read-only.
+// store is unpacked into a private temporary dir beside the archive to be
+// opened read-only. Beside it, not in the temporary dir: that is often a
+// small tmpfs, and a large store would not fit after the whole download.
 func verifyArchive(path string) (backup.Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return backup.Summary{}, err
 	}
 	defer f.Close()
-	dir, err := os.MkdirTemp("", "waconsole-verify-*")
+	dir, err := os.MkdirTemp(filepath.Dir(path), filepath.Base(path)+".verify-*")
 	if err != nil {
-		return backup.Summary{}, err
+		return backup.Summary{}, fmt.Errorf("archive %s: its store is unpacked beside it to be checked: %w; put the archive in a dir that can be written to", path, err)
 	}
 	defer os.RemoveAll(dir)
 	sum, err := backup.Unpack(f, dir, false)
