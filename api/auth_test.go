@@ -13,12 +13,13 @@ import (
 )
 
 // tcpAPI serves a fake with sessions shop and support over TCP, with keys
-// of every role and one limited to shop.
+// of every role and one limited to shop, and webhook endpoints in memory.
 type tcpAPI struct {
 	fake  *sessiontest.Fake
 	srv   *httptest.Server
 	keys  *memKeys
 	guard *KeyGuard
+	hooks *fakeHooks
 }
 
 const (
@@ -41,11 +42,12 @@ func newTCPAPI(t *testing.T) *tcpAPI {
 		t.Fatal(err)
 	}
 	f := newFake("shop", "support")
-	g := RequireKey(Handler(f, testInfo, Options{Keys: keys}), keys, testLogger(t))
+	hooks := &fakeHooks{hooks: map[string][]Webhook{}}
+	g := RequireKey(Handler(f, testInfo, Options{Keys: keys, Webhooks: hooks}), keys, testLogger(t))
 	g.every = time.Nanosecond // tests of the limit set their own
 	srv := httptest.NewServer(g)
 	t.Cleanup(srv.Close)
-	return &tcpAPI{fake: f, srv: srv, keys: keys, guard: g}
+	return &tcpAPI{fake: f, srv: srv, keys: keys, guard: g, hooks: hooks}
 }
 
 func (a *tcpAPI) do(t *testing.T, key, method, path, body string) *httptest.ResponseRecorder {

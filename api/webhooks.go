@@ -120,7 +120,29 @@ func (s *server) listWebhooks(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
+	if p := principalOf(r); p != nil && p.key.Role == RoleRead {
+		list = slices.Clone(list)
+		for i := range list {
+			list[i].URL = hostOnly(list[i].URL)
+		}
+	}
 	writeJSON(w, http.StatusOK, WebhookList{Webhooks: nonNil(list)})
+}
+
+// hostOnly is an endpoint's URL as a read key sees it: its scheme and host,
+// "/…" standing for the rest. A receiver's token is often in the URL (in
+// the user info, the path or the query), and a read key must not learn
+// what lets it post to the receiver.
+func hostOnly(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "…"
+	}
+	out := u.Scheme + "://" + u.Host
+	if strings.Trim(u.EscapedPath(), "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		out += "/…"
+	}
+	return out
 }
 
 func (s *server) addWebhook(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/waconsole/waconsole/session"
@@ -95,4 +97,31 @@ func TestWebhookRoutesWithoutService(t *testing.T) {
 	c, _ := startServer(t, Handler(newFake("s1"), testInfo))
 	_, err := c.Webhooks(context.Background(), "s1")
 	wantAPIError(t, err, CodeUnavailable)
+}
+
+// A read key sees where events go, not the URL's token: the scheme and
+// host alone. Keys that may change endpoints see the whole URL.
+func TestTCPReadKeySeesWebhookHostOnly(t *testing.T) {
+	a := newTCPAPI(t)
+	a.hooks.hooks["shop"] = []Webhook{
+		{Name: "slack", URL: "https://hooks.example.com/services/T0/B0/s3cretPathToken"},
+		{Name: "crm", URL: "https://ops:s3cretPw@crm.example:8443/hook?token=s3cretQuery#frag"},
+		{Name: "bare", URL: "http://10.0.0.5:9000"},
+	}
+	want := map[string]string{"slack": "https://hooks.example.com/…", "crm": "https://crm.example:8443/…", "bare": "http://10.0.0.5:9000"}
+	var list WebhookList
+	rec := a.do(t, readKey, "GET", "/v1/sessions/shop/webhooks", "")
+	if strings.Contains(rec.Body.String(), "s3cret") {
+		t.Errorf("a read key sees a token: %s", rec.Body)
+	}
+	ok(t, rec, http.StatusOK, &list)
+	for _, w := range list.Webhooks {
+		if w.URL != want[w.Name] {
+			t.Errorf("a read key sees %s as %q, want %q", w.Name, w.URL, want[w.Name])
+		}
+	}
+	ok(t, a.do(t, operateKey, "GET", "/v1/sessions/shop/webhooks", ""), http.StatusOK, &list)
+	if len(list.Webhooks) != 3 || list.Webhooks[0].URL != a.hooks.hooks["shop"][0].URL || list.Webhooks[1].URL != a.hooks.hooks["shop"][1].URL {
+		t.Errorf("an operate key sees %+v, want the whole URLs", list.Webhooks)
+	}
 }
