@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -179,5 +180,54 @@ func TestDeliveredDeliveriesAreSwept(t *testing.T) {
 	})
 	if got, err := db.GetDelivery(dead.Seq); err != nil || got.State != store.DeliveryDead {
 		t.Errorf("dead delivery after the sweep = %+v, %v; want it kept", got, err)
+	}
+}
+
+// syncBuffer is a log sink the worker's goroutines write to while the test
+// reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A request that fails on the network logs and records its kind, never the
+// endpoint's path or query, where a token often rides.
+func TestNetworkFailureKeepsTheURLOutOfTheLog(t *testing.T) {
+	var logged syncBuffer
+	log := slog.New(slog.NewJSONHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc, db := newEnv(t, Options{Log: log})
+	file, secret := secretFile(t)
+	down := newReceiver(t, secret, nil)
+	addEndpoint(t, svc, Config{Name: "crm", URL: down.URL + "/T0/B0/sekrit-path-token?token=private-query", SecretFile: file})
+	down.Close()
+	d := enqueueOne(t, svc, "outbox.sent", nil)
+	dead := waitState(t, db, d.Seq, store.DeliveryDead)
+
+	out := logged.String()
+	for _, secretPart := range []string{"sekrit-path-token", "private-query", "/T0/B0"} {
+		if strings.Contains(out, secretPart) {
+			t.Errorf("the log holds %q of the URL:\n%s", secretPart, out)
+		}
+		if strings.Contains(dead.LastError, secretPart) {
+			t.Errorf("the delivery's last error %q holds %q of the URL", dead.LastError, secretPart)
+		}
+	}
+	if !strings.Contains(out, `"err":"connection refused"`) || !strings.Contains(out, `"msg":"webhook delivery dead"`) {
+		t.Errorf("the log does not say the delivery died of a refused connection:\n%s", out)
+	}
+	if !strings.Contains(dead.LastError, "connection refused") {
+		t.Errorf("last error = %q, want the refused connection", dead.LastError)
 	}
 }

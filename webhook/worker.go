@@ -196,17 +196,17 @@ func (s *Service) settle(d *store.Delivery, status int, wait time.Duration, err 
 		l.Debug("webhook delivered", "status", status, "attempt", d.Attempts)
 		return 0
 	}
-	d.LastError = err.Error()
+	d.LastError = withoutURL(err)
 	if permanent(status) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrDisabled) || d.Attempts >= len(s.o.Schedule) {
 		d.State = store.DeliveryDead
-		l.Error("webhook delivery dead", "status", status, "attempt", d.Attempts, "err", err, "err_type", errType(status, err))
+		l.Error("webhook delivery dead", "status", status, "attempt", d.Attempts, "err", logError(status, err), "err_type", errType(status, err))
 		return 0
 	}
 	if wait == 0 {
 		wait = jitter(s.o.Schedule[d.Attempts])
 	}
 	d.State, d.NextAttempt = store.DeliveryPending, now.Add(wait)
-	l.Warn("webhook delivery failed", "status", status, "attempt", d.Attempts, "next_in", wait.Round(time.Millisecond), "err", err, "err_type", errType(status, err))
+	l.Warn("webhook delivery failed", "status", status, "attempt", d.Attempts, "next_in", wait.Round(time.Millisecond), "err", logError(status, err), "err_type", errType(status, err))
 	return wait
 }
 
@@ -233,7 +233,7 @@ func (s *Service) post(d store.Delivery) (int, time.Duration, error) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(d.Body))
 	if err != nil {
-		return 0, 0, fmt.Errorf("endpoint URL %q: %w", w.URL, err)
+		return 0, 0, fmt.Errorf("the URL of endpoint %q does not parse; add it again with a valid one", d.Endpoint)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "waconsole-webhooks")
