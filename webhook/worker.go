@@ -160,8 +160,9 @@ func (s *Service) disable(d store.Delivery) string {
 }
 
 // sweep removes the deliveries delivered longer than Keep ago (and the dead
-// ones of removed endpoints), a bounded batch at a time; while more are
-// left it goes on at once.
+// ones of removed endpoints), a bounded batch at a time; while a pass
+// removes a full batch it goes on at once, else it waits SweepEvery (the
+// store bounds what one pass looks at and goes on from there next time).
 func (s *Service) sweep() {
 	defer s.wg.Done()
 	const batch = 500
