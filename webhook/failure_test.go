@@ -21,13 +21,13 @@ type failures struct {
 }
 
 type failure struct {
-	session, reason string
-	dead            bool
+	session, endpoint, reason string
+	dead                      bool
 }
 
-func (f *failures) add(session string, dead bool, reason string) {
+func (f *failures) add(session, endpoint string, dead bool, reason string) {
 	f.mu.Lock()
-	f.list = append(f.list, failure{session, reason, dead})
+	f.list = append(f.list, failure{session, endpoint, reason, dead})
 	f.mu.Unlock()
 }
 
@@ -54,8 +54,8 @@ func TestEveryFailedAttemptAndDeathIsReported(t *testing.T) {
 
 	next := regexp.MustCompile(`^crm: HTTP 500 on attempt (\d) of 4, next in \d+ms$`)
 	for i, f := range heard.got() {
-		if f.session != "s1" || strings.Contains(f.reason, "private") || strings.Contains(f.reason, rc.URL) || strings.Contains(f.reason, secret) {
-			t.Errorf("report %d = %+v: want session s1 and neither URL, body nor secret", i+1, f)
+		if f.session != "s1" || f.endpoint != "crm" || strings.Contains(f.reason, "private") || strings.Contains(f.reason, rc.URL) || strings.Contains(f.reason, secret) {
+			t.Errorf("report %d = %+v: want session s1, endpoint crm and neither URL, body nor secret", i+1, f)
 		}
 		last := i == len(fastSchedule)-1
 		switch {

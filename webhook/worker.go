@@ -134,7 +134,7 @@ func (s *Service) attempt(d store.Delivery, key endpointKey) {
 	if status == http.StatusGone {
 		reason = s.disable(saved)
 	}
-	s.o.OnFailure(saved.Session, saved.State == store.DeliveryDead, reason)
+	s.o.OnFailure(saved.Session, saved.Endpoint, saved.State == store.DeliveryDead, reason)
 }
 
 // disable turns off an endpoint that answered 410 Gone, as Standard
