@@ -93,7 +93,7 @@ func (f *feed) event(id string, ev session.Event) {
 			delete(f.browserFailed, id)
 		}
 	case session.EventWebhookFailed, session.EventWebhookDead: // a delivery's last attempt is its dead event
-		f.hookFails[id]++
+		f.hookFails[id] += uint64(max(ev.Count, 1)) // one event holds an endpoint's failures over an interval
 	}
 }
 

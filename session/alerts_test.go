@@ -214,6 +214,52 @@ func TestAlertWebhookFailingThenDead(t *testing.T) {
 	e.waitAlert("hooks", AlertWebhookDead, false, 10*time.Second)
 }
 
+// An endpoint that takes every event, alerts too, and is down raises
+// webhook-failing once: the failing deliveries of the alert about it do not
+// raise it again after the delivery that caused it died.
+func TestAlertWebhookFailingIsNoLoop(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.m.Add(AddRequest{ID: "hooks"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("WACONSOLE_TEST_SECRET", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
+	defer recv.Close()
+	// A pause after the third attempt, several alert checks long, where a
+	// delivery counts as failing.
+	svc := webhook.New(e.db, webhook.Options{Schedule: []time.Duration{0, 10 * time.Millisecond, 10 * time.Millisecond, 400 * time.Millisecond, 10 * time.Millisecond}})
+	if _, err := svc.Add(webhook.Config{Session: "hooks", Name: "crm", URL: recv.URL, SecretEnv: "WACONSOLE_TEST_SECRET"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	if _, err := svc.Enqueue("hooks", HookSessionState, map[string]string{"to": "READY"}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitAlert("hooks", AlertWebhookFailing, true, 10*time.Second)
+	// Done once every delivery, the alerts' too, has died and webhook-failing
+	// is resolved; a loop raises it again first.
+	e.waitUntil("the queue to settle or webhook-failing to be raised again", 30*time.Second, func() bool {
+		failing := e.alertsOf("hooks", AlertWebhookFailing)
+		if len(failing) > 1 {
+			return true
+		}
+		queued, err := e.db.Deliveries("hooks", store.DeliveryPending, store.DeliveryDelivering)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(queued) == 0 && !failing[0].Open()
+	})
+	if n := len(e.alertsOf("hooks", AlertWebhookFailing)); n != 1 {
+		t.Errorf("webhook-failing was raised %d times, want once", n)
+	}
+	if n := len(e.alertsOf("hooks", AlertWebhookDead)); n != 1 {
+		t.Errorf("webhook-dead was raised %d times, want once", n)
+	}
+}
+
 // A process that did not stop cleanly raises unclean-restart at the next
 // start; acknowledging it resolves it. Thresholds survive the restart.
 func TestAlertUncleanRestart(t *testing.T) {

@@ -51,6 +51,10 @@ type Timing struct {
 	AlertDiskPoll     time.Duration
 	AlertRestartQuiet time.Duration
 	AlertUncleanClear time.Duration
+	// WebhookEventEvery: at most one webhook-failed and one webhook-dead
+	// event per endpoint this often (1 min); the failures between are
+	// counted in the next one.
+	WebhookEventEvery time.Duration
 }
 
 func (t Timing) withDefaults() Timing {
@@ -90,5 +94,6 @@ func (t Timing) withDefaults() Timing {
 	def(&t.AlertDiskPoll, time.Minute)
 	def(&t.AlertRestartQuiet, 10*time.Minute)
 	def(&t.AlertUncleanClear, time.Hour)
+	def(&t.WebhookEventEvery, time.Minute)
 	return t
 }

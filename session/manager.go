@@ -26,6 +26,8 @@ type Manager struct {
 
 	backupMu sync.Mutex // one backup at a time: each stages its files in the data dir
 
+	hookEvents hookEvents // webhook failures held back from the session logs
+
 	now func() time.Time // the reply-first clock; tests move it past a window
 }
 

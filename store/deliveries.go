@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -339,6 +340,9 @@ func (db *DB) DeliveryCounts() (map[string]map[DeliveryState]int, error) {
 	return out, nil
 }
 
+// alertEventPrefix starts the types of the webhook events of alerts.
+const alertEventPrefix = "alert."
+
 // DeliveryTrouble counts one session's deliveries in trouble.
 type DeliveryTrouble struct {
 	Failing int // pending after at least the given number of failed attempts
@@ -347,7 +351,10 @@ type DeliveryTrouble struct {
 
 // DeliveriesInTrouble counts, per session, the deliveries still retrying
 // after minAttempts or more failed attempts and the dead ones, of endpoints
-// that still exist: removing an endpoint ends its trouble. It reads each
+// that still exist: removing an endpoint ends its trouble. The deliveries of
+// alerts (types "alert.…") do not count: the alerts about this trouble go to
+// the same endpoints, and counting their failures would raise and resolve
+// those alerts again and again while an endpoint is down. It reads each
 // delivery's fields alone, not its body.
 func (db *DB) DeliveriesInTrouble(minAttempts int) (map[string]DeliveryTrouble, error) {
 	out := map[string]DeliveryTrouble{}
@@ -358,9 +365,13 @@ func (db *DB) DeliveriesInTrouble(minAttempts int) (map[string]DeliveryTrouble, 
 				Endpoint string        `json:"endpoint"`
 				State    DeliveryState `json:"state"`
 				Attempts int           `json:"attempts"`
+				Type     string        `json:"type"`
 			}
 			if err := json.Unmarshal(v, &d); err != nil {
 				return fmt.Errorf("delivery %x is damaged: %v; restore a backup", k, err)
+			}
+			if strings.HasPrefix(d.Type, alertEventPrefix) {
+				return nil
 			}
 			failing := d.State == DeliveryPending && d.Attempts >= minAttempts
 			if !failing && d.State != DeliveryDead {

@@ -3,6 +3,8 @@ package store
 import (
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Delivered deliveries older than the cutoff go, oldest first and at most
@@ -76,5 +78,59 @@ func TestSweepDeliveredKeepsRecentPendingAndDead(t *testing.T) {
 	want := []uint64{seqs[1], seqs[3], seqs[7]}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 		t.Fatalf("left %v, want the dead, the pending and the recent one %v", got, want)
+	}
+}
+
+// A pass looks at no more than its bound: over many dead deliveries of an
+// endpoint that exists (kept until retried) each pass goes on where the
+// last stopped, and a delivered one behind them goes once the passes reach
+// it; then they start over from the oldest.
+func TestSweepDeliveredLooksAtABoundedSlice(t *testing.T) {
+	db := newTestDB(t, "s1")
+	if _, err := db.AddWebhook(Webhook{Session: "s1", Name: "crm", URL: "https://example.com/h", SecretEnv: "S"}); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-8 * 24 * time.Hour)
+	const dead, scan = 1000, 100
+	var seqs []uint64
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for i := 0; i <= dead; i++ {
+			ds, err := EnqueueDeliveriesTx(tx, WebhookEvent{Session: "s1", Type: "session.state"}, old)
+			if err != nil {
+				return err
+			}
+			d := ds[0]
+			d.State = DeliveryDead
+			if i == dead {
+				d.State, d.DeliveredAt = DeliveryDelivered, old
+			}
+			if err := putDelivery(tx, d); err != nil {
+				return err
+			}
+			seqs = append(seqs, d.Seq)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.sweep.scan = scan
+	cutoff := time.Now().Add(-7 * 24 * time.Hour)
+	for pass := 1; pass <= dead/scan; pass++ {
+		if n, err := db.SweepDelivered(cutoff, 500); err != nil || n != 0 {
+			t.Fatalf("pass %d = %d, %v; want nothing removed", pass, n, err)
+		}
+		if want := seqs[pass*scan-1]; db.sweep.from != want {
+			t.Fatalf("pass %d stopped after delivery %d, want %d: %d looked at at most", pass, db.sweep.from, want, scan)
+		}
+	}
+	if n, err := db.SweepDelivered(cutoff, 500); err != nil || n != 1 {
+		t.Fatalf("pass %d = %d, %v; want the delivered one behind the dead removed", dead/scan+1, n, err)
+	}
+	if db.sweep.from != 0 {
+		t.Errorf("after the last old delivery the next pass starts at %d, want 0: over from the oldest", db.sweep.from)
+	}
+	if left, err := db.Deliveries("s1", DeliveryDead); err != nil || len(left) != dead {
+		t.Errorf("dead deliveries left = %d, %v; want all %d", len(left), err, dead)
 	}
 }

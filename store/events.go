@@ -22,6 +22,9 @@ type Event struct {
 	To     string    `json:"to,omitzero"`
 	Reason string    `json:"reason,omitzero"`
 	Detail string    `json:"detail,omitzero"`
+	// Count is how many occurrences an event stands for when several were
+	// recorded as one (webhook failures); 0 means one.
+	Count int `json:"count,omitzero"`
 }
 
 // AppendEvent adds ev to the session's log, assigning Seq (and Time when

@@ -47,6 +47,7 @@ type DB struct {
 	bolt  *bolt.DB
 	path  string
 	hooks atomic.Pointer[Hooks]
+	sweep sweepCursor
 }
 
 // Open opens the store at path, creating it (mode 0600, parent directory

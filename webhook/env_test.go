@@ -46,7 +46,9 @@ func startService(t *testing.T, db *store.DB, o Options) *Service {
 	if o.Schedule == nil {
 		o.Schedule = fastSchedule
 	}
-	o.Log = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	svc := New(db, o)
 	if err := svc.Start(); err != nil {
 		t.Fatal(err)

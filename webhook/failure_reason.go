@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -53,6 +54,27 @@ func failureText(status int, err error) string {
 		return "TLS handshake failed"
 	}
 	return "network error"
+}
+
+// logError is what the log says of a failed attempt: a request's own error
+// quotes the URL, whose path or query may hold a token, so it is named by its
+// kind; the others (an answer's status and body, the secret's source) carry
+// no URL.
+func logError(status int, err error) string {
+	if errors.As(err, new(*url.Error)) {
+		return failureText(status, err)
+	}
+	return err.Error()
+}
+
+// withoutURL is err's text without the URL a request's error quotes, for
+// the delivery's record: what failed stays, a token in the URL does not.
+func withoutURL(err error) string {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err.Error()
+	}
+	return strings.Replace(err.Error(), fmt.Sprintf(" %q", ue.URL), "", 1)
 }
 
 // roundWait shows a wait to the second, or to the millisecond when shorter.

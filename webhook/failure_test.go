@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -20,13 +21,13 @@ type failures struct {
 }
 
 type failure struct {
-	session, reason string
-	dead            bool
+	session, endpoint, reason string
+	dead                      bool
 }
 
-func (f *failures) add(session string, dead bool, reason string) {
+func (f *failures) add(session, endpoint string, dead bool, reason string) {
 	f.mu.Lock()
-	f.list = append(f.list, failure{session, reason, dead})
+	f.list = append(f.list, failure{session, endpoint, reason, dead})
 	f.mu.Unlock()
 }
 
@@ -53,8 +54,8 @@ func TestEveryFailedAttemptAndDeathIsReported(t *testing.T) {
 
 	next := regexp.MustCompile(`^crm: HTTP 500 on attempt (\d) of 4, next in \d+ms$`)
 	for i, f := range heard.got() {
-		if f.session != "s1" || strings.Contains(f.reason, "private") || strings.Contains(f.reason, rc.URL) || strings.Contains(f.reason, secret) {
-			t.Errorf("report %d = %+v: want session s1 and neither URL, body nor secret", i+1, f)
+		if f.session != "s1" || f.endpoint != "crm" || strings.Contains(f.reason, "private") || strings.Contains(f.reason, rc.URL) || strings.Contains(f.reason, secret) {
+			t.Errorf("report %d = %+v: want session s1, endpoint crm and neither URL, body nor secret", i+1, f)
 		}
 		last := i == len(fastSchedule)-1
 		switch {
@@ -179,5 +180,54 @@ func TestDeliveredDeliveriesAreSwept(t *testing.T) {
 	})
 	if got, err := db.GetDelivery(dead.Seq); err != nil || got.State != store.DeliveryDead {
 		t.Errorf("dead delivery after the sweep = %+v, %v; want it kept", got, err)
+	}
+}
+
+// syncBuffer is a log sink the worker's goroutines write to while the test
+// reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A request that fails on the network logs and records its kind, never the
+// endpoint's path or query, where a token often rides.
+func TestNetworkFailureKeepsTheURLOutOfTheLog(t *testing.T) {
+	var logged syncBuffer
+	log := slog.New(slog.NewJSONHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc, db := newEnv(t, Options{Log: log})
+	file, secret := secretFile(t)
+	down := newReceiver(t, secret, nil)
+	addEndpoint(t, svc, Config{Name: "crm", URL: down.URL + "/T0/B0/sekrit-path-token?token=private-query", SecretFile: file})
+	down.Close()
+	d := enqueueOne(t, svc, "outbox.sent", nil)
+	dead := waitState(t, db, d.Seq, store.DeliveryDead)
+
+	out := logged.String()
+	for _, secretPart := range []string{"sekrit-path-token", "private-query", "/T0/B0"} {
+		if strings.Contains(out, secretPart) {
+			t.Errorf("the log holds %q of the URL:\n%s", secretPart, out)
+		}
+		if strings.Contains(dead.LastError, secretPart) {
+			t.Errorf("the delivery's last error %q holds %q of the URL", dead.LastError, secretPart)
+		}
+	}
+	if !strings.Contains(out, `"err":"connection refused"`) || !strings.Contains(out, `"msg":"webhook delivery dead"`) {
+		t.Errorf("the log does not say the delivery died of a refused connection:\n%s", out)
+	}
+	if !strings.Contains(dead.LastError, "connection refused") {
+		t.Errorf("last error = %q, want the refused connection", dead.LastError)
 	}
 }

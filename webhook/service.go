@@ -32,10 +32,11 @@ type Options struct {
 	// Log reports failed attempts; nil discards.
 	Log *slog.Logger
 	// OnFailure, when set, hears of every failed attempt and every delivery
-	// that goes dead, with the session and a reason fit for an operator (the
-	// endpoint's name, never its URL, secret or the body). It runs on the
-	// attempt's goroutine, holding the endpoint's slot: it should return quickly.
-	OnFailure func(session string, dead bool, reason string)
+	// that goes dead, with the session, the endpoint's name and a reason fit
+	// for an operator (the endpoint's name, never its URL, secret or the
+	// body). It runs on the attempt's goroutine, holding the endpoint's slot:
+	// it should return quickly.
+	OnFailure func(session, endpoint string, dead bool, reason string)
 	// Keep is how long a delivered delivery stays listed; 0 means 7 days.
 	Keep time.Duration
 	// SweepEvery is how often older delivered deliveries are removed; 0
@@ -77,7 +78,7 @@ func New(db *store.DB, o Options) *Service {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	if o.OnFailure == nil {
-		o.OnFailure = func(string, bool, string) {}
+		o.OnFailure = func(string, string, bool, string) {}
 	}
 	if o.Keep <= 0 {
 		o.Keep = 7 * 24 * time.Hour

@@ -134,7 +134,7 @@ func (s *Service) attempt(d store.Delivery, key endpointKey) {
 	if status == http.StatusGone {
 		reason = s.disable(saved)
 	}
-	s.o.OnFailure(saved.Session, saved.State == store.DeliveryDead, reason)
+	s.o.OnFailure(saved.Session, saved.Endpoint, saved.State == store.DeliveryDead, reason)
 }
 
 // disable turns off an endpoint that answered 410 Gone, as Standard
@@ -160,8 +160,9 @@ func (s *Service) disable(d store.Delivery) string {
 }
 
 // sweep removes the deliveries delivered longer than Keep ago (and the dead
-// ones of removed endpoints), a bounded batch at a time; while more are
-// left it goes on at once.
+// ones of removed endpoints), a bounded batch at a time; while a pass
+// removes a full batch it goes on at once, else it waits SweepEvery (the
+// store bounds what one pass looks at and goes on from there next time).
 func (s *Service) sweep() {
 	defer s.wg.Done()
 	const batch = 500
@@ -196,17 +197,17 @@ func (s *Service) settle(d *store.Delivery, status int, wait time.Duration, err 
 		l.Debug("webhook delivered", "status", status, "attempt", d.Attempts)
 		return 0
 	}
-	d.LastError = err.Error()
+	d.LastError = withoutURL(err)
 	if permanent(status) || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrDisabled) || d.Attempts >= len(s.o.Schedule) {
 		d.State = store.DeliveryDead
-		l.Error("webhook delivery dead", "status", status, "attempt", d.Attempts, "err", err, "err_type", errType(status, err))
+		l.Error("webhook delivery dead", "status", status, "attempt", d.Attempts, "err", logError(status, err), "err_type", errType(status, err))
 		return 0
 	}
 	if wait == 0 {
 		wait = jitter(s.o.Schedule[d.Attempts])
 	}
 	d.State, d.NextAttempt = store.DeliveryPending, now.Add(wait)
-	l.Warn("webhook delivery failed", "status", status, "attempt", d.Attempts, "next_in", wait.Round(time.Millisecond), "err", err, "err_type", errType(status, err))
+	l.Warn("webhook delivery failed", "status", status, "attempt", d.Attempts, "next_in", wait.Round(time.Millisecond), "err", logError(status, err), "err_type", errType(status, err))
 	return wait
 }
 
@@ -233,7 +234,7 @@ func (s *Service) post(d store.Delivery) (int, time.Duration, error) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(d.Body))
 	if err != nil {
-		return 0, 0, fmt.Errorf("endpoint URL %q: %w", w.URL, err)
+		return 0, 0, fmt.Errorf("the URL of endpoint %q does not parse; add it again with a valid one", d.Endpoint)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "waconsole-webhooks")
