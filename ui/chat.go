@@ -684,6 +684,8 @@ func (c *chatView) view(m *Model, w, h int) string {
 	compose := c.input.View()
 	hint := styles.FieldError.Render(c.inputErr)
 	switch {
+	case !c.composing() && c.readOnly:
+		compose = styles.Hint.Render("read-only: writing and replying are disabled · enter: the raw message")
 	case !c.composing():
 		compose = styles.Hint.Render("i or tab: write a message · r: reply · enter: the raw message")
 	case c.inputErr == "":
