@@ -3,6 +3,7 @@ package sshconsole
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
 
 	"github.com/waconsole/waconsole/session"
@@ -66,6 +67,16 @@ func (c *connRuntime) Delete(id string) error  { return c.logged("delete", id, c
 
 func (c *connRuntime) DiscardJob(id string, seq uint64) error {
 	return c.logged("discard a queued message of", id, c.Runtime.DiscardJob(id, seq))
+}
+
+func (c *connRuntime) MarkRead(ctx context.Context, id, chatID string) error {
+	err := c.Runtime.MarkRead(ctx, id, chatID)
+	c.audit("mark read a chat of", id, err, "chat", chatID)
+	return err
+}
+
+func (c *connRuntime) AckAlert(alertID uint64) error {
+	return c.logged("acknowledge alert", strconv.FormatUint(alertID, 10), c.Runtime.AckAlert(alertID))
 }
 
 // errReadOnlySend is what a read-only connection gets for a send.

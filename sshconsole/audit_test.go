@@ -39,6 +39,7 @@ func recordAudit() (*[]string, func(action, target string, err error, attrs ...a
 func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.T) {
 	fake := readyFake()
 	seq := fake.AddJob("shop", session.JobDead)
+	alert := fake.RaiseAlert(session.Alert{Session: "shop", Kind: session.AlertDisconnected, Reason: "the phone is offline"})
 	lines, audit := recordAudit()
 	rt := newConnRuntime(fake, false, audit)
 	hooks := connWebhooks{Webhooks: stubHooks{}, audit: audit}
@@ -50,6 +51,9 @@ func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.
 		t.Fatalf("%d subscriptions after one of two ended", fake.Subscribers())
 	}
 
+	rt.MarkRead(t.Context(), "shop", "447700900456@c.us")
+	rt.AckAlert(alert.ID)
+	rt.AckAlert(99)
 	rt.Restart("shop")
 	rt.Stop("shop")
 	rt.DiscardJob("shop", seq)
@@ -62,6 +66,9 @@ func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.
 	rt.Start("nope")
 
 	want := []string{
+		"mark read a chat of shop: done [chat 447700900456@c.us]",
+		fmt.Sprintf("acknowledge alert %d: done", alert.ID),
+		"acknowledge alert 99: failed",
 		"restart shop: done",
 		"stop shop: done",
 		"discard a queued message of shop: done",
