@@ -21,6 +21,7 @@ type connRuntime struct {
 	readOnly bool
 
 	mu      sync.Mutex
+	closed  bool
 	next    int
 	cancels map[int]func()
 }
@@ -29,10 +30,17 @@ func newConnRuntime(rt session.Runtime, readOnly bool, audit func(action, target
 	return &connRuntime{Runtime: rt, audit: audit, readOnly: readOnly, cancels: map[int]func(){}}
 }
 
+// Subscribe after close (the console's first command can run after the
+// connection dropped) returns a closed feed rather than one nobody ends.
 func (c *connRuntime) Subscribe() (<-chan session.Update, func()) {
-	ch, cancel := c.Runtime.Subscribe()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed {
+		ch := make(chan session.Update)
+		close(ch)
+		return ch, func() {}
+	}
+	ch, cancel := c.Runtime.Subscribe()
 	n := c.next
 	c.next++
 	c.cancels[n] = cancel
@@ -44,11 +52,12 @@ func (c *connRuntime) Subscribe() (<-chan session.Update, func()) {
 	}
 }
 
-// close ends every subscription still open.
+// close ends every subscription still open, and any made later.
 func (c *connRuntime) close() {
 	c.mu.Lock()
 	cancels := c.cancels
 	c.cancels = map[int]func(){}
+	c.closed = true
 	c.mu.Unlock()
 	for _, cancel := range cancels {
 		cancel()

@@ -136,3 +136,25 @@ func TestConnRuntimeLogsSendsAndRefusesThemReadOnly(t *testing.T) {
 		t.Fatalf("logged:\n%q\nwant:\n%q", *lines, want)
 	}
 }
+
+// A console whose first command runs after its connection closed gets a
+// feed that has already ended, and the runtime keeps no subscription.
+func TestConnRuntimeSubscribeAfterCloseEndsAtOnce(t *testing.T) {
+	fake := readyFake()
+	_, audit := recordAudit()
+	rt := newConnRuntime(fake, false, audit)
+	rt.close()
+	ch, cancel := rt.Subscribe()
+	select {
+	case _, ok := <-ch:
+		if ok {
+			t.Fatal("a subscription made after close delivered an update")
+		}
+	default: // a closed channel never gets here
+		t.Fatal("a subscription made after close is still open")
+	}
+	if fake.Subscribers() != 0 {
+		t.Fatalf("%d subscriptions open after the connection closed", fake.Subscribers())
+	}
+	cancel()
+}
