@@ -661,11 +661,7 @@ func (c *chatView) view(m *Model, w, h int) string {
 	c.fitHeight()
 	c.rebuild()
 	s := m.sessions[c.id]
-	chatID := c.chatID
-	if c.readOnly {
-		chatID = maskNumbers(chatID)
-	}
-	title := styles.Heading.Render(c.name) + styles.Subtle.Render(" "+chatID+" · "+c.id+" ") + stateText(s.State) +
+	title := styles.Heading.Render(c.name) + styles.Subtle.Render(" "+shownID(c.chatID, c.readOnly)+" · "+c.id+" ") + stateText(s.State) +
 		filterNote(c.filter, len(c.shown), len(c.lines))
 	note := ""
 	switch {
