@@ -33,7 +33,7 @@ func cmdConsole(args []string, stderr io.Writer) error {
 	simAddr := fs.String("sim-addr", "127.0.0.1:7781", "with --demo: address of the stand-in (keep it the same across runs: logins are per address)")
 	simBuild := fs.String("sim-build", simweb.CurrentBuild, "with --demo: the WhatsApp Web build the stand-in plays (see `waconsole sim --list-builds`)")
 	autopair := fs.Bool("demo-autopair", true, "with --demo: a simulated phone scans the QR a few seconds after it appears")
-	readOnly := fs.Bool("read-only", false, "disable destructive actions: stop, restart, logout, delete, discard, mark read, add or remove webhook endpoints")
+	readOnly := fs.Bool("read-only", false, "disable destructive actions: stop, restart, logout, delete, discard, mark read, write or reply in a chat, add or remove webhook endpoints")
 	var sf sshFlags
 	sf.register(fs)
 	if err := fs.Parse(args); err != nil {

@@ -263,10 +263,10 @@ func Default() KeyMap {
 }
 
 // destructive lists the bindings that take a session offline, lose
-// something or send its events somewhere new: read-only mode disables
-// exactly these.
+// something, message a chat or send its events somewhere new: read-only
+// mode disables exactly these.
 func (k *KeyMap) destructive() []*key.Binding {
-	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Chat.MarkRead, &k.Webhook.Add, &k.Webhook.Remove}
+	return []*key.Binding{&k.Table.Stop, &k.Table.Restart, &k.Table.Logout, &k.Table.Delete, &k.Pairing.Restart, &k.Queue.Discard, &k.Drain.Read, &k.Chat.Compose, &k.Chat.Reply, &k.Chat.MarkRead, &k.Webhook.Add, &k.Webhook.Remove}
 }
 
 // ReadOnlyActions names, once each, what read-only mode disables, as the

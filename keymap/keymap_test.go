@@ -31,12 +31,12 @@ func TestEveryBindingHasKeysAndHelp(t *testing.T) {
 func TestReadOnlyDisablesDestructiveBindings(t *testing.T) {
 	k := Default()
 	k.SetReadOnly(true)
-	for _, b := range []key.Binding{k.Table.Delete, k.Table.Logout, k.Table.Stop, k.Table.Restart, k.Pairing.Restart, k.Queue.Discard, k.Drain.Read, k.Chat.MarkRead, k.Webhook.Add, k.Webhook.Remove} {
+	for _, b := range []key.Binding{k.Table.Delete, k.Table.Logout, k.Table.Stop, k.Table.Restart, k.Pairing.Restart, k.Queue.Discard, k.Drain.Read, k.Chat.Compose, k.Chat.Reply, k.Chat.MarkRead, k.Webhook.Add, k.Webhook.Remove} {
 		if b.Enabled() || key.Matches(press(b.Keys()[0]), b) {
 			t.Fatalf("%q still works in read-only mode", b.Help().Desc)
 		}
 	}
-	for _, b := range []key.Binding{k.Table.Open, k.Table.Add, k.Table.Start, k.Table.Chats, k.Global.Quit, k.Queue.Retry, k.Chat.Send, k.Pairing.FreshQR, k.Table.Drain, k.Drain.Deliver, k.Drain.Skip, k.Webhook.Test, k.Webhook.Retry, k.Alerts.Ack, k.Global.Alerts, k.Chat.Reply, k.Chat.Raw, k.Raw.CopyID, k.Raw.CopyJSON} {
+	for _, b := range []key.Binding{k.Table.Open, k.Table.Add, k.Table.Start, k.Table.Chats, k.Global.Quit, k.Queue.Retry, k.Chat.Send, k.Pairing.FreshQR, k.Table.Drain, k.Drain.Deliver, k.Drain.Skip, k.Webhook.Test, k.Webhook.Retry, k.Alerts.Ack, k.Global.Alerts, k.Chat.Raw, k.Raw.CopyID, k.Raw.CopyJSON} {
 		if !b.Enabled() {
 			t.Fatalf("%q is disabled in read-only mode but destroys nothing", b.Help().Desc)
 		}

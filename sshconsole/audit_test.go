@@ -3,6 +3,7 @@ package sshconsole
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/waconsole/waconsole/session"
@@ -18,18 +19,29 @@ func (stubHooks) AddEndpoint(_ string, e ui.NewEndpoint) (ui.WebhookEndpoint, er
 
 func (stubHooks) RemoveWebhook(string, string) error { return errors.New("no endpoint hook9") }
 
-func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.T) {
-	fake := readyFake()
-	seq := fake.AddJob("shop", session.JobDead)
+// recordAudit keeps one line per action: what, on what, how it went and
+// the attributes logged with it.
+func recordAudit() (*[]string, func(action, target string, err error, attrs ...any)) {
 	var lines []string
-	audit := func(action, id string, err error) {
+	return &lines, func(action, target string, err error, attrs ...any) {
 		outcome := "done"
 		if err != nil {
 			outcome = "failed"
 		}
-		lines = append(lines, action+" "+id+": "+outcome)
+		line := action + " " + target + ": " + outcome
+		if len(attrs) > 0 {
+			line += " " + fmt.Sprint(attrs)
+		}
+		lines = append(lines, line)
 	}
-	rt := newConnRuntime(fake, audit)
+}
+
+func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.T) {
+	fake := readyFake()
+	seq := fake.AddJob("shop", session.JobDead)
+	alert := fake.RaiseAlert(session.Alert{Session: "shop", Kind: session.AlertDisconnected, Reason: "the phone is offline"})
+	lines, audit := recordAudit()
+	rt := newConnRuntime(fake, false, audit)
 	hooks := connWebhooks{Webhooks: stubHooks{}, audit: audit}
 
 	_, quit := rt.Subscribe()
@@ -39,6 +51,9 @@ func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.
 		t.Fatalf("%d subscriptions after one of two ended", fake.Subscribers())
 	}
 
+	rt.MarkRead(t.Context(), "shop", "447700900456@c.us")
+	rt.AckAlert(alert.ID)
+	rt.AckAlert(99)
 	rt.Restart("shop")
 	rt.Stop("shop")
 	rt.DiscardJob("shop", seq)
@@ -51,6 +66,9 @@ func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.
 	rt.Start("nope")
 
 	want := []string{
+		"mark read a chat of shop: done [chat 447700900456@c.us]",
+		fmt.Sprintf("acknowledge alert %d: done", alert.ID),
+		"acknowledge alert 99: failed",
 		"restart shop: done",
 		"stop shop: done",
 		"discard a queued message of shop: done",
@@ -60,12 +78,83 @@ func TestConnRuntimeLogsEachDestructiveActionAndEndsItsSubscriptions(t *testing.
 		"logout shop: done",
 		"delete shop: done",
 	}
-	if fmt.Sprint(lines) != fmt.Sprint(want) {
-		t.Fatalf("logged:\n%q\nwant:\n%q", lines, want)
+	if fmt.Sprint(*lines) != fmt.Sprint(want) {
+		t.Fatalf("logged:\n%q\nwant:\n%q", *lines, want)
 	}
 
 	rt.close()
 	if fake.Subscribers() != 0 {
 		t.Fatalf("%d subscriptions after the connection closed", fake.Subscribers())
 	}
+}
+
+// Every send over SSH is logged with its chat and jobs, never its text; a
+// read-only connection's sends are refused (and logged) even if its
+// console let one through.
+func TestConnRuntimeLogsSendsAndRefusesThemReadOnly(t *testing.T) {
+	const chat = "447700900456@c.us"
+	fake := readyFake()
+	lines, audit := recordAudit()
+	rt := newConnRuntime(fake, false, audit)
+	job, err := rt.Send(t.Context(), "shop", chat, "the gate code is 4411")
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := rt.SendMany(t.Context(), "shop", chat, "", []string{"part one", "part two"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		fmt.Sprintf("send a message from shop: done [chat %s job %d]", chat, job.Seq),
+		fmt.Sprintf("send a message from shop: done [chat %s jobs [%d %d]]", chat, jobs[0].Seq, jobs[1].Seq),
+	}
+	if fmt.Sprint(*lines) != fmt.Sprint(want) {
+		t.Fatalf("logged:\n%q\nwant:\n%q", *lines, want)
+	}
+	for _, l := range *lines {
+		if strings.Contains(l, "4411") || strings.Contains(l, "part") {
+			t.Fatalf("a send's text was logged: %q", l)
+		}
+	}
+
+	roFake := readyFake()
+	lines, audit = recordAudit()
+	ro := newConnRuntime(roFake, true, audit)
+	if _, err := ro.Send(t.Context(), "shop", chat, "hello"); !errors.Is(err, errReadOnlySend) {
+		t.Fatalf("a read-only Send returned %v", err)
+	}
+	if _, err := ro.SendMany(t.Context(), "shop", chat, "M1", []string{"hello"}); !errors.Is(err, errReadOnlySend) {
+		t.Fatalf("a read-only SendMany returned %v", err)
+	}
+	for _, call := range roFake.Calls() {
+		if strings.HasPrefix(call, "Send") {
+			t.Fatalf("a read-only connection reached the runtime: %s", call)
+		}
+	}
+	want = []string{"send a message from shop: failed", "send a message from shop: failed"}
+	if fmt.Sprint(*lines) != fmt.Sprint(want) {
+		t.Fatalf("logged:\n%q\nwant:\n%q", *lines, want)
+	}
+}
+
+// A console whose first command runs after its connection closed gets a
+// feed that has already ended, and the runtime keeps no subscription.
+func TestConnRuntimeSubscribeAfterCloseEndsAtOnce(t *testing.T) {
+	fake := readyFake()
+	_, audit := recordAudit()
+	rt := newConnRuntime(fake, false, audit)
+	rt.close()
+	ch, cancel := rt.Subscribe()
+	select {
+	case _, ok := <-ch:
+		if ok {
+			t.Fatal("a subscription made after close delivered an update")
+		}
+	default: // a closed channel never gets here
+		t.Fatal("a subscription made after close is still open")
+	}
+	if fake.Subscribers() != 0 {
+		t.Fatalf("%d subscriptions open after the connection closed", fake.Subscribers())
+	}
+	cancel()
 }

@@ -47,14 +47,15 @@ func (s *Server) console(next ssh.Handler) ssh.Handler {
 		start := time.Now()
 		defer func() { log.Info("ssh disconnected", "after", time.Since(start).Round(time.Second)) }()
 
-		audit := func(action, target string, err error) {
+		audit := func(action, target string, err error, attrs ...any) {
+			attrs = append([]any{"action", action, "target", target}, attrs...)
 			if err != nil {
-				log.Warn("ssh action failed", "action", action, "target", target, "err", err)
+				log.Warn("ssh action failed", append(attrs, "err", err)...)
 				return
 			}
-			log.Info("ssh action", "action", action, "target", target)
+			log.Info("ssh action", attrs...)
 		}
-		rt := newConnRuntime(s.o.Runtime, audit)
+		rt := newConnRuntime(s.o.Runtime, mode == "read-only", audit)
 		defer rt.close()
 		opts := s.o.Console
 		opts.ReadOnly = mode == "read-only"

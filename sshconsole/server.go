@@ -43,6 +43,8 @@ type Server struct {
 	srv   *ssh.Server
 	ln    net.Listener
 	conns sync.WaitGroup
+	// refused keys of the connections still authenticating
+	refused refusals
 }
 
 // Start reads the authorized keys and the host key (generating it the
@@ -68,6 +70,8 @@ func Start(o Options) (*Server, error) {
 		wish.WithMiddleware(s.console),
 		func(srv *ssh.Server) error {
 			srv.HandshakeTimeout = 30 * time.Second
+			srv.ConnectionFailedCallback = s.loginFailed
+			srv.ConnectionCloseCallback = func(c net.Conn) { s.refused.take(c.RemoteAddr().String()) }
 			return nil
 		},
 	)
@@ -109,12 +113,24 @@ func (s *Server) Close() error {
 	return err
 }
 
-// admit lets in the keys of the authorized-keys file as it is now.
+// admit lets in the keys of the authorized-keys file as it is now. A
+// refused key is only noted: the client may offer another one.
 func (s *Server) admit(ctx ssh.Context, key ssh.PublicKey) bool {
+	remote, fp := ctx.RemoteAddr().String(), gossh.FingerprintSHA256(key)
 	if _, ok := s.keys.lookup(key); ok {
+		s.refused.take(remote)
 		return true
 	}
-	s.o.Log.Warn("ssh key refused: not in the authorized keys", "key_fp", gossh.FingerprintSHA256(key), "user", ctx.User(),
-		"remote", ctx.RemoteAddr().String(), "authorized_keys", s.o.AuthorizedKeys)
+	s.o.Log.Debug("ssh key refused: not in the authorized keys", "key_fp", fp, "user", ctx.User(), "remote", remote)
+	s.refused.add(remote, ctx.User(), fp)
 	return false
+}
+
+// loginFailed logs, once, a connection that ended without an accepted key.
+func (s *Server) loginFailed(c net.Conn, _ error) {
+	remote := c.RemoteAddr().String()
+	if r, ok := s.refused.take(remote); ok {
+		s.o.Log.Warn("ssh login refused: no key offered is in the authorized keys", "user", r.user, "remote", remote,
+			"key_fps", r.keyFPs, "authorized_keys", s.o.AuthorizedKeys)
+	}
 }

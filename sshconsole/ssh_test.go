@@ -102,15 +102,39 @@ func TestSSHRefusesAnUnknownKeyUntilTheFileAdmitsIt(t *testing.T) {
 	if code := exitCode(err); code != 255 || !strings.Contains(string(out), "Permission denied (publickey)") {
 		t.Fatalf("an unknown key: exit %d, output %q", code, out)
 	}
-	if log.count("ssh key refused", "key_fp="+stranger.fingerprint) == 0 {
-		t.Fatalf("the refusal was not logged with the key:\n%s", log)
-	}
+	waitFor(t, "the refusal in the log", func() bool { return log.count("ssh login refused", stranger.fingerprint) == 1 })
 
 	writeKeys(t, keys, ops.line, stranger.line, "")
 	c := dial(t, s, stranger, 80, 24)
 	c.waitScreen(t, "the sessions table for the newly admitted key", "shop", "READY")
 	if log.count("ssh authorized keys read again", `keys="2 keys`) != 1 {
 		t.Fatalf("the changed file was not logged:\n%s", log)
+	}
+}
+
+// A client offering several keys, none authorized, is logged once with
+// all of them; one whose later key is accepted is not logged as refused.
+func TestSSHLogsARefusedLoginOnceWithTheKeysOffered(t *testing.T) {
+	ops, stranger, other := newTestKey(t, "ops@laptop"), newTestKey(t, "stranger"), newTestKey(t, "other")
+	s, _, log := startServer(t, readyFake(), ops.line)
+
+	out, err := exec.Command("ssh", sshArgs(s, stranger, "-i", other.file, "-T")...).CombinedOutput()
+	if code := exitCode(err); code != 255 {
+		t.Fatalf("two unknown keys: exit %d, output %q", code, out)
+	}
+	waitFor(t, "the refusal in the log", func() bool {
+		return log.count("ssh login refused", stranger.fingerprint, other.fingerprint) == 1
+	})
+
+	out, err = exec.Command("ssh", sshArgs(s, stranger, "-i", ops.file, "-T")...).CombinedOutput()
+	if code := exitCode(err); code != 1 || !strings.Contains(string(out), "needs a terminal") {
+		t.Fatalf("an unknown key then an authorized one: exit %d, output %q", code, out)
+	}
+	if n := log.count("ssh login refused"); n != 1 {
+		t.Fatalf("%d refusals logged, want only the first connection's:\n%s", n, log)
+	}
+	if log.count("ssh key refused") != 0 {
+		t.Fatalf("each refused key was logged above debug level:\n%s", log)
 	}
 }
 

@@ -51,7 +51,10 @@ type chatView struct {
 	inputErr         string
 	reply            *session.Message // the message the compose box answers
 	loading          bool             // a page is being fetched
+	loadingBefore    string           // the message that page is before; "" the newest page
 	noOlder          bool             // the phone has nothing older
+	noNewer          bool             // paged back past chatLimit: the newest messages were dropped
+	beyond           map[string]bool  // messages that arrived after the dropped newest ones
 	dirty            bool             // lines changed since the viewport was filled
 
 	sel      string // the selected message's id; "" is the newest, following the feed
@@ -186,7 +189,7 @@ func (c *chatView) receive(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 	case messagesMsg:
 		return tea.Batch(c.loaded(msg), c.trySeek(m.b)), true
 	case sentMsg:
-		return c.sent(msg), true
+		return c.sent(m.b, msg), true
 	case markReadMsg:
 		return c.markedRead(m, msg), true
 	}
@@ -247,9 +250,11 @@ func (c *chatView) fitHeight() {
 }
 
 // loaded takes a page: the newest one on open, an older one on scroll.
+// Paging back past chatLimit drops the newest messages rather than the page
+// just fetched, so each page reaches further back.
 func (c *chatView) loaded(msg messagesMsg) tea.Cmd {
-	if msg.id != c.id || msg.chatID != c.chatID {
-		return nil
+	if msg.id != c.id || msg.chatID != c.chatID || msg.before != c.loadingBefore {
+		return nil // another chat's, or a page asked for before G jumped to the newest
 	}
 	c.loading = false
 	if msg.err != nil {
@@ -268,14 +273,64 @@ func (c *chatView) loaded(msg messagesMsg) tea.Cmd {
 			older = append(older, chatLine{msg: mm})
 		}
 	}
-	total, y := c.vp.TotalLineCount(), c.vp.YOffset()
+	c.rebuild()
+	anchor, y := c.firstShownLine()
 	c.lines = append(older, c.lines...)
+	// Not while seeking the first unread, which counts back from the newest.
+	if len(c.lines) > chatLimit && msg.before != "" && !c.seekUnread {
+		for _, l := range c.lines[chatLimit:] {
+			delete(c.known, l.msg.ID)
+		}
+		c.lines = c.lines[:chatLimit]
+		if !c.noNewer {
+			c.noNewer, c.beyond = true, map[string]bool{}
+		}
+		if c.sel == "" { // what is loaded no longer ends with the newest: stop following
+			c.sel = c.lines[len(c.lines)-1].msg.ID
+		}
+	}
 	c.dirty = true
 	c.rebuild()
-	if msg.before != "" { // keep the message on screen where it was
-		c.vp.SetYOffset(y + c.vp.TotalLineCount() - total)
+	if msg.before != "" && anchor != "" { // keep the message on screen where it was
+		if to, ok := c.lineOf(anchor); ok {
+			c.vp.SetYOffset(y + to)
+		}
 	}
 	return nil
+}
+
+// firstShownLine is the oldest message shown and how far below the top of
+// the viewport its first line is.
+func (c *chatView) firstShownLine() (string, int) {
+	if len(c.shown) == 0 {
+		return "", 0
+	}
+	return c.lines[c.shown[0]].msg.ID, c.vp.YOffset() - c.starts[0]
+}
+
+// lineOf is the first line of a shown message in the viewport.
+func (c *chatView) lineOf(id string) (int, bool) {
+	for k, i := range c.shown {
+		if c.lines[i].msg.ID == id {
+			return c.starts[k], true
+		}
+	}
+	return 0, false
+}
+
+// loadBefore fetches the page before a message, or the newest page.
+func (c *chatView) loadBefore(b session.Runtime, before string) tea.Cmd {
+	c.loading, c.loadingBefore = true, before
+	return loadMessages(b, c.id, c.chatID, before)
+}
+
+// showNewest leaves a chat paged back past chatLimit: it drops what is
+// loaded and fetches the newest page again, following the feed.
+func (c *chatView) showNewest(b session.Runtime) tea.Cmd {
+	c.lines, c.known, c.shown = nil, map[string]bool{}, nil
+	c.noOlder, c.noNewer, c.beyond = false, false, nil
+	c.sel, c.newCount, c.dirty = "", 0, true
+	return c.loadBefore(b, "")
 }
 
 // upsert applies a message of the feed: a changed ack updates its line, a
@@ -294,6 +349,12 @@ func (c *chatView) upsert(mm session.Message) bool {
 	n := len(c.lines)
 	if n > 0 && mm.Time.Before(c.lines[0].msg.Time) && !c.noOlder {
 		return false // older than what is loaded: scrolling up fetches it
+	}
+	if c.noNewer && n > 0 && mm.Time.After(c.lines[n-1].msg.Time) {
+		// after the dropped newest messages: G fetches it; counted once
+		added := !c.beyond[mm.ID]
+		c.beyond[mm.ID] = true
+		return added
 	}
 	c.known[mm.ID] = true
 	i := n
@@ -390,7 +451,7 @@ func (c *chatView) selectAt(k int) {
 	}
 	k = min(max(k, 0), len(c.shown)-1)
 	c.sel = ""
-	if k < len(c.shown)-1 {
+	if k < len(c.shown)-1 || c.noNewer {
 		c.sel = c.lines[c.shown[k]].msg.ID
 	} else {
 		c.newCount = 0
@@ -535,6 +596,8 @@ func (c *chatView) update(m *Model, msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, n.Top):
 		c.selectAt(0)
 		c.vp.GotoTop()
+	case key.Matches(msg, n.Bottom, k.Latest) && c.noNewer:
+		return c.showNewest(m.b), true
 	case key.Matches(msg, n.Bottom, k.Latest):
 		c.selectAt(len(c.shown) - 1)
 	default:
@@ -549,8 +612,7 @@ func (c *chatView) loadOlderAtTop(b session.Runtime) tea.Cmd {
 	if !c.vp.AtTop() || c.loading || c.noOlder || len(c.lines) == 0 {
 		return nil
 	}
-	c.loading = true
-	return loadMessages(b, c.id, c.chatID, c.lines[0].msg.ID)
+	return c.loadBefore(b, c.lines[0].msg.ID)
 }
 
 func (c *chatView) startCompose() tea.Cmd {
@@ -616,8 +678,9 @@ func (c *chatView) updateInput(msg tea.Msg) tea.Cmd {
 // failure says a send was refused; it is said even when the chat was left.
 func (msg sentMsg) failure() flashMsg { return failed(msg.err, "could not queue the message") }
 
-// sent shows a queued message at once; on error the text comes back.
-func (c *chatView) sent(msg sentMsg) tea.Cmd {
+// sent shows a queued message at once, under the newest ones; on error
+// the text comes back.
+func (c *chatView) sent(b session.Runtime, msg sentMsg) tea.Cmd {
 	if msg.id != c.id || msg.chatID != c.chatID {
 		return nil
 	}
@@ -635,6 +698,10 @@ func (c *chatView) sent(msg sentMsg) tea.Cmd {
 	if c.known[msg.job.MsgID] {
 		return nil // the page reported it already
 	}
+	var cmd tea.Cmd
+	if c.noNewer {
+		cmd = c.showNewest(b)
+	}
 	j := msg.job
 	c.known[j.MsgID] = true
 	c.lines = append(c.lines, chatLine{
@@ -643,7 +710,7 @@ func (c *chatView) sent(msg sentMsg) tea.Cmd {
 	})
 	c.sel, c.newCount, c.dirty = "", 0, true
 	c.rebuild()
-	return nil
+	return cmd
 }
 
 // jobChanged shows where one of our messages is in the outbox, until the
@@ -661,11 +728,7 @@ func (c *chatView) view(m *Model, w, h int) string {
 	c.fitHeight()
 	c.rebuild()
 	s := m.sessions[c.id]
-	chatID := c.chatID
-	if c.readOnly {
-		chatID = maskNumbers(chatID)
-	}
-	title := styles.Heading.Render(c.name) + styles.Subtle.Render(" "+chatID+" · "+c.id+" ") + stateText(s.State) +
+	title := styles.Heading.Render(c.name) + styles.Subtle.Render(" "+shownID(c.chatID, c.readOnly)+" · "+c.id+" ") + stateText(s.State) +
 		filterNote(c.filter, len(c.shown), len(c.lines))
 	note := ""
 	switch {
@@ -678,12 +741,17 @@ func (c *chatView) view(m *Model, w, h int) string {
 	case c.loading:
 		note = styles.Hint.Render("Loading older messages…")
 	}
-	if c.newCount > 0 {
+	switch {
+	case c.newCount > 0:
 		note = joinNonEmpty("  ", styles.Warn.Render(fmt.Sprintf("↓ %d new: G or end shows the newest", c.newCount)), note)
+	case c.noNewer:
+		note = joinNonEmpty("  ", styles.Hint.Render(fmt.Sprintf("↓ newer messages let go (%d kept): G or end shows the newest", chatLimit)), note)
 	}
 	compose := c.input.View()
 	hint := styles.FieldError.Render(c.inputErr)
 	switch {
+	case !c.composing() && c.readOnly:
+		compose = styles.Hint.Render("read-only: writing and replying are disabled · enter: the raw message")
 	case !c.composing():
 		compose = styles.Hint.Render("i or tab: write a message · r: reply · enter: the raw message")
 	case c.inputErr == "":

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -88,4 +89,34 @@ func TestChatReplyToAMessageOnlyTheChatHolds(t *testing.T) {
 	s := trimmed(screen(m))
 	requireContains(t, s, "12:00 you Driver confirmed  queued")
 	requireNotContains(t, s, "could not queue", "replying to")
+}
+
+// Read-only, compose and reply send nothing, say why, and help lists them
+// among the disabled keys.
+func TestChatComposeAndReplyRefusedReadOnly(t *testing.T) {
+	f := newFake(fixedNow)
+	fixture(f)
+	everyTypeFixture(f)
+	m, _ := newTestModel(t, f, 120, 40, Options{ReadOnly: true})
+	openOps(t, m)
+	c := paneOf[*chatView](t, m)
+	requireContains(t, screen(m), "read-only: writing and replying are disabled")
+	for _, k := range []string{"i", "tab"} {
+		press(t, m, k)
+		if c.composing() {
+			t.Fatalf("%s opened the compose box in read-only mode", k)
+		}
+		requireContains(t, screen(m), `read-only mode: "i/tab" (compose) is disabled`)
+	}
+	selectMessage(t, m, "G13")
+	press(t, m, "r")
+	if c.composing() || c.reply != nil {
+		t.Fatal("r started a reply in read-only mode")
+	}
+	requireContains(t, screen(m), `read-only mode: "r" (reply) is disabled`)
+	press(t, m, "enter") // the raw view, never a send
+	requireNoCall(t, f, "Send")
+	requireNoCall(t, f, "SendMany")
+	press(t, m, "esc", "?")
+	requireContains(t, strings.Join(strings.Fields(screen(m)), " "), "these keys are disabled and hidden:", "compose, reply")
 }

@@ -17,6 +17,9 @@ func (c *chatView) firstUnread(m *Model) tea.Cmd {
 	}
 	c.filter = "" // the unread may be what the filter hides
 	c.seekUnread, c.seekPages = true, 0
+	if c.noNewer { // unread messages count back from the newest
+		return c.showNewest(m.b)
+	}
 	return c.trySeek(m.b)
 }
 
@@ -59,11 +62,18 @@ func (c *chatView) trySeek(b session.Runtime) tea.Cmd {
 		}
 		return nil
 	}
-	if c.noOlder || c.seekPages >= seekPages || len(c.lines) == 0 {
+	switch {
+	case c.noOlder || len(c.lines) == 0:
 		c.seek, c.seekUnread = "", false
 		return report(warn("the message is not among the %d newest of %s: it may have been deleted", len(c.lines), c.name))
+	case c.seekUnread && len(c.lines) >= chatLimit:
+		// counting unread back from the newest needs them all loaded
+		c.seekUnread = false
+		return report(warn("the first unread message of %s is older than the %d messages the console keeps", c.name, chatLimit))
+	case c.seekPages >= seekPages:
+		c.seek, c.seekUnread = "", false
+		return report(warn("the message is older than the %d messages the console keeps of %s: `waconsole search` finds it", chatLimit, c.name))
 	}
 	c.seekPages++
-	c.loading = true
-	return loadMessages(b, c.id, c.chatID, c.lines[0].msg.ID)
+	return c.loadBefore(b, c.lines[0].msg.ID)
 }

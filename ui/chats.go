@@ -21,6 +21,7 @@ type chatsView struct {
 	filter   string
 	loading  bool
 	err      error
+	readOnly bool // masks numbers, which the filter then never sees
 }
 
 type chatsMsg struct {
@@ -30,7 +31,7 @@ type chatsMsg struct {
 }
 
 func (m *Model) openChats(id string) tea.Cmd {
-	m.push(&chatsView{id: id, loading: true})
+	m.push(&chatsView{id: id, loading: true, readOnly: m.opts.ReadOnly})
 	return loadChats(m.b, id)
 }
 
@@ -116,7 +117,7 @@ func (c *chatsView) visible(h int) []session.Chat {
 	var rows []session.Chat
 	match := matcher(c.filter)
 	for _, ch := range c.chats {
-		if c.filter == "" || match(chatName(ch, false), ch.ID) {
+		if c.filter == "" || match(chatName(ch, c.readOnly), shownID(ch.ID, c.readOnly)) {
 			rows = append(rows, ch)
 		}
 	}
@@ -167,13 +168,8 @@ func (c *chatsView) view(m *Model, w, h int) string {
 	cols := []column{{"NAME", 24}, {"ID", 28}, {"MEMBERS", 7}, {"UNREAD", 6}, {"", 14}, {"LAST ACTIVITY", 0}}
 	cells := make([][]string, len(rows))
 	now := m.now()
-	ro := m.opts.ReadOnly
 	for i, ch := range rows {
-		id := ch.ID
-		if ro {
-			id = maskNumbers(id)
-		}
-		cells[i] = []string{chatName(ch, ro), id, members(ch), unreadText(ch), chatMarks(ch), ago(now, ch.LastActivity)}
+		cells[i] = []string{chatName(ch, c.readOnly), shownID(ch.ID, c.readOnly), members(ch), unreadText(ch), chatMarks(ch), ago(now, ch.LastActivity)}
 	}
 	return title + "\n" + renderTable(cols, cells, c.cur, w, h-1)
 }

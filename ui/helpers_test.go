@@ -145,10 +145,20 @@ func typeText(t *testing.T, m *Model, s string) {
 // which run drops.
 const cmdWait = 80 * time.Millisecond
 
+// runDepth bounds the commands run follows one from another; a test that
+// pages far back raises it (deepRun).
+var runDepth = 8
+
+// deepRun lets run follow a long chain of commands for the test.
+func deepRun(t *testing.T) {
+	runDepth = 200
+	t.Cleanup(func() { runDepth = 8 })
+}
+
 // run executes cmd and feeds what it returns back into m, like the Bubble
 // Tea loop does, and returns the messages seen.
 func run(m *Model, cmd tea.Cmd, depth int) []tea.Msg {
-	if cmd == nil || depth > 8 {
+	if cmd == nil || depth > runDepth {
 		return nil
 	}
 	got := make(chan tea.Msg, 1)

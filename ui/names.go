@@ -42,6 +42,14 @@ func maskNumbers(text string) string {
 	})
 }
 
+// shownID is a chat id as the console shows it: masked when read-only.
+func shownID(id string, readOnly bool) string {
+	if readOnly {
+		return maskNumbers(id)
+	}
+	return id
+}
+
 // chatName is a chat's name, else its number.
 func chatName(ch session.Chat, readOnly bool) string {
 	if ch.Name != "" && ch.Name != ch.ID {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"testing"
 
 	"github.com/charmbracelet/x/vt"
@@ -23,12 +24,17 @@ type Term struct {
 	Done, Drained chan struct{}
 }
 
-// Start runs cmd with TERM=xterm-256color in a cols × rows terminal; the
-// test's cleanup kills it if it still runs.
+// Start runs cmd with TERM=xterm-256color added to its environment (the
+// process's when it sets none) in a cols × rows terminal; the test's
+// cleanup kills it if it still runs.
 func Start(t testing.TB, cols, rows int, cmd *exec.Cmd) *Term {
 	t.Helper()
 	c := &Term{Cmd: cmd, Emu: vt.NewSafeEmulator(cols, rows), Done: make(chan struct{}), Drained: make(chan struct{})}
-	c.Cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	env := cmd.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	c.Cmd.Env = append(slices.Clip(env), "TERM=xterm-256color")
 	tty, err := pty.StartWithSize(c.Cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
 	if err != nil {
 		t.Fatal(err)
