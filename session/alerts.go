@@ -33,9 +33,9 @@ type alerter struct {
 	mu       sync.Mutex
 	open     map[alertKey]Alert
 	watch    map[string]*alertWatch
-	nextHook time.Time // when the webhook queue is next read
-	nextDisk time.Time // when the disk is next measured
-	diskFree func(dir string) (free, total uint64, err error)
+	nextHook time.Time                                        // when the webhook queue is next read
+	nextDisk time.Time                                        // when the disk is next measured
+	diskFree func(dir string) (free, total uint64, err error) // nil: not measured here
 }
 
 // alertWatch is what one session reported.
@@ -55,6 +55,9 @@ func newAlerter(m *Manager) (*alerter, error) {
 	}
 	for _, a := range open {
 		al.open[alertKey{a.Session, AlertKind(a.Kind)}] = fromStoreAlert(a)
+	}
+	if al.diskFree == nil {
+		m.cfg.Log.Info("the free disk space is not measured on this system: the disk-full alert is off")
 	}
 	return al, nil
 }
@@ -93,7 +96,7 @@ func (al *alerter) tick(now time.Time) {
 		al.nextHook = now.Add(t.AlertWebhookPoll)
 		al.checkWebhooks(now)
 	}
-	if !now.Before(al.nextDisk) {
+	if al.diskFree != nil && !now.Before(al.nextDisk) {
 		al.nextDisk = now.Add(t.AlertDiskPoll)
 		al.checkDisk(now)
 	}
