@@ -153,7 +153,7 @@ func (a *actor) publish() {
 	a.pub = s
 	a.pubMu.Unlock()
 	a.m.broker.publish(Update{Session: a.id, Snapshot: &s})
-	a.m.alerts.observe(s)
+	a.m.alerts.observe(a, s)
 }
 
 // record appends an event to the session's log and publishes it.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -262,4 +263,41 @@ func TestAlertDiskFull(t *testing.T) {
 	}
 	setFree(50 << 30)
 	e.waitAlert("", AlertDiskFull, false, 5*time.Second)
+}
+
+// A tick held up reading the disk (or the store) does not hold up the
+// sessions: a session changes state and publishes meanwhile.
+func TestAlertTickDoesNotHoldUpSessions(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.m.Add(AddRequest{ID: "calm"}); err != nil {
+		t.Fatal(err)
+	}
+	measuring, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	e.m.alerts.mu.Lock()
+	e.m.alerts.diskFree = func(string) (uint64, uint64, error) {
+		once.Do(func() { close(measuring) })
+		<-release
+		return 50 << 30, 100 << 30, nil
+	}
+	e.m.alerts.mu.Unlock()
+	defer close(release)
+	select {
+	case <-measuring:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the alerter did not measure the disk within 10s")
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.m.Stop("calm") }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("stopping a session waited for the alerter's tick")
+	}
+	if _, err := e.m.Set("calm", Settings{AutoStart: ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
 }
