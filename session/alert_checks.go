@@ -24,11 +24,11 @@ const maxChanged = 32
 // without waiting. Snapshots of one state in a row are kept as the newest
 // alone, but a state passed through stays: a LOGGED_OUT stopped at once
 // still raises its alert.
-func (al *alerter) observe(from *actor, s Snapshot) {
+func (al *alerter) observe(from *actor, s Snapshot, seq uint64) {
 	if al.closing.Load() {
 		return // a shutdown stops sessions: nothing the operator chose
 	}
-	p := published{from, s}
+	p := published{from, s, seq}
 	al.inMu.Lock()
 	q := al.changed[s.ID]
 	if n := len(q); n > 0 && q[n-1].snap.State == s.State {
@@ -66,8 +66,9 @@ func (al *alerter) applyChanged() {
 	}
 }
 
-// apply raises and resolves the alerts a session's snapshot shows. al.mu
-// is held.
+// apply raises and resolves the alerts a session's snapshot shows. A
+// snapshot older than one applied already is dropped: it would raise again
+// what the session has since resolved. al.mu is held.
 func (al *alerter) apply(p published, now time.Time) {
 	s := p.snap
 	if al.closing.Load() {
@@ -76,6 +77,10 @@ func (al *alerter) apply(p published, now time.Time) {
 	if a, err := al.m.actor(s.ID); err != nil || a != p.from {
 		return // deleted: forget resolved its alerts
 	}
+	if p.seq < al.seen[s.ID] {
+		return
+	}
+	al.seen[s.ID] = p.seq
 	th := s.Alerting
 	al.checkState(s, th, now)
 	al.checkRestarts(s, th, now)

@@ -43,6 +43,7 @@ type alerter struct {
 
 	mu       sync.Mutex
 	open     map[alertKey]Alert
+	seen     map[string]uint64                                // the newest snapshot applied, per session
 	diskFree func(dir string) (free, total uint64, err error) // nil: not measured here
 
 	// The run goroutine's alone.
@@ -50,10 +51,11 @@ type alerter struct {
 	nextDisk time.Time // when the disk is next measured
 }
 
-// published is a snapshot as its session handed it over.
+// published is a snapshot as its session handed it over, with its number.
 type published struct {
 	from *actor // a session deleted and added again is another actor
 	snap Snapshot
+	seq  uint64
 }
 
 // alertWatch is what one session reported.
@@ -67,7 +69,7 @@ type alertWatch struct {
 func newAlerter(m *Manager) (*alerter, error) {
 	al := &alerter{m: m, t: m.cfg.Timing, stop: make(chan struct{}), done: make(chan struct{}), wake: make(chan struct{}, 1),
 		changed: map[string][]published{}, watch: map[string]*alertWatch{},
-		open: map[alertKey]Alert{}, diskFree: diskFree}
+		open: map[alertKey]Alert{}, seen: map[string]uint64{}, diskFree: diskFree}
 	open, err := m.cfg.Store.Alerts(store.AlertQuery{Open: true})
 	if err != nil {
 		return nil, err
@@ -129,7 +131,8 @@ func (al *alerter) tick(now time.Time) {
 	defer al.mu.Unlock()
 	now = time.Now() // the reads may have taken a while
 	for _, a := range al.m.actorList() {
-		al.apply(published{a, a.snapshot()}, now)
+		s, seq := a.published()
+		al.apply(published{a, s, seq}, now)
 	}
 	if hooksRead {
 		al.checkWebhooks(trouble, now)
@@ -184,6 +187,7 @@ func (al *alerter) forget(session string) {
 	al.watchMu.Unlock()
 	al.mu.Lock()
 	defer al.mu.Unlock()
+	delete(al.seen, session)
 	now := time.Now()
 	for k := range al.open {
 		if k.session == session {

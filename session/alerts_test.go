@@ -301,3 +301,36 @@ func TestAlertTickDoesNotHoldUpSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A snapshot older than one the alerter applied raises nothing: a FAILED
+// session that was stopped meanwhile does not get a second failed alert.
+func TestAlertStaleSnapshotRaisesNothing(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.m.Add(AddRequest{ID: "late"}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.m.actor("late")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped, seq := a.published()
+	failed := stopped
+	failed.State, failed.Reason = Failed, "page never loaded"
+	// As the actor would hand them over, FAILED then STOPPED, numbered
+	// past what the idle session itself publishes.
+	e.m.alerts.observe(a, failed, seq+100)
+	raised := e.waitAlert("late", AlertFailed, true, 5*time.Second)
+	e.m.alerts.observe(a, stopped, seq+200)
+	e.waitAlert("late", AlertFailed, false, 5*time.Second)
+
+	// The FAILED one again, as a tick that read the sessions before the
+	// stop would apply it; then a newer one whose alert shows it was seen.
+	e.m.alerts.observe(a, failed, seq+100)
+	dead := stopped
+	dead.Queue.Dead = 1
+	e.m.alerts.observe(a, dead, seq+300)
+	e.waitAlert("late", AlertDeadJobs, true, 5*time.Second)
+	if got := e.alertsOf("late", AlertFailed); len(got) != 1 || got[0].ID != raised.ID || got[0].Open() {
+		t.Fatalf("failed alerts %+v: want the one raised, resolved", got)
+	}
+}
