@@ -297,9 +297,6 @@ func TestAlertTickDoesNotHoldUpSessions(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("stopping a session waited for the alerter's tick")
 	}
-	if _, err := e.m.Set("calm", Settings{AutoStart: ptr(false)}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // A snapshot older than one the alerter applied raises nothing: a FAILED
