@@ -50,6 +50,26 @@ func Write(w io.Writer, m Manifest, stage *Stage) (int64, error) {
 	return cw.n, err
 }
 
+// WriteStaged writes the archive of manifest m, whose files are in the
+// stage, into a new file of the stage (mode 0600) and returns it open at
+// its start, so that it is sent after the stage is gone: on unix an open
+// file outlives its name.
+func (s *Stage) WriteStaged(m Manifest) (*os.File, error) {
+	f, err := os.CreateTemp(s.dir, "archive-*")
+	if err != nil {
+		return nil, fmt.Errorf("backup: writing the archive: %w", err)
+	}
+	if _, err := Write(f, m, s); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("backup: writing the archive: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
 func copyStaged(w io.Writer, stage *Stage, f File) error {
 	src, err := os.Open(filepath.Join(stage.dir, filepath.FromSlash(f.Path)))
 	if err != nil {

@@ -21,8 +21,9 @@ type actor struct {
 	cmds chan func()
 	quit chan struct{} // closed when the loop has returned
 
-	pubMu sync.Mutex
-	pub   Snapshot // the last published snapshot, for readers
+	pubMu  sync.Mutex
+	pub    Snapshot // the last published snapshot, for readers
+	pubSeq uint64   // counts publications: orders pub against older copies
 
 	// Owned by the loop.
 	snap       Snapshot
@@ -139,9 +140,15 @@ func (a *actor) post(f func()) {
 }
 
 func (a *actor) snapshot() Snapshot {
+	s, _ := a.published()
+	return s
+}
+
+// published returns the last published snapshot and its number.
+func (a *actor) published() (Snapshot, uint64) {
 	a.pubMu.Lock()
 	defer a.pubMu.Unlock()
-	return a.pub
+	return a.pub, a.pubSeq
 }
 
 func (a *actor) publish() {
@@ -151,9 +158,11 @@ func (a *actor) publish() {
 	s := a.snap
 	a.pubMu.Lock()
 	a.pub = s
+	a.pubSeq++
+	seq := a.pubSeq
 	a.pubMu.Unlock()
 	a.m.broker.publish(Update{Session: a.id, Snapshot: &s})
-	a.m.alerts.observe(s)
+	a.m.alerts.observe(a, s, seq)
 }
 
 // record appends an event to the session's log and publishes it.

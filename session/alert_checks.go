@@ -16,17 +16,71 @@ const (
 	diskFreeMin   = 1 << 30
 )
 
-// observe raises and resolves the alerts a session's snapshot shows.
-func (al *alerter) observe(s Snapshot) {
+// maxChanged bounds the snapshots kept for a session the alerter has not
+// caught up with; the oldest go first.
+const maxChanged = 32
+
+// observe hands a session's published snapshot to the run goroutine
+// without waiting. Snapshots of one state in a row are kept as the newest
+// alone, but a state passed through stays: a LOGGED_OUT stopped at once
+// still raises its alert.
+func (al *alerter) observe(from *actor, s Snapshot, seq uint64) {
 	if al.closing.Load() {
 		return // a shutdown stops sessions: nothing the operator chose
 	}
+	p := published{from, s, seq}
+	al.inMu.Lock()
+	q := al.changed[s.ID]
+	if n := len(q); n > 0 && q[n-1].snap.State == s.State {
+		q[n-1] = p
+	} else {
+		q = append(q, p)
+	}
+	if len(q) > maxChanged {
+		q = q[len(q)-maxChanged:]
+	}
+	al.changed[s.ID] = q
+	al.inMu.Unlock()
+	select {
+	case al.wake <- struct{}{}:
+	default: // a wake is pending: it applies this too
+	}
+}
+
+// applyChanged applies what sessions published since it last ran.
+func (al *alerter) applyChanged() {
+	al.inMu.Lock()
+	changed := al.changed
+	al.changed = map[string][]published{}
+	al.inMu.Unlock()
+	if len(changed) == 0 {
+		return
+	}
 	al.mu.Lock()
 	defer al.mu.Unlock()
-	if _, err := al.m.actor(s.ID); err != nil {
+	now := time.Now()
+	for _, q := range changed {
+		for _, p := range q {
+			al.apply(p, now)
+		}
+	}
+}
+
+// apply raises and resolves the alerts a session's snapshot shows. A
+// snapshot older than one applied already is dropped: it would raise again
+// what the session has since resolved. al.mu is held.
+func (al *alerter) apply(p published, now time.Time) {
+	s := p.snap
+	if al.closing.Load() {
+		return
+	}
+	if a, err := al.m.actor(s.ID); err != nil || a != p.from {
 		return // deleted: forget resolved its alerts
 	}
-	now := time.Now()
+	if p.seq < al.seen[s.ID] {
+		return
+	}
+	al.seen[s.ID] = p.seq
 	th := s.Alerting
 	al.checkState(s, th, now)
 	al.checkRestarts(s, th, now)
@@ -83,27 +137,36 @@ func (al *alerter) checkState(s Snapshot, th AlertThresholds, now time.Time) {
 // period without a failure, or is stopped, and those failures are then
 // counted no more.
 func (al *alerter) checkRestarts(s Snapshot, th AlertThresholds, now time.Time) {
+	quiet := al.t.AlertRestartQuiet
+	al.watchMu.Lock()
 	w := al.watchOf(s.ID)
 	w.crashes = since(w.crashes, now.Add(-th.RestartWindow))
-	quiet := al.t.AlertRestartQuiet
-	switch {
-	case s.State == Stopped, s.State == Ready && now.Sub(s.Since) >= quiet && now.Sub(w.lastCrash) >= quiet:
-		al.resolve(s.ID, AlertRestartLoop, now)
+	settled := s.State == Stopped || s.State == Ready && now.Sub(s.Since) >= quiet && now.Sub(w.lastCrash) >= quiet
+	if settled {
 		w.crashes = nil
-	case len(w.crashes) >= th.Restarts:
+	}
+	crashes := len(w.crashes)
+	al.watchMu.Unlock()
+	switch {
+	case settled:
+		al.resolve(s.ID, AlertRestartLoop, now)
+	case crashes >= th.Restarts:
 		al.raise(s.ID, AlertRestartLoop, fmt.Sprintf("the browser failed %d times within %s, the last: %s; check memory and Chromium",
-			len(w.crashes), th.RestartWindow, s.LastError))
+			crashes, th.RestartWindow, s.LastError))
 	}
 }
 
 // checkSends raises send-failures on too many failed attempts within the
 // window; it resolves when a send succeeds or the window holds no failure.
 func (al *alerter) checkSends(s Snapshot, th AlertThresholds, now time.Time) {
+	al.watchMu.Lock()
 	w := al.watchOf(s.ID)
 	w.failures = since(w.failures, now.Add(-th.SendWindow))
-	switch n := len(w.failures); {
+	n, last := len(w.failures), w.lastSend
+	al.watchMu.Unlock()
+	switch {
 	case n >= th.SendFailures:
-		al.raise(s.ID, AlertSendFailures, fmt.Sprintf("%d send attempts failed within %s, the last: %s", n, th.SendWindow, w.lastSend))
+		al.raise(s.ID, AlertSendFailures, fmt.Sprintf("%d send attempts failed within %s, the last: %s", n, th.SendWindow, last))
 	case n == 0:
 		al.resolve(s.ID, AlertSendFailures, now)
 	}
@@ -118,15 +181,21 @@ func since(ts []time.Time, cut time.Time) []time.Time {
 	return ts[i:]
 }
 
-// checkWebhooks reads the delivery queue: a delivery still retrying after
-// webhookFailingAttempts failures raises webhook-failing, a dead one
-// webhook-dead; each resolves when none is left. al.mu is held.
-func (al *alerter) checkWebhooks(now time.Time) {
+// readWebhooks reads the delivery queue's trouble per session; false when
+// it cannot be read.
+func (al *alerter) readWebhooks() (map[string]store.DeliveryTrouble, bool) {
 	trouble, err := al.m.cfg.Store.DeliveriesInTrouble(webhookFailingAttempts)
 	if err != nil {
 		al.m.cfg.Log.Error("reading the webhook deliveries for alerts failed", "err", err, "err_type", errTypeStore)
-		return
+		return nil, false
 	}
+	return trouble, true
+}
+
+// checkWebhooks applies what readWebhooks read: a delivery still retrying
+// after webhookFailingAttempts failures raises webhook-failing, a dead one
+// webhook-dead; each resolves when none is left. al.mu is held.
+func (al *alerter) checkWebhooks(trouble map[string]store.DeliveryTrouble, now time.Time) {
 	for _, s := range al.m.List() {
 		t := trouble[s.ID]
 		if t.Failing > 0 {
@@ -143,14 +212,23 @@ func (al *alerter) checkWebhooks(now time.Time) {
 	}
 }
 
-// checkDisk measures the free space of the data dir's filesystem. al.mu is
-// held.
-func (al *alerter) checkDisk(now time.Time) {
-	free, total, err := al.diskFree(al.m.cfg.DataDir)
+// diskSpace is what measureDisk found.
+type diskSpace struct{ free, total uint64 }
+
+// measureDisk measures the free space of the data dir's filesystem, nil
+// when it cannot.
+func (al *alerter) measureDisk(diskFree func(string) (uint64, uint64, error)) *diskSpace {
+	free, total, err := diskFree(al.m.cfg.DataDir)
 	if err != nil {
 		al.m.cfg.Log.Error("measuring the free disk space failed", "dir", al.m.cfg.DataDir, "err", err)
-		return
+		return nil
 	}
+	return &diskSpace{free, total}
+}
+
+// checkDisk applies what measureDisk found. al.mu is held.
+func (al *alerter) checkDisk(d diskSpace, now time.Time) {
+	free, total := d.free, d.total
 	if free < diskFreeMin || float64(free) < diskFreeRatio*float64(total) {
 		al.raise("", AlertDiskFull, fmt.Sprintf("the disk of %s has %s free of %s (below 5%% or 1 GiB): free space or the store stops taking writes",
 			al.m.cfg.DataDir, bytesText(free), bytesText(total)))

@@ -23,19 +23,39 @@ type alertKey struct {
 // they go away. Sessions report what it cannot read from their snapshots
 // (browser failures, send results); a ticker looks at what time changes
 // (thresholds of duration) and polls the webhook queue and the disk.
+// Sessions hand their snapshots over without waiting, and the alerts they
+// show are raised and resolved (store writes) on the run goroutine, which
+// reads the store and the disk before it takes mu: an actor never waits on
+// a tick.
 type alerter struct {
 	m       *Manager
 	t       Timing // a copy: tests change the manager's as it runs
 	closing atomic.Bool
 	stop    chan struct{}
 	done    chan struct{}
+	wake    chan struct{} // a session published: apply what changed
+
+	inMu    sync.Mutex
+	changed map[string][]published // per session, in the order published
+
+	watchMu sync.Mutex
+	watch   map[string]*alertWatch
 
 	mu       sync.Mutex
 	open     map[alertKey]Alert
-	watch    map[string]*alertWatch
+	seen     map[string]uint64                                // the newest snapshot applied, per session
+	diskFree func(dir string) (free, total uint64, err error) // nil: not measured here
+
+	// The run goroutine's alone.
 	nextHook time.Time // when the webhook queue is next read
 	nextDisk time.Time // when the disk is next measured
-	diskFree func(dir string) (free, total uint64, err error)
+}
+
+// published is a snapshot as its session handed it over, with its number.
+type published struct {
+	from *actor // a session deleted and added again is another actor
+	snap Snapshot
+	seq  uint64
 }
 
 // alertWatch is what one session reported.
@@ -47,14 +67,18 @@ type alertWatch struct {
 }
 
 func newAlerter(m *Manager) (*alerter, error) {
-	al := &alerter{m: m, t: m.cfg.Timing, stop: make(chan struct{}), done: make(chan struct{}),
-		open: map[alertKey]Alert{}, watch: map[string]*alertWatch{}, diskFree: diskFree}
+	al := &alerter{m: m, t: m.cfg.Timing, stop: make(chan struct{}), done: make(chan struct{}), wake: make(chan struct{}, 1),
+		changed: map[string][]published{}, watch: map[string]*alertWatch{},
+		open: map[alertKey]Alert{}, seen: map[string]uint64{}, diskFree: diskFree}
 	open, err := m.cfg.Store.Alerts(store.AlertQuery{Open: true})
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range open {
 		al.open[alertKey{a.Session, AlertKind(a.Kind)}] = fromStoreAlert(a)
+	}
+	if al.diskFree == nil {
+		m.cfg.Log.Info("the free disk space is not measured on this system: the disk-full alert is off")
 	}
 	return al, nil
 }
@@ -67,6 +91,8 @@ func (al *alerter) run() {
 		select {
 		case <-al.stop:
 			return
+		case <-al.wake:
+			al.applyChanged()
 		case now := <-t.C:
 			al.tick(now)
 		}
@@ -82,26 +108,44 @@ func (al *alerter) close() {
 	<-al.done
 }
 
+// tick reads the webhook queue and the disk when they are due, then, under
+// mu, applies them and every session's current snapshot.
 func (al *alerter) tick(now time.Time) {
-	for _, s := range al.m.List() {
-		al.observe(s)
-	}
-	al.mu.Lock()
-	defer al.mu.Unlock()
 	t := al.t
+	var trouble map[string]store.DeliveryTrouble
+	hooksRead := false
 	if !now.Before(al.nextHook) {
 		al.nextHook = now.Add(t.AlertWebhookPoll)
-		al.checkWebhooks(now)
+		trouble, hooksRead = al.readWebhooks()
 	}
-	if !now.Before(al.nextDisk) {
+	al.mu.Lock()
+	measure := al.diskFree
+	al.mu.Unlock()
+	var disk *diskSpace
+	if measure != nil && !now.Before(al.nextDisk) {
 		al.nextDisk = now.Add(t.AlertDiskPoll)
-		al.checkDisk(now)
+		disk = al.measureDisk(measure)
+	}
+	al.applyChanged()
+	al.mu.Lock()
+	defer al.mu.Unlock()
+	now = time.Now() // the reads may have taken a while
+	for _, a := range al.m.actorList() {
+		s, seq := a.published()
+		al.apply(published{a, s, seq}, now)
+	}
+	if hooksRead {
+		al.checkWebhooks(trouble, now)
+	}
+	if disk != nil {
+		al.checkDisk(*disk, now)
 	}
 	if a, ok := al.open[alertKey{"", AlertUncleanRestart}]; ok && (!a.Acked.IsZero() || now.Sub(a.Raised) >= t.AlertUncleanClear) {
 		al.resolve("", AlertUncleanRestart, now)
 	}
 }
 
+// watchOf returns a session's watch; al.watchMu is held.
 func (al *alerter) watchOf(session string) *alertWatch {
 	w := al.watch[session]
 	if w == nil {
@@ -113,8 +157,8 @@ func (al *alerter) watchOf(session string) *alertWatch {
 
 // browserFailed notes a browser that crashed or could not start.
 func (al *alerter) browserFailed(session string) {
-	al.mu.Lock()
-	defer al.mu.Unlock()
+	al.watchMu.Lock()
+	defer al.watchMu.Unlock()
 	w := al.watchOf(session)
 	w.lastCrash = time.Now()
 	w.crashes = append(w.crashes, w.lastCrash)
@@ -122,8 +166,8 @@ func (al *alerter) browserFailed(session string) {
 
 // sendResult notes a send attempt's outcome: a success clears the failures.
 func (al *alerter) sendResult(session string, err error) {
-	al.mu.Lock()
-	defer al.mu.Unlock()
+	al.watchMu.Lock()
+	defer al.watchMu.Unlock()
 	w := al.watchOf(session)
 	if err == nil {
 		w.failures = nil
@@ -135,9 +179,15 @@ func (al *alerter) sendResult(session string, err error) {
 
 // forget resolves every alert of a deleted session.
 func (al *alerter) forget(session string) {
+	al.inMu.Lock()
+	delete(al.changed, session)
+	al.inMu.Unlock()
+	al.watchMu.Lock()
+	delete(al.watch, session)
+	al.watchMu.Unlock()
 	al.mu.Lock()
 	defer al.mu.Unlock()
-	delete(al.watch, session)
+	delete(al.seen, session)
 	now := time.Now()
 	for k := range al.open {
 		if k.session == session {

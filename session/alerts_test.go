@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -308,4 +309,71 @@ func TestAlertDiskFull(t *testing.T) {
 	}
 	setFree(50 << 30)
 	e.waitAlert("", AlertDiskFull, false, 5*time.Second)
+}
+
+// A tick held up reading the disk (or the store) does not hold up the
+// sessions: a session changes state and publishes meanwhile.
+func TestAlertTickDoesNotHoldUpSessions(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.m.Add(AddRequest{ID: "calm"}); err != nil {
+		t.Fatal(err)
+	}
+	measuring, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	e.m.alerts.mu.Lock()
+	e.m.alerts.diskFree = func(string) (uint64, uint64, error) {
+		once.Do(func() { close(measuring) })
+		<-release
+		return 50 << 30, 100 << 30, nil
+	}
+	e.m.alerts.mu.Unlock()
+	defer close(release)
+	select {
+	case <-measuring:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the alerter did not measure the disk within 10s")
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.m.Stop("calm") }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("stopping a session waited for the alerter's tick")
+	}
+}
+
+// A snapshot older than one the alerter applied raises nothing: a FAILED
+// session that was stopped meanwhile does not get a second failed alert.
+func TestAlertStaleSnapshotRaisesNothing(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.m.Add(AddRequest{ID: "late"}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.m.actor("late")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped, seq := a.published()
+	failed := stopped
+	failed.State, failed.Reason = Failed, "page never loaded"
+	// As the actor would hand them over, FAILED then STOPPED, numbered
+	// past what the idle session itself publishes.
+	e.m.alerts.observe(a, failed, seq+100)
+	raised := e.waitAlert("late", AlertFailed, true, 5*time.Second)
+	e.m.alerts.observe(a, stopped, seq+200)
+	e.waitAlert("late", AlertFailed, false, 5*time.Second)
+
+	// The FAILED one again, as a tick that read the sessions before the
+	// stop would apply it; then a newer one whose alert shows it was seen.
+	e.m.alerts.observe(a, failed, seq+100)
+	dead := stopped
+	dead.Queue.Dead = 1
+	e.m.alerts.observe(a, dead, seq+300)
+	e.waitAlert("late", AlertDeadJobs, true, 5*time.Second)
+	if got := e.alertsOf("late", AlertFailed); len(got) != 1 || got[0].ID != raised.ID || got[0].Open() {
+		t.Fatalf("failed alerts %+v: want the one raised, resolved", got)
+	}
 }

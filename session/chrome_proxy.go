@@ -32,11 +32,12 @@ func (p *chromePage) answerProxyAuth(ctx context.Context, session, rawProxy stri
 	refused := fmt.Errorf("%w: proxy %s answered 407 Proxy Authentication Required to them; give the right ones with `waconsole session set %s --proxy URL`",
 		ErrProxyRefused, MaskProxy(rawProxy), session)
 	if proxy.password == "" {
-		// What a restored backup leaves: it keeps no proxy password.
+		// A restored backup leaves this, but so does a proxy whose user
+		// alone is the credential (a token): the message names both.
 		scheme, host, _ := strings.Cut(proxy.server, "://")
 		set := url.URL{Scheme: scheme, User: url.UserPassword(proxy.user, "PASSWORD"), Host: host}
-		refused = fmt.Errorf("%w: proxy %s answered 407 Proxy Authentication Required: the session has no password for it (a backup keeps none); set it with `waconsole session set %s --proxy %s`, then restart the session",
-			ErrProxyRefused, MaskProxy(rawProxy), session, set.String())
+		refused = fmt.Errorf("%w: proxy %s answered 407 Proxy Authentication Required and the session has no password for it (a restored backup keeps none): if the proxy needs one, set it with `waconsole session set %s --proxy %s`; if the user alone is its credential, the proxy refused it: give the right one with `waconsole session set %s --proxy URL`; then restart the session",
+			ErrProxyRefused, MaskProxy(rawProxy), session, set.String(), session)
 	}
 	p.run(func() {
 		answered := map[fetch.RequestID]bool{}

@@ -128,18 +128,24 @@ func (m *Manager) DroppedUpdates() uint64 { return m.broker.droppedUpdates() }
 
 // List returns a snapshot of every session, sorted by id.
 func (m *Manager) List() []Snapshot {
-	m.mu.Lock()
-	actors := make([]*actor, 0, len(m.actors))
-	for _, a := range m.actors {
-		actors = append(actors, a)
-	}
-	m.mu.Unlock()
+	actors := m.actorList()
 	out := make([]Snapshot, 0, len(actors))
 	for _, a := range actors {
 		out = append(out, a.snapshot())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// actorList returns every session's actor, in no order.
+func (m *Manager) actorList() []*actor {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	actors := make([]*actor, 0, len(m.actors))
+	for _, a := range m.actors {
+		actors = append(actors, a)
+	}
+	return actors
 }
 
 // Get returns one session's snapshot.

@@ -123,8 +123,13 @@ func TestBrowserSettingsThroughProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	failed = e.waitState("nopw", Failed, 30*time.Second)
-	if want := "set it with `waconsole session set nopw --proxy http://ops:PASSWORD@" + px.Addr() + "`"; !strings.Contains(failed.LastError, "proxy http://ops@"+px.Addr()+" answered 407") || !strings.Contains(failed.LastError, want) {
+	if want := "if the proxy needs one, set it with `waconsole session set nopw --proxy http://ops:PASSWORD@" + px.Addr() + "`"; !strings.Contains(failed.LastError, "proxy http://ops@"+px.Addr()+" answered 407") || !strings.Contains(failed.LastError, want) {
 		t.Errorf("the session without a proxy password says %q, want it to name the proxy and say %s", failed.LastError, want)
+	}
+	// A proxy configured with a token as its user has no password either:
+	// the message must not blame a backup alone.
+	if want := "if the user alone is its credential, the proxy refused it: give the right one with `waconsole session set nopw --proxy URL`"; !strings.Contains(failed.LastError, want) {
+		t.Errorf("the session without a proxy password says %q, want it to say %s", failed.LastError, want)
 	}
 
 	var shown []string

@@ -51,6 +51,9 @@ func (db *DB) backupToFile(path string) error {
 	return err
 }
 
+// compactTxMax bounds the bytes one transaction of the compaction writes.
+const compactTxMax = 64 << 20
+
 // removeProxyPasswords removes the proxy passwords from the store file src,
 // which no one else has open, and compacts it into the new file dst.
 func removeProxyPasswords(src, dst string) (map[string]string, error) {
@@ -85,8 +88,10 @@ func removeProxyPasswords(src, dst string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Unsynced: the copy is read back at once and removed.
-	err = bolt.Compact(out, in, 0)
+	// Unsynced: the copy is read back at once and removed. Committed in
+	// parts, as one transaction of a large store would hold all of it in
+	// the memory of the live process.
+	err = bolt.Compact(out, in, compactTxMax)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
